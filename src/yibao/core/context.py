@@ -1,0 +1,13 @@
+"""Navigation shown on every page."""
+
+NAV_ITEMS = [
+    ("home", "首页"),
+    ("catalog:item_list", "权责清单"),
+    ("catalog:search", "检索"),
+    ("law:law_list", "法规库"),
+    ("org:bureau_list", "组织机构"),
+]
+
+
+def navigation(request):
+    return {"nav_items": NAV_ITEMS}

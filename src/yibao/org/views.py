@@ -1,0 +1,1 @@
+"""Views: they only read, or call services."""

@@ -1,0 +1,15 @@
+"""URL routes: each domain app owns its own urls module."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("yibao.core.urls")),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", include("yibao.org.urls")),
+    path("catalog/", include("yibao.catalog.urls")),
+    path("law/", include("yibao.law.urls")),
+    path("admin/", admin.site.urls),
+]
