@@ -1,0 +1,514 @@
+"""Assemble table rows into catalogue items.
+
+Real lists are exported from Word or PDF into text: rows continue on following lines, headers
+repeat for every item, a cell goes missing in some rows. The rules here are the ones the seed
+documents need, stated once:
+
+* a row whose sequence-number cell holds a number starts an item; a row whose first cells are
+  empty continues the item above and its text joins the cell it belongs to;
+* a row with fewer cells than the header is realigned only when its content fixes every cell
+  (a 10-digit code, a level such as 县级, a type such as 行政处罚), otherwise it is refused;
+* a section heading (一、行政处罚) sets the type where the table has no type column.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yibao.law.citations import Citation, split_bases
+from yibao.law.text import html_to_paragraphs, squeeze_spaces
+
+from .columns import detect_header
+from .errors import CatalogParseError, Problem
+from .types import POWER_TYPES, SECTION_HEADING, power_type
+
+SEQ = re.compile(r"^\s*(?:\d{1,4}(?:[.\-－]\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[.、．]?\s*$")
+CODE = re.compile(r"^\s*\d{10}\s*$")
+LEVEL = re.compile(r"^\s*(?:[省市县区乡镇、，,/和及]{1,12})级\s*$|^\s*(?:省级|市级|县级|乡级|镇级)(?:[、，,/和及](?:省级|市级|县级|乡级|镇级))*\s*$")
+SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
+NUMBERED_SUB = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]{1,3}\s*、)")
+TITLE_NOISE = re.compile(r"^(?:附件\s*\d*|附表\s*\d*)$")
+DUTY_STEP = re.compile(r"(?:(?<=\s)|^|(?<=[。；;]))(?:\d{1,2}\s*[.、．]\s*)?(?P<step>[\u4e00-\u9fff]{1,10}?责任)\s*[：:]")
+OTHER_DUTY = re.compile(r"(?:\d{1,2}\s*[.、．]\s*)?(?P<text>[^。；:：]{0,30}其他责任[。；]?)\s*$")
+
+# Columns whose cells must look a certain way; a cell that looks like one belongs there.
+TYPED = {
+    "seq": lambda s: bool(SEQ.match(s)),
+    "national_code": lambda s: bool(CODE.match(s)),
+    "level": lambda s: bool(LEVEL.match(s)),
+    "type": lambda s: power_type(s) is not None,
+}
+TEXT_FIELDS = (
+    "seq", "name", "sub_item", "type", "national_code", "subject", "implementer", "level", "scope", "remark",
+    "basis", "duty", "duty_basis", "accountability", "accountability_basis", "guiding_department",
+)
+EXTRA_FIELDS = ("accountability", "accountability_basis", "guiding_department")
+
+
+@dataclass
+class RawRow:
+    """One row of a table as read from a file; `line` is the line (or sheet row) to report."""
+
+    line: int
+    cells: list[str]
+    where: str | None = None  # e.g. 'Sheet1' for spreadsheets
+
+
+@dataclass
+class ParsedDuty:
+    step: str | None
+    text: str
+    post: str | None = None
+    department: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"step": self.step, "text": self.text, "post": self.post, "department": self.department}
+
+
+@dataclass
+class ParsedItem:
+    seq: str | None
+    name: str
+    sub_item: str | None
+    type: str
+    national_code: str | None
+    subject: str | None
+    implementer: str | None
+    level: str | None
+    scope: str | None
+    remark: str | None
+    bases: list[Citation]
+    duties: list[ParsedDuty]
+    duty_bases: list[Citation]
+    basis_text: str
+    line: int
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "seq": self.seq,
+            "name": self.name,
+            "sub_item": self.sub_item,
+            "type": self.type,
+            "national_code": self.national_code,
+            "subject": self.subject,
+            "implementer": self.implementer,
+            "level": self.level,
+            "scope": self.scope,
+            "remark": self.remark,
+            "bases": [c.as_dict() for c in self.bases],
+            "duties": [d.as_dict() for d in self.duties],
+            "duty_bases": [c.as_dict() for c in self.duty_bases],
+            "extra": self.extra,
+            "line": self.line,
+        }
+
+
+@dataclass
+class ParsedCatalog:
+    title: str | None
+    bureau: str | None
+    date: str | None
+    items: list[ParsedItem]
+    source: str
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "bureau": self.bureau,
+            "date": self.date,
+            "source": self.source,
+            "items": [i.as_dict() for i in self.items],
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class _Builder:
+    line: int
+    cells: dict[str, str]
+    layout: tuple[int, ...]  # column index of each raw cell, for continuation rows of the same shape
+    section_type: str | None
+    duties: list[ParsedDuty] = field(default_factory=list)
+
+
+def split_line(line: str) -> list[str]:
+    """Split a text line into cells: tab-separated, or a Markdown pipe row."""
+    line = line.rstrip("\r\n")
+    stripped = line.strip()
+    if "\t" not in line and stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+        return [c.strip() for c in stripped[1:-1].split("|")]
+    return line.split("\t")
+
+
+def rows_from_text(text: str) -> list[RawRow]:
+    text = text.lstrip("\ufeff")
+    return [RawRow(i, split_line(line)) for i, line in enumerate(text.split("\n"), start=1)]
+
+
+def _placements(cells: list[str], n: int):
+    """Yield column indexes for each cell: order kept, len(cells) ≤ n, the rest left empty."""
+    m = len(cells)
+    if m > n:
+        return
+    for gaps in itertools.combinations(range(n), n - m):
+        gapset = set(gaps)
+        yield tuple(i for i in range(n) if i not in gapset)
+
+
+def _anchor(value: str) -> str | None:
+    """Return the field a cell's content pins it to: a 10-digit code, a level, a named type."""
+    if CODE.match(value):
+        return "national_code"
+    if LEVEL.match(value):
+        return "level"
+    if power_type(value) not in (None, "other"):
+        return "type"
+    return None
+
+
+def _valid(cells: list[str], layout: tuple[int, ...], fields: dict[int, str], *, item_row: bool) -> bool:
+    present = set(fields.values())
+    for i, cell in enumerate(cells):
+        value = cell.strip()
+        if not value:
+            continue
+        f = fields.get(layout[i])
+        check = TYPED.get(f or "")
+        if check and (not item_row or not check(value)):
+            return False
+        anchor = _anchor(value)
+        if anchor and anchor in present and f != anchor:
+            return False
+    if item_row:
+        name_col = next((c for c, f in fields.items() if f == "name"), None)
+        if name_col is not None and not any(layout[i] == name_col and cells[i].strip() for i in range(len(cells))):
+            return False
+    return True
+
+
+def _signature(cells: list[str], layout: tuple[int, ...]) -> tuple:
+    return tuple((layout[i], c.strip()) for i, c in enumerate(cells) if c.strip())
+
+
+def align(cells: list[str], fields: dict[int, str], n: int, *, item_row: bool,
+          prefer: tuple[int, ...] | None = None) -> tuple[int, ...] | None:
+    """Return the column of each cell, or None when the row cannot be placed unambiguously."""
+    versions = [cells]
+    trimmed = list(cells)
+    while trimmed and not trimmed[-1].strip():
+        trimmed = trimmed[:-1]
+        versions.append(list(trimmed))
+    for version in versions:
+        if len(version) > n:
+            continue
+        if prefer is not None and len(prefer) == len(version) and _valid(version, prefer, fields, item_row=item_row):
+            return _pad(prefer, cells, n)
+        valid = [lay for lay in _placements(version, n) if _valid(version, lay, fields, item_row=item_row)]
+        if not valid:
+            continue
+        signatures = {_signature(version, lay) for lay in valid}
+        if len(signatures) == 1:
+            return _pad(valid[0], cells, n)
+        if not item_row:
+            # Continuation rows lose their leading empty cells: prefer the gaps at the front.
+            return _pad(valid[-1], cells, n)
+        return None
+    return None
+
+
+def _pad(layout: tuple[int, ...], cells: list[str], n: int) -> tuple[int, ...]:
+    """Extend a layout to cover trailing empty cells that were trimmed (they map nowhere)."""
+    return layout + tuple(-1 for _ in range(len(cells) - len(layout)))
+
+
+def parse_catalog_text(text: str, source: str = "<text>") -> ParsedCatalog:
+    """Parse a catalogue exported as text (tab-separated rows, HTML fragments in cells)."""
+    return parse_catalog_rows(rows_from_text(text), source)
+
+
+def parse_catalog_file(path: str | Path) -> ParsedCatalog:
+    """Parse a catalogue file: .txt/.tsv/.md text, .xlsx workbook or .docx tables."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from .office import rows_from_xlsx
+
+        return parse_catalog_rows(rows_from_xlsx(path), path.name)
+    if suffix == ".docx":
+        from .office import rows_from_docx
+
+        return parse_catalog_rows(rows_from_docx(path), path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = path.read_bytes().decode("gb18030")
+        except UnicodeDecodeError:
+            raise CatalogParseError([Problem(path.name, None, None, "文件编码无法识别（应为 UTF-8 或 GB18030 文本）")]) from None
+    return parse_catalog_text(text, path.name)
+
+
+def _bureau_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    inner = re.search(r"[（(]([^（）()]*医疗保障局)[)）]", title)
+    if inner:
+        return inner.group(1)
+    m = re.match(r"^(.+?医疗保障局)", title)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(.+?局)", title)
+    return m.group(1) if m else None
+
+
+def _join(old: str, new: str) -> str:
+    return old + new if old else new
+
+
+def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
+    """Turn rows into items; raise CatalogParseError naming every row that cannot be placed."""
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    titles: list[str] = []
+    fields: dict[int, str] | None = None
+    header_names: list[str] = []
+    n = 0
+    section_type: str | None = None
+    builders: list[_Builder] = []
+
+    def problem(row: RawRow, column: str | None, message: str) -> None:
+        problems.append(Problem(source + (f"［{row.where}］" if row.where else ""), row.line, column, message))
+
+    for row in rows:
+        cells = [c.strip() for c in row.cells]
+        nonempty = [c for c in cells if c]
+        if not nonempty:
+            continue
+        if all(SEPARATOR.match(c) or not c for c in cells) and any(SEPARATOR.match(c) for c in cells):
+            continue
+        header = detect_header(cells)
+        if header:
+            fields, n = header, len(cells)
+            while n and not cells[n - 1] and (n - 1) not in fields:
+                n -= 1
+            header_names = cells[:n]
+            continue
+        if len(nonempty) == 1 and (len(cells) == 1 or fields is None):
+            text = squeeze_spaces(nonempty[0])
+            section = SECTION_HEADING.match(text)
+            if section and power_type(section.group("name")):
+                section_type = power_type(section.group("name"))
+            elif section and fields is not None:
+                problem(row, None, f"无法识别的事项类型标题“{text}”")
+            elif fields is None and not TITLE_NOISE.match(text):
+                titles.append(text)
+            elif fields is not None and text not in titles:
+                warnings.append(f"第{row.line}行：忽略表格外的文字“{text[:30]}”")
+            continue
+        if fields is None:
+            if len(nonempty) == 1:
+                titles.append(squeeze_spaces(nonempty[0]))
+                continue
+            problem(row, None, "在表头之前出现数据行：未找到包含“序号”和“名称”的表头")
+            continue
+        _place_row(row, cells, fields, n, header_names, builders, section_type, problem)
+
+    if fields is None and not problems:
+        problems.append(Problem(source, None, None, "不是权责清单：未找到包含“序号”和“事项名称/职权名称”等列的表头"))
+    items: list[ParsedItem] = []
+    for b in builders:
+        item = _finish(b, fields or {}, header_names, source, problems, warnings)
+        if item:
+            items.append(item)
+    if problems:
+        raise CatalogParseError(problems)
+    if not items:
+        raise CatalogParseError([Problem(source, None, None, "清单中没有任何事项")])
+    title = titles[0] if titles else None
+    bureau = _bureau_from_title(title)
+    if bureau is None:
+        subjects = {i.subject for i in items}
+        if len(subjects) == 1 and next(iter(subjects)) and next(iter(subjects)).endswith("局"):
+            bureau = next(iter(subjects))
+    date = None
+    for t in titles:
+        d = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t)
+        if d:
+            date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+            break
+    return ParsedCatalog(title, bureau, date, items, source, warnings)
+
+
+def _col_name(header_names: list[str], col: int) -> str:
+    return header_names[col] if 0 <= col < len(header_names) and header_names[col] else f"第{col + 1}列"
+
+
+def _place_row(row, cells, fields, n, header_names, builders, section_type, problem) -> None:
+    seq_col = next((c for c, f in fields.items() if f == "seq"), 0)
+    first = cells[seq_col] if seq_col < len(cells) else ""
+    is_item = bool(first) and bool(SEQ.match(first))
+    leading_empty = all(not c for c in cells[: seq_col + 1])
+    if not is_item and not leading_empty:
+        problem(row, _col_name(header_names, seq_col), f"无法归属的行：“{first[:20]}”既不是序号，也不是上一事项的续行")
+        return
+    if not is_item and not builders:
+        problem(row, None, "续行之前没有事项")
+        return
+    prefer = builders[-1].layout if (not is_item and builders) else None
+    layout = align(cells, fields, n, item_row=is_item, prefer=prefer)
+    if layout is None:
+        if len([c for c in cells if c]) and len(cells) > n and any(c for c in cells[n:]):
+            problem(row, None, f"单元格数（{len(cells)}）多于表头列数（{n}），无法确定各列位置")
+        else:
+            problem(row, None, f"单元格数（{len(cells)}）与表头列数（{n}）不符，且内容不能唯一确定各列位置")
+        return
+    placed: dict[str, str] = {}
+    for i, cell in enumerate(cells):
+        col = layout[i]
+        if col < 0 or not cell:
+            continue
+        f = fields.get(col)
+        if f is None:
+            continue
+        placed[f] = cell
+    if is_item:
+        current = builders[-1] if builders else None
+        same = (
+            current is not None
+            and placed.get("seq") == current.cells.get("seq")
+            and placed.get("name", "") == current.cells.get("name", "")
+            and placed.get("sub_item", "") == current.cells.get("sub_item", "")
+        )
+        if same:
+            # Merged cells repeated on every row (Word, filled spreadsheets): the same item goes on.
+            _add_duty_row(current, placed, fields)
+            return
+        b = _Builder(row.line, {}, tuple(c for c in layout if c >= 0), section_type)
+        if not placed.get("name") and current is not None:
+            placed["name"] = current.cells.get("name", "")
+        b.cells.update({f: v for f, v in placed.items() if f not in ("duty_post", "duty_text")})
+        builders.append(b)
+        _add_duty_row(b, placed, fields, first=True)
+        return
+    current = builders[-1]
+    starts_sub_item = (
+        placed.get("sub_item") and current.cells.get("sub_item") and NUMBERED_SUB.match(placed["sub_item"])
+    ) or (placed.get("national_code") and current.cells.get("national_code"))
+    if starts_sub_item:
+        b = _Builder(row.line, {}, current.layout, current.section_type)
+        b.cells.update({"seq": current.cells.get("seq", ""), "name": current.cells.get("name", "")})
+        b.cells.update({f: v for f, v in placed.items() if f not in ("duty_post", "duty_text")})
+        builders.append(b)
+        _add_duty_row(b, placed, fields, first=True)
+        return
+    if placed.get("duty_post"):
+        _add_duty_row(current, placed, fields)
+        return
+    for f, v in placed.items():
+        if f == "duty_text" and current.duties:
+            current.duties[-1].text = _join(current.duties[-1].text, v)
+        elif f == "implementer" and "duty_post" in fields.values() and current.duties:
+            current.duties[-1].department = _join(current.duties[-1].department or "", v)
+        else:
+            current.cells[f] = _join(current.cells.get(f, ""), v)
+
+
+def _add_duty_row(b: _Builder, placed: dict[str, str], fields: dict[int, str], first: bool = False) -> None:
+    """Add the post-and-department duty a row of a post-responsibility table carries."""
+    if "duty_post" not in fields.values():
+        return
+    post, text = placed.get("duty_post", ""), placed.get("duty_text", "")
+    if not post and not text:
+        return
+    department = placed.get("implementer") or placed.get("department")
+    b.duties.append(ParsedDuty(None, squeeze_spaces(text), squeeze_spaces(post) or None, department or None))
+
+
+def split_duties(cell: str) -> list[ParsedDuty]:
+    """Split a duty cell (1. 立案责任：… 2. 调查责任：…) into steps without their list numbers."""
+    text = " ".join(html_to_paragraphs(cell))
+    matches = list(DUTY_STEP.finditer(text))
+    duties: list[ParsedDuty] = []
+    if not matches:
+        t = squeeze_spaces(text)
+        return [ParsedDuty(None, t)] if t else []
+    head = text[: matches[0].start()].strip()
+    if head:
+        duties.append(ParsedDuty(None, squeeze_spaces(head)))
+    for k, m in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        body = text[m.end():end].strip()
+        tail = None
+        if k + 1 == len(matches):
+            other = OTHER_DUTY.search(body)
+            if other and other.start() > 0:
+                tail = other.group("text").strip()
+                body = body[: other.start()].strip()
+        body = re.sub(r"\s*\d{1,2}\s*[.、．]\s*$", "", body)
+        duties.append(ParsedDuty(m.group("step"), squeeze_spaces(body)))
+        if tail:
+            duties.append(ParsedDuty("其他责任", squeeze_spaces(tail)))
+    return duties
+
+
+def _finish(b: _Builder, fields, header_names, source, problems, warnings) -> ParsedItem | None:
+    c = {k: v.strip() for k, v in b.cells.items()}
+
+    def where(f: str) -> str | None:
+        col = next((i for i, x in fields.items() if x == f), None)
+        return _col_name(header_names, col) if col is not None else None
+
+    name = squeeze_spaces(c.get("name", ""))
+    if not name:
+        problems.append(Problem(source, b.line, where("name"), "事项名称为空"))
+        return None
+    type_text = c.get("type", "")
+    if type_text:
+        ptype = power_type(type_text)
+        if ptype is None:
+            problems.append(Problem(source, b.line, where("type"),
+                                    f"未知的事项类型“{type_text}”（应为{'、'.join(POWER_TYPES)}之一）"))
+            return None
+    elif b.section_type:
+        ptype = b.section_type
+    else:
+        problems.append(Problem(source, b.line, where("type"), "无法确定事项类型：既无类型列，也无“一、行政处罚”式的分类标题"))
+        return None
+    code = c.get("national_code", "").strip() or None
+    if code and not CODE.match(code):
+        problems.append(Problem(source, b.line, where("national_code"), f"基本编码“{code}”不是10位数字"))
+        return None
+    basis_raw = c.get("basis", "")
+    bases = split_bases(basis_raw) if basis_raw else None
+    duty_bases = split_bases(c["duty_basis"]) if c.get("duty_basis") else None
+    for parse in (bases, duty_bases):
+        if parse:
+            for w in parse.warnings:
+                msg = f"第{b.line}行：{w}"
+                if msg not in warnings:
+                    warnings.append(msg)
+    duties = list(b.duties)
+    if c.get("duty"):
+        duties = split_duties(c["duty"]) + duties
+    seq = re.sub(r"[.、．\s]+$", "", c.get("seq", "")) or None
+    return ParsedItem(
+        seq=seq,
+        name=name,
+        sub_item=squeeze_spaces(c.get("sub_item", "")) or None,
+        type=ptype,
+        national_code=code.strip() if code else None,
+        subject=squeeze_spaces(c.get("subject", "")) or None,
+        implementer=squeeze_spaces(c.get("implementer", "")) or None,
+        level=squeeze_spaces(c.get("level", "")) or None,
+        scope=squeeze_spaces(c.get("scope", "")) or None,
+        remark=squeeze_spaces(c.get("remark", "")) or None,
+        bases=bases.citations if bases else [],
+        duties=duties,
+        duty_bases=duty_bases.citations if duty_bases else [],
+        basis_text="\n".join(html_to_paragraphs(basis_raw)),
+        line=b.line,
+        extra={f: squeeze_spaces(c[f]) for f in EXTRA_FIELDS if c.get(f)},
+    )

@@ -1,0 +1,27 @@
+"""Parse problems name the file, the line (or sheet row) and the column, in Chinese."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"第{self.line}行")
+        if self.column:
+            where.append(f"“{self.column}”列")
+        return f"{'，'.join(where)}：{self.message}"
+
+
+class CatalogParseError(ValueError):
+    """The document cannot be parsed whole; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

@@ -1,0 +1,3 @@
+from .library import Article, Law
+
+__all__ = ["Article", "Law"]
