@@ -1,0 +1,166 @@
+"""Shared pytest set-up for every test under src/yibao.
+
+* Every test that touches the database gets the ``db`` marker, so ``pytest -m db`` runs just those
+  (``make test`` runs them a second time on PostgreSQL).
+* Browser tests drive Debian's /usr/bin/chromium through Playwright's sync API. Fixtures:
+  ``browser`` (one per session), ``page`` (a fresh context and page per test) and
+  ``logged_in_page`` (a superuser logged in through the real login form of ``live_server``).
+  Mark such tests ``@pytest.mark.e2e``; ``page`` pulls in ``live_server`` and so a transactional
+  database. When a browser test fails, a screenshot lands in test-artifacts/.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in this thread; without this Django refuses ORM calls
+# made by the test itself ("You cannot call this from an async context").
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DB_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "client",
+        "async_client",
+        "admin_client",
+        "admin_user",
+        "django_user_model",
+    }
+)
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+E2E_USERNAME = "e2e_inspector"
+E2E_PASSWORD = "e2e-Passw0rd-2026"
+
+ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    if DB_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import TransactionTestCase
+
+        return issubclass(cls, TransactionTestCase)
+    return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise warns on every request handler when STATIC_ROOT is missing (before collectstatic).
+    from django.conf import settings
+
+    if settings.configured and settings.STATIC_ROOT:
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("db") is None and _uses_database(item):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    # Keep each phase's report on the item, so the page fixture knows whether the test failed.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, or the one named by YIBAO_CHROMIUM."""
+    for candidate in (os.environ.get("YIBAO_CHROMIUM"), "/usr/bin/chromium"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (Playwright, never `playwright install`)."""
+    executable = chromium_path()
+    if executable is None:
+        message = (
+            "Chromium not found at /usr/bin/chromium: browser tests need Debian's chromium package. "
+            "Run `bash scripts/setup-system.sh` (or `apt-get install chromium`)."
+        )
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    yield instance
+    instance.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser, live_server):
+    """A fresh browser context and page for one test; a screenshot on failure goes to test-artifacts/."""
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    pw_page = context.new_page()
+    yield pw_page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        try:
+            pw_page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+        except Exception as exc:  # a broken page must not hide the real failure
+            print(f"screenshot failed: {exc}")
+    context.close()
+
+
+def login(page, live_server, username: str, password: str) -> None:
+    """Log in through the real login form; raise AssertionError if the site does not let us in."""
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    if "/login/" in page.url:
+        raise AssertionError(f"login as {username!r} failed; still on {page.url}")
+
+
+@pytest.fixture
+def logged_in_page(page, live_server, django_user_model):
+    """A page already logged in as superuser E2E_USERNAME (password E2E_PASSWORD), on the home page."""
+    django_user_model.objects.create_superuser(
+        username=E2E_USERNAME, password=E2E_PASSWORD, email="e2e@example.invalid"
+    )
+    login(page, live_server, E2E_USERNAME, E2E_PASSWORD)
+    return page
