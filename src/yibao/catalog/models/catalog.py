@@ -60,6 +60,7 @@ class PowerItem(models.Model):
     basis_text = models.TextField("依据原文", blank=True)
     source_line = models.PositiveIntegerField("来源行", null=True, blank=True)
     fingerprint = models.CharField("内容摘要", max_length=64)
+    extra = models.JSONField("其他列", default=dict, blank=True)
 
     class Meta:
         verbose_name = "权责事项"

@@ -183,9 +183,10 @@ def _valid(cells: list[str], layout: tuple[int, ...], fields: dict[int, str], *,
         if anchor and anchor in present and f != anchor:
             return False
     if item_row:
-        name_col = next((c for c, f in fields.items() if f == "name"), None)
-        if name_col is not None and not any(layout[i] == name_col and cells[i].strip() for i in range(len(cells))):
-            return False
+        for required in ("seq", "name"):
+            col = next((c for c, f in fields.items() if f == required), None)
+            if col is not None and not any(layout[i] == col and cells[i].strip() for i in range(len(cells))):
+                return False
     return True
 
 

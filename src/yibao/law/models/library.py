@@ -8,7 +8,7 @@ from yibao.law.constants import LawRank
 
 class Law(models.Model):
     name = models.CharField("法规名称", max_length=200, unique=True)
-    rank = models.CharField("效力位阶", max_length=32, choices=LawRank.choices)
+    rank = models.CharField("效力位阶", max_length=32, choices=LawRank.choices, blank=True)
     rank_from_registry = models.BooleanField("位阶来自法规登记表", default=True)
 
     class Meta:
@@ -29,6 +29,7 @@ class Article(models.Model):
     text = models.TextField("条文", blank=True)
     source_file = models.CharField("来源文件", max_length=255, blank=True)
     source_line = models.PositiveIntegerField("来源行", null=True, blank=True)
+    structure = models.JSONField("款项结构", default=list, blank=True)
 
     class Meta:
         verbose_name = "条文"

@@ -1,0 +1,247 @@
+"""Import catalogue documents as versions of a bureau's list, and diff them."""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from yibao.catalog.constants import BasisRole, DutyStage
+from yibao.catalog.models import Catalog, Duty, ItemBasis, PowerItem
+from yibao.catalog.parsing import ParsedCatalog, ParsedItem
+from yibao.core.audit import record_event
+from yibao.law.services import article_for
+
+log = logging.getLogger(__name__)
+
+COMPARED_FIELDS = ("seq", "name", "sub_item", "type", "national_code", "subject", "implementer", "level",
+                   "scope", "remark", "bases", "duties", "duty_bases", "extra")
+FIELD_LABELS = {
+    "seq": "序号", "name": "名称", "sub_item": "子项", "type": "类型", "national_code": "基本编码",
+    "subject": "责任主体", "implementer": "实施主体", "level": "行使层级", "scope": "行使内容", "remark": "备注",
+    "bases": "依据", "duties": "责任事项", "duty_bases": "责任事项依据", "extra": "其他列",
+}
+# Post names (003) and duty steps (002) both name the stage of the case they perform.
+STAGE_WORDS = (
+    ("批准决定", DutyStage.APPROVE), ("事后监管", DutyStage.SUPERVISE), ("立案", DutyStage.FILE),
+    ("调查", DutyStage.INVESTIGATE), ("审查", DutyStage.REVIEW), ("审核", DutyStage.REVIEW),
+    ("告知", DutyStage.NOTIFY), ("决定", DutyStage.DECIDE), ("送达", DutyStage.SERVE), ("执行", DutyStage.ENFORCE),
+    ("检查", DutyStage.INSPECT), ("处置", DutyStage.HANDLE), ("其他", DutyStage.OTHER),
+)
+
+
+class ImportRefused(ValueError):
+    """The import cannot go ahead; the message is Chinese, for the user."""
+
+
+@dataclass
+class ImportResult:
+    catalog: Catalog
+    created: bool
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "catalog_id": self.catalog.pk,
+            "title": self.catalog.title,
+            "bureau": self.catalog.bureau.name,
+            "version": self.catalog.version,
+            "date": self.catalog.effective_date.isoformat(),
+            "created": self.created,
+            "items": self.catalog.item_count,
+            "added": self.added,
+            "removed": self.removed,
+            "changed": self.changed,
+            "warnings": self.warnings,
+        }
+
+
+def stage_of(step: str | None, post: str | None) -> str:
+    """Return the case stage a duty step or post names (立案责任 / 立案岗 → file)."""
+    label = (step or "") + (post or "")
+    for word, stage in STAGE_WORDS:
+        if word in label:
+            return stage
+    return ""
+
+
+def series_of(title: str | None, bureau: str) -> str:
+    """Return the kind of list a title names, without the bureau: 红寺堡区医疗保障局权力清单 → 权力清单."""
+    if not title:
+        return "权责清单"
+    rest = title
+    for prefix in (bureau,):
+        if prefix and prefix in rest:
+            rest = rest.split(prefix, 1)[1]
+    rest = re.sub(r"^[（(][^）)]*[）)]", "", rest).strip("（）() ")
+    if re.search(r"医疗保障局[）)]", rest):
+        rest = re.split(r"医疗保障局[）)]", rest, maxsplit=1)[1]
+    return rest or title
+
+
+def item_identity(item: ParsedItem) -> str:
+    """An item keeps its identity across versions by national code, else by name and sub-item."""
+    if item.national_code:
+        return f"code:{item.national_code}" + (f"|{item.sub_item}" if item.sub_item else "")
+    return f"name:{item.name}|{item.sub_item or ''}"
+
+
+def _comparable(item: ParsedItem) -> dict:
+    d = item.as_dict()
+    d.pop("line", None)
+    return d
+
+
+def fingerprint(data) -> str:
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def do_import_catalog(
+    parsed: ParsedCatalog,
+    *,
+    actor=None,
+    bureau_name: str | None = None,
+    date: dt.date | None = None,
+) -> ImportResult:
+    """Store a parsed document as the next version of its bureau's list; the same content twice is a no-op."""
+    from yibao.org.services import get_or_create_bureau
+
+    name = (bureau_name or parsed.bureau or "").strip()
+    if not name:
+        raise ImportRefused(f"{parsed.source}：文件未写明所属单位，请指定单位（--bureau）")
+    if date is None and parsed.date:
+        date = dt.date.fromisoformat(parsed.date)
+    if date is None:
+        raise ImportRefused(f"{parsed.source}：文件未写明日期，请指定清单日期（--date）")
+    items = parsed.items
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for item in items:
+        key = item_identity(item)
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    comparable = [_comparable(i) for i in items]
+    content_hash = fingerprint(comparable)
+
+    with transaction.atomic():
+        bureau = get_or_create_bureau(name, actor=actor)
+        series = series_of(parsed.title, name)
+        previous = (
+            Catalog.objects.select_for_update().filter(bureau=bureau, series=series).order_by("-version").first()
+        )
+        if previous and previous.content_hash == content_hash:
+            return ImportResult(previous, created=False, warnings=parsed.warnings)
+        old = {}
+        if previous:
+            old = {i.identity_key: i for i in previous.items.all()}
+        catalog = Catalog.objects.create(
+            bureau=bureau,
+            series=series,
+            title=parsed.title or series,
+            effective_date=date,
+            version=(previous.version + 1) if previous else 1,
+            is_current=True,
+            source_name=parsed.source,
+            content_hash=content_hash,
+            item_count=len(items),
+            previous=previous,
+            imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        added, changed = [], []
+        for position, (key, item, comp) in enumerate(zip(keys, items, comparable, strict=True), start=1):
+            fp = fingerprint(comp)
+            _store_item(catalog, key, position, item, fp, parsed.source)
+            before = old.pop(key, None)
+            if previous and before is None:
+                added.append(key)
+            elif before is not None and before.fingerprint != fp:
+                changed.append({"key": key, "name": item.name, "fields": _changed_fields(before, comp)})
+        removed = list(old) if previous else []
+        if previous:
+            Catalog.objects.filter(pk=previous.pk).update(is_current=False)
+        catalog.changes = {"added": added, "removed": removed, "changed": changed}
+        catalog.save(update_fields=["changes"])
+        record_event(
+            "catalog.import",
+            actor=actor,
+            obj=catalog,
+            summary=f"导入《{catalog.title}》第{catalog.version}版，{len(items)}项",
+            data={"source": parsed.source, "added": len(added), "removed": len(removed), "changed": len(changed)},
+        )
+        from yibao.catalog import search
+
+        search.index_catalog(catalog)
+    log.info("imported %s as version %s of %s/%s", parsed.source, catalog.version, bureau.name, series)
+    return ImportResult(catalog, True, added, removed, changed, parsed.warnings)
+
+
+def _changed_fields(before: PowerItem, comp: dict) -> list[str]:
+    previous = item_snapshot(before)
+    return [FIELD_LABELS[f] for f in COMPARED_FIELDS if previous.get(f) != comp.get(f)]
+
+
+def item_snapshot(item: PowerItem) -> dict:
+    """Return the stored item in the parser's JSON shape (the export and the diff use it)."""
+    def cite(b: ItemBasis) -> dict:
+        return {"law": b.law.name, "rank": b.law.rank or None, "article": b.article.number if b.article else None,
+                "paragraph": b.paragraph, "clause": b.clause, "text": b.text or None}
+
+    bases = list(item.bases.all())
+    return {
+        "seq": item.seq or None,
+        "name": item.name,
+        "sub_item": item.sub_item or None,
+        "type": item.type,
+        "national_code": item.national_code or None,
+        "subject": item.subject or None,
+        "implementer": item.implementer or None,
+        "level": item.level or None,
+        "scope": item.scope or None,
+        "remark": item.remark or None,
+        "bases": [cite(b) for b in bases if b.role == BasisRole.POWER],
+        "duties": [{"step": d.step or None, "text": d.text, "post": d.post or None, "department": d.department or None}
+                   for d in item.duties.all()],
+        "duty_bases": [cite(b) for b in bases if b.role == BasisRole.DUTY],
+        "extra": item.extra,
+    }
+
+
+def _store_item(catalog: Catalog, key: str, position: int, item: ParsedItem, fp: str, source: str) -> PowerItem:
+    row = PowerItem.objects.create(
+        catalog=catalog,
+        identity_key=key,
+        position=position,
+        seq=item.seq or "",
+        name=item.name,
+        sub_item=item.sub_item or "",
+        type=item.type,
+        national_code=item.national_code or "",
+        subject=item.subject or "",
+        implementer=item.implementer or "",
+        level=item.level or "",
+        scope=item.scope or "",
+        remark=item.remark or "",
+        basis_text=item.basis_text,
+        source_line=item.line,
+        fingerprint=fp,
+        extra=item.extra,
+    )
+    bases = []
+    for role, citations in ((BasisRole.POWER, item.bases), (BasisRole.DUTY, item.duty_bases)):
+        for i, c in enumerate(citations, start=1):
+            law, article = article_for(c, source_file=source, source_line=item.line)
+            bases.append(ItemBasis(item=row, role=role, position=i, law=law, article=article,
+                                   paragraph=c.paragraph, clause=c.clause, text=c.text or ""))
+    ItemBasis.objects.bulk_create(bases)
+    Duty.objects.bulk_create([
+        Duty(item=row, position=i, step=d.step or "", stage=stage_of(d.step, d.post), text=d.text,
+             post=d.post or "", department=d.department or "")
+        for i, d in enumerate(item.duties, start=1)
+    ])
+    return row
