@@ -1,7 +1,9 @@
-"""Import catalogue files from disk: parse, then store, each file all or nothing."""
+"""Import catalogue files from disk: all files parse, then all are stored, or nothing is."""
 
 import datetime as dt
 from pathlib import Path
+
+from django.db import transaction
 
 from yibao.catalog.parsing import CatalogParseError, parse_catalog_file
 from yibao.catalog.services import ImportRefused, do_import_catalog
@@ -9,14 +11,18 @@ from yibao.catalog.services import ImportRefused, do_import_catalog
 
 def import_files(files: list[Path], *, bureau: str | None = None, date: dt.date | None = None,
                  actor=None) -> tuple[list[dict], list[str]]:
-    """Import each file; return the results and the Chinese error messages of the files refused."""
-    results, errors = [], []
+    """Import the files together; return the results, or no results and every Chinese error message."""
+    parsed, errors = [], []
     for f in files:
         try:
-            parsed = parse_catalog_file(f)
-            results.append(do_import_catalog(parsed, actor=actor, bureau_name=bureau, date=date).as_dict())
+            parsed.append(parse_catalog_file(f))
         except CatalogParseError as e:
             errors.extend(str(p) for p in e.problems)
-        except ImportRefused as e:
-            errors.append(str(e))
-    return results, errors
+    if errors:
+        return [], errors
+    try:
+        with transaction.atomic():
+            results = [do_import_catalog(p, actor=actor, bureau_name=bureau, date=date).as_dict() for p in parsed]
+    except ImportRefused as e:
+        return [], [str(e)]
+    return results, []

@@ -3,10 +3,10 @@
 from django.db import transaction
 
 from yibao.core.audit import record_event
+from yibao.law import registry
 from yibao.law.citations import Citation
 from yibao.law.models import Article, Law
 from yibao.law.regulation import ParsedRegulation
-from yibao.law import registry
 
 
 def get_or_create_law(name: str, rank: str | None) -> Law:
@@ -24,13 +24,19 @@ def get_or_create_law(name: str, rank: str | None) -> Law:
 
 def keep_article(law: Law, number: int, text: str | None, *, source_file: str, source_line: int | None,
                  structure: list | None = None) -> Article:
-    """Return the article, storing this text when it is fuller than the one kept."""
+    """Return the article, storing this text when it is fuller than the one kept.
+
+    A quoted article is often cut short (a list quotes only the clause it needs), so the longest
+    text seen is the best copy of the article the library has.
+    """
     article, created = Article.objects.get_or_create(
         law=law, number=number,
         defaults={"text": text or "", "source_file": source_file, "source_line": source_line,
                   "structure": structure or []},
     )
+    article.changed = created
     if not created and text and len(text) > len(article.text):
+        article.changed = True
         article.text = text
         article.source_file = source_file
         article.source_line = source_line
@@ -55,12 +61,17 @@ def do_import_regulation(parsed: ParsedRegulation, *, source_file: str, actor=No
     known = registry.lookup(title)
     with transaction.atomic():
         law = get_or_create_law(known.name if known else registry.strip_edition(title), known.rank if known else None)
+        changed = 0
         for a in parsed.articles:
             structure = [
                 {"number": p.number, "text": p.text, "clauses": [{"number": c.number, "text": c.text} for c in p.clauses]}
                 for p in a.paragraphs
             ]
-            keep_article(law, a.number, a.text, source_file=source_file, source_line=a.line, structure=structure)
+            article = keep_article(law, a.number, a.text, source_file=source_file, source_line=a.line,
+                                   structure=structure)
+            changed += article.changed
+        if not changed:
+            return law
         record_event("law.import", actor=actor, obj=law, summary=f"导入法规《{law.name}》{len(parsed.articles)}条",
-                     data={"source": source_file, "articles": len(parsed.articles)})
+                     data={"source": source_file, "articles": len(parsed.articles), "changed": changed})
     return law

@@ -169,7 +169,10 @@ def _anchor(value: str) -> str | None:
     return None
 
 
-def _valid(cells: list[str], layout: tuple[int, ...], fields: dict[int, str], *, item_row: bool) -> bool:
+def _valid(cells: list[str], layout: tuple[int, ...], fields: dict[int, str], *, item_row: bool,
+           realigned: bool = True) -> bool:
+    """Check a placement. A full-length item row keeps its cells where they are (a wrong value
+    there is reported by its column later); a realigned row must look right everywhere."""
     present = set(fields.values())
     for i, cell in enumerate(cells):
         value = cell.strip()
@@ -177,7 +180,9 @@ def _valid(cells: list[str], layout: tuple[int, ...], fields: dict[int, str], *,
             continue
         f = fields.get(layout[i])
         check = TYPED.get(f or "")
-        if check and (not item_row or not check(value)):
+        if not item_row and (check or f == "type"):
+            return False
+        if check and realigned and not check(value):
             return False
         anchor = _anchor(value)
         if anchor and anchor in present and f != anchor:
@@ -207,7 +212,10 @@ def align(cells: list[str], fields: dict[int, str], n: int, *, item_row: bool,
             continue
         if prefer is not None and len(prefer) == len(version) and _valid(version, prefer, fields, item_row=item_row):
             return _pad(prefer, cells, n)
-        valid = [lay for lay in _placements(version, n) if _valid(version, lay, fields, item_row=item_row)]
+        valid = [
+            lay for lay in _placements(version, n)
+            if _valid(version, lay, fields, item_row=item_row, realigned=len(version) < n)
+        ]
         if not valid:
             continue
         signatures = {_signature(version, lay) for lay in valid}
@@ -364,7 +372,7 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
         if len([c for c in cells if c]) and len(cells) > n and any(c for c in cells[n:]):
             problem(row, None, f"单元格数（{len(cells)}）多于表头列数（{n}），无法确定各列位置")
         else:
-            problem(row, None, f"单元格数（{len(cells)}）与表头列数（{n}）不符，且内容不能唯一确定各列位置")
+            problem(row, None, f"该行有{len(cells)}个单元格，表头有{n}列，无法根据内容唯一确定各单元格所属的列")
         return
     placed: dict[str, str] = {}
     for i, cell in enumerate(cells):

@@ -40,11 +40,11 @@ class Article(models.Model):
     def __str__(self) -> str:
         return f"《{self.law.name}》{self.label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("law:article_detail", args=[self.pk])
+
     @property
     def label(self) -> str:
         from yibao.law.numerals import to_chinese_numeral
 
         return f"第{to_chinese_numeral(self.number)}条"
-
-    def get_absolute_url(self) -> str:
-        return reverse("law:article_detail", args=[self.pk])
