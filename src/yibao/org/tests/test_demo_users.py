@@ -1,0 +1,62 @@
+import datetime
+
+import pytest
+from django.contrib.auth import authenticate
+
+from yibao.core.models import AuditEvent
+from yibao.org.models import Officer, UserProfile
+from yibao.org.services import demo_id_number, ensure_demo_users
+
+USERNAMES = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin"]
+
+
+@pytest.mark.django_db
+def test_demo_users_one_per_role_with_the_demo_password(county):
+    users = ensure_demo_users(county)
+    assert [u.username for u in users] == USERNAMES
+    roles = dict(UserProfile.objects.values_list("user__username", "role"))
+    assert roles == {
+        "officer1": "officer",
+        "officer2": "officer",
+        "reviewer": "legal_reviewer",
+        "head": "head",
+        "auditor": "auditor",
+        "analyst": "analyst",
+        "admin": "admin",
+    }
+    assert authenticate(username="officer1", password="yibao-demo") is not None
+    admin = next(u for u in users if u.username == "admin")
+    assert admin.is_staff and admin.is_superuser
+    assert not any(u.is_staff for u in users if u.username != "admin")
+
+
+@pytest.mark.django_db
+def test_demo_officers_hold_a_certificate_for_a_year_and_posts_by_role(county):
+    ensure_demo_users(county)
+    officers = {o.user.username: o for o in Officer.objects.select_related("user")}
+    assert sorted(officers) == ["head", "officer1", "officer2", "reviewer"]
+    for officer in officers.values():
+        assert officer.certificate_number
+        assert officer.has_valid_certificate(datetime.date.today() + datetime.timedelta(days=360))
+        assert len(officer.id_number) == 18
+    assert {p.stage for p in officers["officer1"].posts.all()} >= {"file", "investigate", "serve", "enforce"}
+    assert [p.name for p in officers["reviewer"].posts.all()] == ["审查岗", "执行岗"]
+    assert officers["reviewer"].department.name == "法制审核股"
+    assert {p.stage for p in officers["head"].posts.all()} == {"decide", "approve"}
+
+
+@pytest.mark.django_db
+def test_demo_users_are_idempotent(county):
+    first = ensure_demo_users(county)
+    events = AuditEvent.objects.count()
+    second = ensure_demo_users(county)
+    assert [u.pk for u in first] == [u.pk for u in second]
+    assert UserProfile.objects.count() == 7
+    assert Officer.objects.count() == 4
+    assert AuditEvent.objects.count() == events
+
+
+def test_demo_id_numbers_have_a_valid_check_digit():
+    # The worked example of GB 11643.
+    assert demo_id_number("110105", datetime.date(1949, 12, 31), 2) == "11010519491231002X"
+    assert demo_id_number("110101", datetime.date(1990, 3, 7), 123)[-1] in "0123456789X"
