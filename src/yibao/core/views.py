@@ -11,7 +11,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     context = {
         "catalog_count": Catalog.objects.count(),
-        "item_count": PowerItem.objects.filter(removed_in__isnull=True).count(),
+        "item_count": PowerItem.objects.filter(catalog__is_current=True).count(),
         "law_count": Law.objects.count(),
         "article_count": Article.objects.count(),
         "recent_catalogs": Catalog.objects.select_related("bureau").order_by("-imported_at")[:8],
