@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "yibao.org",
     "yibao.law",
     "yibao.catalog",
+    "yibao.deadlines",
 ]
 
 MIDDLEWARE = [
