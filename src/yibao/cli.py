@@ -11,8 +11,10 @@ import typer
 app = typer.Typer(help="医保执法系统命令行 (yibao)", no_args_is_help=True, add_completion=False)
 catalog_app = typer.Typer(help="权责清单：解析、导入、导出", no_args_is_help=True)
 law_app = typer.Typer(help="法规库：解析法规文本", no_args_is_help=True)
+penalty_app = typer.Typer(help="处罚裁量计算", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(law_app, name="law")
+app.add_typer(penalty_app, name="penalty")
 
 SEEDS_DIR_ENV = "YIBAO_SEEDS"
 
@@ -134,6 +136,83 @@ def law_import(file: Path = typer.Argument(..., exists=True, dir_okay=False)) ->
     typer.echo(f"已导入《{law.name}》{law.articles.count()} 条")
 
 
+def _date_option(value: str | None, label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{label}格式不正确：{value}（应为 YYYY-MM-DD）")
+
+
+def _money_option(value: str | None, label: str):
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        _fail(f"{label}不是有效金额：{value}")
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        _fail(f"{label}应为非负数，最多两位小数：{value}")
+    return amount
+
+
+@penalty_app.command("assess")
+def penalty_assess(
+    provision: list[str] = typer.Option(..., "--provision", help="条款，如 《条例》第40条第1款（可多次指定）"),
+    party: str = typer.Option(..., "--party", help="当事人类型：individual insured_person institution agency employer bidder responsible_person"),
+    amount: str | None = typer.Option(None, "--amount", help="主罚款的计算基数（元），如骗取金额"),
+    amount_of: list[str] = typer.Option([], "--amount-of", help="指定基数：名称=金额，如 loss=1000"),
+    unit_fine: str | None = typer.Option(None, "--unit-fine", help="单位罚款数额（元），用于责任人员按比例罚款"),
+    circumstance: list[str] = typer.Option([], "--circumstance", help="情节，如 loss_caused（可多次指定）"),
+    benchmark: str = typer.Option("national", "--benchmark", help="裁量基准名称"),
+    age: int | None = typer.Option(None, "--age", help="个人当事人的年龄"),
+    act_date: str | None = typer.Option(None, "--act-date", help="违法行为发生日期"),
+    act_end_date: str | None = typer.Option(None, "--act-end-date", help="连续或继续状态终了日期"),
+    discovery_date: str | None = typer.Option(None, "--discovery-date", help="违法行为被发现日期"),
+    decision_date: str | None = typer.Option(None, "--decision-date", help="作出处罚决定的日期（默认今天）"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Assess a penalty: provisions, measures, fine range and discretion grade, with citations."""
+    from yibao.law.calculator import AssessmentError, Facts, assess
+
+    amounts = {}
+    for item in amount_of:
+        name, sep, value = item.partition("=")
+        if not sep:
+            _fail(f"--amount-of 应写作 名称=金额：{item}")
+        amounts[name.strip()] = _money_option(value.strip(), name)
+    facts = Facts(
+        party=party, provisions=provision, amount=_money_option(amount, "--amount"), amounts=amounts,
+        unit_fine=_money_option(unit_fine, "--unit-fine"), circumstances=set(circumstance), age=age,
+        act_date=_date_option(act_date, "违法行为发生日期"), act_end_date=_date_option(act_end_date, "行为终了日期"),
+        discovery_date=_date_option(discovery_date, "发现日期"), decision_date=_date_option(decision_date, "决定日期"),
+        benchmark=benchmark,
+    )
+    try:
+        result = assess(facts).as_dict()
+    except AssessmentError as e:
+        _fail(str(e))
+    if as_json:
+        _print_json(result)
+        return
+    for p in result["provisions"]:
+        typer.echo(("【适用】" if p["applied"] else "【符合】") + p["citation"])
+    for m in result["measures"]:
+        rng = f"{m['min']}–{m['max']} {m['unit']}" if m["min"] is not None else ""
+        typer.echo(f"  {m['label']}{'（可以）' if m['optional'] else ''} {rng}")
+    if result["fine"]:
+        typer.echo(f"罚款幅度：{result['fine']['min']}–{result['fine']['max']} 元")
+    if result["grade"]:
+        typer.echo(f"裁量档次：{result['grade']['label']} {result['grade']['min']}–{result['grade']['max']} 元")
+        typer.echo(f"  {result['grade']['reason']}")
+    typer.echo(f"不予处罚：{result['no_penalty']['reason']}")
+    for note in result["notes"]:
+        typer.echo(f"说明：{note}")
+
+
 @app.command()
 def migrate() -> None:
     """Create or update the database tables."""
@@ -169,6 +248,15 @@ def demo(
     typer.echo(summary)
     if not no_serve:
         serve(port=port, host="127.0.0.1")
+
+
+def _deadline_command():
+    from yibao.deadlines.cli import deadline_command
+
+    return deadline_command
+
+
+app.command("deadline", help="计算期限届满日（起算日不计入；届满日遇节假日顺延）")(_deadline_command())
 
 
 def main() -> None:
