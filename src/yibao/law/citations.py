@@ -131,7 +131,8 @@ def parse_citation(text: str) -> Citation:
     known = registry.lookup(name)
     if not known:
         raise CitationError(f"未找到法规：《{registry.strip_edition(name)}》（引用：{raw}）")
-    rest = _NOTE.sub("", rest).strip()
+    note = _NOTE.match(rest)  # an edition note right after the title, not the （三） of a clause
+    rest = rest[note.end():].strip() if note else rest.strip()
     if not rest:
         return Citation(known.name, known.rank)
     ref = _ARTICLE_REF.fullmatch(rest)

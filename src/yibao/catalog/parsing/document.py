@@ -44,6 +44,14 @@ TEXT_FIELDS = (
     "basis", "duty", "duty_basis", "accountability", "accountability_basis", "guiding_department",
 )
 EXTRA_FIELDS = ("accountability", "accountability_basis", "guiding_department")
+# Cells of running text, whose continuation fragments join paragraph-wise.
+TEXT_CELLS = ("basis", "duty", "duty_basis", "scope", "remark", "accountability", "accountability_basis")
+SUB_ITEM_INHERITS = ("seq", "name", "type", "subject", "implementer", "level")
+PARAGRAPH_START = re.compile(
+    r"^(?:《|【|第\s*[0-9０-９零〇一二两三四五六七八九十百千]+\s*条|[（(]\s*[0-9０-９一二三四五六七八九十]{1,3}\s*[)）]"
+    r"|\d{1,2}\s*[.、．]|[一二三四五六七八九十]{1,3}\s*、)"
+)
+SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
 
 
 @dataclass
@@ -132,6 +140,7 @@ class _Builder:
     layout: tuple[int, ...]  # column index of each raw cell, for continuation rows of the same shape
     section_type: str | None
     duties: list[ParsedDuty] = field(default_factory=list)
+    where: str | None = None  # the sheet or table of the item's first row, for problems
 
 
 def split_line(line: str) -> list[str]:
@@ -180,7 +189,7 @@ def _valid(cells: list[str], layout: tuple[int, ...], fields: dict[int, str], *,
             continue
         f = fields.get(layout[i])
         check = TYPED.get(f or "")
-        if not item_row and (check or f == "type"):
+        if not item_row and check and not check(value):
             return False
         if check and realigned and not check(value):
             return False
@@ -277,6 +286,20 @@ def _join(old: str, new: str) -> str:
     return old + new if old else new
 
 
+def _join_text(old: str, new: str) -> str:
+    """Join a continuation fragment to a text cell (basis, duty, …).
+
+    A page break cuts a paragraph in two: the fragment goes on with the cell's last paragraph,
+    unless that paragraph ended a sentence or the fragment starts one of its own (《…》, 第N条, （一）).
+    """
+    before, after = html_to_paragraphs(old), html_to_paragraphs(new)
+    if not before or not after:
+        return _join(old, new)
+    if SENTENCE_END.search(before[-1]) or PARAGRAPH_START.match(after[0]):
+        return f"{old}\n{new}"
+    return re.sub(r"\s*</p>\s*$", "", old, flags=re.I) + re.sub(r"^\s*<p\b[^>]*>\s*", "", new, flags=re.I)
+
+
 def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
     """Turn rows into items; raise CatalogParseError naming every row that cannot be placed."""
     problems: list[Problem] = []
@@ -306,7 +329,7 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
             header_names = cells[:n]
             continue
         if len(nonempty) == 1 and (len(cells) == 1 or fields is None):
-            text = squeeze_spaces(nonempty[0])
+            text = re.sub(r"^#{1,6}\s+", "", squeeze_spaces(nonempty[0]))
             section = SECTION_HEADING.match(text)
             if section and power_type(section.group("name")):
                 section_type = power_type(section.group("name"))
@@ -395,7 +418,7 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
             # Merged cells repeated on every row (Word, filled spreadsheets): the same item goes on.
             _add_duty_row(current, placed, fields)
             return
-        b = _Builder(row.line, {}, tuple(c for c in layout if c >= 0), section_type)
+        b = _Builder(row.line, {}, tuple(c for c in layout if c >= 0), section_type, where=row.where)
         if not placed.get("name") and current is not None:
             placed["name"] = current.cells.get("name", "")
         b.cells.update({f: v for f, v in placed.items() if f not in ("duty_post", "duty_text")})
@@ -407,8 +430,9 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
         placed.get("sub_item") and current.cells.get("sub_item") and NUMBERED_SUB.match(placed["sub_item"])
     ) or (placed.get("national_code") and current.cells.get("national_code"))
     if starts_sub_item:
-        b = _Builder(row.line, {}, current.layout, current.section_type)
-        b.cells.update({"seq": current.cells.get("seq", ""), "name": current.cells.get("name", "")})
+        b = _Builder(row.line, {}, current.layout, current.section_type, where=row.where)
+        # The main item's cells merged over its sub-items (name, type, subject, level) hold for each.
+        b.cells.update({f: current.cells[f] for f in SUB_ITEM_INHERITS if current.cells.get(f)})
         b.cells.update({f: v for f, v in placed.items() if f not in ("duty_post", "duty_text")})
         builders.append(b)
         _add_duty_row(b, placed, fields, first=True)
@@ -418,11 +442,11 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
         return
     for f, v in placed.items():
         if f == "duty_text" and current.duties:
-            current.duties[-1].text = _join(current.duties[-1].text, v)
+            current.duties[-1].text = _join_text(current.duties[-1].text, v)
         elif f == "implementer" and "duty_post" in fields.values() and current.duties:
             current.duties[-1].department = _join(current.duties[-1].department or "", v)
         else:
-            current.cells[f] = _join(current.cells.get(f, ""), v)
+            current.cells[f] = (_join_text if f in TEXT_CELLS else _join)(current.cells.get(f, ""), v)
 
 
 def _add_duty_row(b: _Builder, placed: dict[str, str], fields: dict[int, str], first: bool = False) -> None:
@@ -454,7 +478,7 @@ def split_duties(cell: str) -> list[ParsedDuty]:
         if k + 1 == len(matches):
             other = OTHER_DUTY.search(body)
             if other and other.start() > 0:
-                tail = other.group("text").strip()
+                tail = re.sub(r"^\d{1,2}\s*[.、．]\s*", "", other.group("text").strip())
                 body = body[: other.start()].strip()
         body = re.sub(r"\s*\d{1,2}\s*[.、．]\s*$", "", body)
         duties.append(ParsedDuty(m.group("step"), squeeze_spaces(body)))
@@ -465,6 +489,7 @@ def split_duties(cell: str) -> list[ParsedDuty]:
 
 def _finish(b: _Builder, fields, header_names, source, problems, warnings) -> ParsedItem | None:
     c = {k: v.strip() for k, v in b.cells.items()}
+    source = source + (f"［{b.where}］" if b.where else "")
 
     def where(f: str) -> str | None:
         col = next((i for i, x in fields.items() if x == f), None)
