@@ -296,10 +296,9 @@ def _measure_result(m: Measure, p: Provision, facts: Facts) -> MeasureResult:
     elif m.rate_per_day is not None:
         lo = hi = m.rate_per_day
         unit = "per_day"
-    elif m.amount_equals_base:
-        if m.base in facts.amounts or facts.amount is not None:
-            lo = hi = _base_amount(m, facts, citation)
-            unit = "yuan"
+    elif m.amount_equals_base and (m.base in facts.amounts or facts.amount is not None):
+        lo = hi = _base_amount(m, facts, citation)
+        unit = "yuan"
     return MeasureResult(m.kind, lo, hi, unit, m.base, citation, m.optional, m.quote,
                          m.target or facts.party, m.note)
 

@@ -102,9 +102,9 @@ class ProvisionLibrary:
         """Return the ids of provisions of an article (or of one of its paragraphs)."""
         ids = []
         for p in self.provisions:
-            if p.law == law and p.article == article and (paragraph is None or p.paragraph == paragraph):
-                if p.id not in ids:
-                    ids.append(p.id)
+            matches = p.law == law and p.article == article and paragraph in (None, p.paragraph)
+            if matches and p.id not in ids:
+                ids.append(p.id)
         return ids
 
 
