@@ -74,4 +74,35 @@ def do_import_regulation(parsed: ParsedRegulation, *, source_file: str, actor=No
             return law
         record_event("law.import", actor=actor, obj=law, summary=f"导入法规《{law.name}》{len(parsed.articles)}条",
                      data={"source": source_file, "articles": len(parsed.articles), "changed": changed})
+        from yibao.catalog import search  # lazy: the catalog app depends on this module
+        search.index_articles(law.articles.all())
     return law
+
+
+def provision_review(provision) -> "ProvisionReview | None":
+    """Return the review of this exact encoding, or None (never reviewed, or changed since)."""
+    from yibao.law.models import ProvisionReview
+
+    return (ProvisionReview.objects.filter(provision_id=provision.id, encoding_hash=provision.encoding_hash)
+            .select_related("reviewer").first())
+
+
+def do_review_provision(provision_id: str, *, actor, note: str = ""):
+    """Record that a legal reviewer checked a provision's encoding against its text."""
+    from django.core.exceptions import PermissionDenied
+
+    from yibao.law.models import ProvisionReview
+    from yibao.law.provisions import load_library
+    from yibao.org.permissions import get_role
+
+    if not (getattr(actor, "is_superuser", False) or get_role(actor) == "legal_reviewer"):
+        raise PermissionDenied("只有法制审核人员可以审核罚则编码。")
+    versions = load_library().versions(provision_id)
+    with transaction.atomic():
+        reviews = []
+        for p in versions:
+            reviews.append(ProvisionReview.objects.create(
+                provision_id=p.id, encoding_hash=p.encoding_hash, reviewer=actor, note=note))
+        record_event("provision.review", actor=actor, obj=reviews[-1],
+                     summary=f"审核罚则编码 {versions[0].citation}", data={"provision": provision_id, "note": note})
+    return reviews[-1]

@@ -1,3 +1,4 @@
 from .library import Article, Law
+from .review import ProvisionReview
 
-__all__ = ["Article", "Law"]
+__all__ = ["Article", "Law", "ProvisionReview"]

@@ -76,6 +76,15 @@ class Provision:
     def citation(self) -> str:
         return f"《{self.law}》第{to_chinese_numeral(self.article)}条第{to_chinese_numeral(self.paragraph)}款"
 
+    @property
+    def encoding_hash(self) -> str:
+        """A digest of the text and encoding: a review signs off exactly this."""
+        import hashlib
+
+        payload = repr((self.id, self.article_text, self.valid_from, self.valid_to, self.parties, self.conduct,
+                        sorted(self.clauses.items()), self.measures, self.requires, self.applies, self.includes))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 

@@ -5,6 +5,20 @@ from django.db import models
 
 from ..constants import BureauLevel, Stage, stage_for_post
 
+DEFAULT_BENCHMARK = "national"
+
+
+def validate_benchmark(name: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from yibao.law.calculator import AssessmentError, load_benchmark
+
+    try:
+        load_benchmark(name)
+    except AssessmentError as e:
+        raise ValidationError(str(e)) from None
+
+
 region_code_validator = RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字。")
 
 
@@ -18,6 +32,9 @@ class Bureau(models.Model):
     level = models.CharField("层级", max_length=16, choices=BureauLevel.choices, default=BureauLevel.COUNTY)
     parent = models.ForeignKey(
         "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    discretion_benchmark = models.CharField(
+        "裁量基准", max_length=50, blank=True, validators=[validate_benchmark], help_text="留空则沿用上级单位的基准；均未设定时使用全国默认基准"
     )
 
     class Meta:
@@ -44,6 +61,13 @@ class Bureau(models.Model):
             seen.add(node.pk)
             node = node.parent
         return chain
+
+    def benchmark_name(self) -> str:
+        """Return the discretion benchmark this bureau applies: its own, else the nearest parent's."""
+        for bureau in (self, *self.ancestors()):
+            if bureau.discretion_benchmark:
+                return bureau.discretion_benchmark
+        return DEFAULT_BENCHMARK
 
     def is_within(self, other: "Bureau") -> bool:
         """Return whether this bureau is the other one or lies below it."""
