@@ -79,8 +79,8 @@ def do_import_regulation(parsed: ParsedRegulation, *, source_file: str, actor=No
     return law
 
 
-def provision_review(provision) -> "ProvisionReview | None":
-    """Return the review of this exact encoding, or None (never reviewed, or changed since)."""
+def provision_review(provision):
+    """Return the ProvisionReview of this exact encoding, or None (never reviewed, or changed since)."""
     from yibao.law.models import ProvisionReview
 
     return (ProvisionReview.objects.filter(provision_id=provision.id, encoding_hash=provision.encoding_hash)
