@@ -25,6 +25,11 @@ _INLINE_HEADING = re.compile(
 )
 
 
+def nested_title(name: str) -> str:
+    """Write a title inside a title with 〈〉: 实施《…》若干规定 → 实施〈…〉若干规定, for 《…》 around it."""
+    return name.replace("《", "〈").replace("》", "〉")
+
+
 class CitationError(ValueError):
     """A citation that does not resolve; the message is Chinese, for the user."""
 
@@ -52,7 +57,7 @@ class Citation:
     def label(self) -> str:
         from yibao.law.numerals import to_chinese_numeral as cn
 
-        parts = [f"《{self.law}》"]
+        parts = [f"《{nested_title(self.law)}》"]
         if self.article:
             parts.append(f"第{cn(self.article)}条")
         if self.paragraph:

@@ -74,7 +74,10 @@ class Provision:
 
     @property
     def citation(self) -> str:
-        return f"《{self.law}》第{to_chinese_numeral(self.article)}条第{to_chinese_numeral(self.paragraph)}款"
+        from yibao.law.citations import nested_title
+
+        article, paragraph = to_chinese_numeral(self.article), to_chinese_numeral(self.paragraph)
+        return f"《{nested_title(self.law)}》第{article}条第{paragraph}款"
 
     @property
     def encoding_hash(self) -> str:
