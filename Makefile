@@ -12,6 +12,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PYTHON ?= python3
 RESULTS := var/test-results
+DEMO_PORT ?= 8000
 
 export DJANGO_SETTINGS_MODULE := yibao.settings
 export UV_NO_PROGRESS := 1
@@ -48,12 +49,12 @@ sync:
 	@$(UV) sync -q
 
 migrate:
-	@echo "==> migrate ($${YIBAO_DATABASE_URL:-SQLite under var/})"
+	@echo "==> migrate ($${YIBAO_DATABASE_URL:-SQLite under $${YIBAO_VAR:-var}/})"
 	@$(UV) run python -m django migrate --noinput -v 0
 
 demo: setup migrate
-	@echo "==> yibao demo (http://127.0.0.1:8000)"
-	@$(UV) run yibao demo
+	@echo "==> yibao demo (http://127.0.0.1:$(DEMO_PORT))"
+	@$(UV) run yibao demo --port $(DEMO_PORT)
 
 lint:
 	@echo "==> ruff check src"

@@ -135,13 +135,15 @@ def page(request: pytest.FixtureRequest, browser, live_server):
     pw_page = context.new_page()
     yield pw_page
     report = getattr(request.node, "rep_call", None)
+    shot = ARTIFACTS_DIR / (re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:] + ".png")
     if report is not None and report.failed:
         ARTIFACTS_DIR.mkdir(exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
         try:
-            pw_page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+            pw_page.screenshot(path=str(shot), full_page=True)
         except Exception as exc:  # a broken page must not hide the real failure
             print(f"screenshot failed: {exc}")
+    else:
+        shot.unlink(missing_ok=True)  # an old failure's screenshot would mislead
     context.close()
 
 
