@@ -11,5 +11,6 @@ urlpatterns = [
     path("org/", include("yibao.org.urls")),
     path("catalog/", include("yibao.catalog.urls")),
     path("law/", include("yibao.law.urls")),
+    path("api/v1/catalog/", include("yibao.catalog.api")),
     path("admin/", admin.site.urls),
 ]
