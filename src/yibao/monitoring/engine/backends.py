@@ -1,0 +1,166 @@
+"""The two engines behind one small interface. Rule SQL is written once, in DuckDB's dialect;
+Spark runs it after sqlglot translates it (pinned version, tested on every rule)."""
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+SESSION_TIME_ZONE = "Asia/Shanghai"
+
+
+class Backend:
+    name = "base"
+
+    def register(self, name: str, path: Path, fmt: str) -> None:
+        """Expose a table file (or folder of Parquet parts) as a raw view; CSV columns stay text."""
+        raise NotImplementedError
+
+    def columns(self, name: str) -> dict[str, str]:
+        """Return {column: kind} of a view; kind is string, decimal(p,s), integer, float, boolean,
+        date, timestamp, timestamp_tz or other."""
+        raise NotImplementedError
+
+    def create_view(self, name: str, sql: str) -> None:
+        raise NotImplementedError
+
+    def query(self, sql: str) -> pa.Table:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+def _kind(type_text: str) -> str:
+    t = type_text.lower()
+    if t.startswith("decimal"):
+        return t.replace(" ", "")
+    if t in ("varchar", "string", "text") or t.startswith("varchar"):
+        return "string"
+    if t in ("bigint", "integer", "int", "smallint", "tinyint", "hugeint", "ubigint", "uinteger", "usmallint",
+             "utinyint", "long", "short", "byte"):
+        return "integer"
+    if t in ("double", "float", "real", "float4", "float8"):
+        return "float"
+    if t in ("boolean", "bool"):
+        return "boolean"
+    if t == "date":
+        return "date"
+    if t in ("timestamp", "timestamp_ntz", "datetime", "timestamp_ns", "timestamp_ms", "timestamp_s"):
+        return "timestamp"
+    if "time zone" in t or t in ("timestamptz", "timestamp_ltz"):
+        return "timestamp_tz"
+    return "other"
+
+
+class DuckDBBackend(Backend):
+    name = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None, temp_dir: str | None = None):
+        import duckdb
+
+        self.con = duckdb.connect(":memory:")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        # Spill to disk rather than fail when a join outgrows memory.
+        self.con.execute(f"SET temp_directory = '{temp_dir or tempfile.gettempdir()}'")
+        self.con.execute("SET preserve_insertion_order = false")
+
+    def register(self, name: str, path: Path, fmt: str) -> None:
+        p = str(path).replace("'", "''")
+        if fmt == "csv":
+            src = (f"read_csv('{p}', header = true, all_varchar = true, delim = ',', quote = '\"', "
+                   f"escape = '\"', nullstr = '', auto_detect = false, "
+                   f"columns = {self._csv_columns(path)})")
+        elif path.is_dir():
+            src = f"read_parquet('{p}/*.parquet')"
+        else:
+            src = f"read_parquet('{p}')"
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {src}")
+
+    @staticmethod
+    def _csv_columns(path: Path) -> str:
+        import csv
+
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f), [])
+        cols = ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header)
+        return "{" + cols + "}"
+
+    def columns(self, name: str) -> dict[str, str]:
+        rows = self.con.execute(f"DESCRIBE {name}").fetchall()
+        return {r[0]: _kind(r[1]) for r in rows}
+
+    def create_view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+
+    def query(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def spark_session(master: str | None = None):
+    """Return a Spark session with the settings the engines' agreement depends on."""
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master(master or os.environ.get("YIBAO_SPARK_MASTER", "local[2]"))
+        .appName("yibao-screening")
+        # Timestamps in the data are local times without a zone; fixing the session zone keeps
+        # date() and string casts the same as DuckDB's zone-less TIMESTAMP.
+        .config("spark.sql.session.timeZone", SESSION_TIME_ZONE)
+        .config("spark.sql.ansi.enabled", "false")
+        # Exact decimals: never trade scale for precision silently.
+        .config("spark.sql.decimalOperations.allowPrecisionLoss", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.shuffle.partitions", os.environ.get("YIBAO_SPARK_PARTITIONS", "8"))
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", os.environ.get("YIBAO_SPARK_DRIVER_MEMORY", "4g"))
+    )
+    return builder.getOrCreate()
+
+
+class SparkBackend(Backend):
+    name = "spark"
+
+    def __init__(self, master: str | None = None):
+        self.spark = spark_session(master)
+
+    def register(self, name: str, path: Path, fmt: str) -> None:
+        reader = self.spark.read
+        if fmt == "csv":
+            df = (reader.option("header", True).option("inferSchema", False).option("quote", '"')
+                  .option("escape", '"').option("nullValue", "").option("encoding", "UTF-8").csv(str(path)))
+        else:
+            df = reader.parquet(str(path))
+        df.createOrReplaceTempView(name)
+
+    def columns(self, name: str) -> dict[str, str]:
+        return {f.name: _kind(f.dataType.simpleString()) for f in self.spark.table(name).schema.fields}
+
+    def translate(self, sql: str) -> str:
+        import sqlglot
+
+        return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+    def create_view(self, name: str, sql: str) -> None:
+        self.spark.sql(self.translate(sql)).createOrReplaceTempView(name)
+
+    def query(self, sql: str) -> pa.Table:
+        return self.spark.sql(self.translate(sql)).toArrow()
+
+
+def make_backend(name: str, **options) -> Backend:
+    if name == "duckdb":
+        return DuckDBBackend(**options)
+    if name == "spark":
+        return SparkBackend(**options)
+    raise ValueError(f"unknown engine {name!r}")

@@ -1,0 +1,59 @@
+"""Per-bureau screening configuration: enabled rules and parameters, defaults from the spec."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .rules import DEFAULT_PARAMETERS, RULES
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message is Chinese."""
+
+
+@dataclass
+class ScreeningConfig:
+    enabled: list[str] = field(default_factory=lambda: list(RULES))
+    parameters: dict = field(default_factory=lambda: dict(DEFAULT_PARAMETERS))
+    source: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"enabled": self.enabled, "parameters": self.parameters, "source": self.source}
+
+
+def _check(parameters: dict, where: str) -> None:
+    for name in ("readmit_days", "overlap_days", "min_settlements"):
+        value = parameters[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where}：参数 {name} 应为非负整数，实际为 {value!r}")
+    for name in ("inpatient_med_types", "readmit_exclude_diag"):
+        value = parameters[name]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{where}：参数 {name} 应为非空文本的列表，实际为 {value!r}")
+
+
+def load_config(path: Path | None = None) -> ScreeningConfig:
+    """Read a YAML configuration: `rules: {R09: {enabled: false}}` and `parameters: {readmit_days: 10}`."""
+    config = ScreeningConfig()
+    if path is None:
+        return config
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise ConfigError(f"无法读取配置文件 {path}：{e}") from None
+    unknown = set(data) - {"rules", "parameters", "bureau"}
+    if unknown:
+        raise ConfigError(f"{path}：未知的配置项 {', '.join(sorted(unknown))}")
+    for rule_id, settings in (data.get("rules") or {}).items():
+        if rule_id not in RULES:
+            raise ConfigError(f"{path}：未知的规则 {rule_id}")
+        if not (settings or {}).get("enabled", True):
+            config.enabled.remove(rule_id)
+    for name, value in (data.get("parameters") or {}).items():
+        if name not in DEFAULT_PARAMETERS:
+            raise ConfigError(f"{path}：未知的参数 {name}")
+        config.parameters[name] = value
+    _check(config.parameters, str(path))
+    config.source = str(path)
+    return config

@@ -1,0 +1,245 @@
+"""Find a dataset's tables, check them against the contract, and expose typed views.
+
+A wrong dataset is refused whole, naming the table, the column and the first offending rows
+(the line in a CSV file, the key value in Parquet).
+"""
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .backends import Backend
+from .schema import NOT_NULL, PAIR_WINDOWS, SQL_TYPES, TABLES, Table
+
+log = logging.getLogger(__name__)
+MAX_REPORTED_ROWS = 5
+
+# What a text value of each type must look like (the spec's section 1 and 5.24).
+PATTERNS = {
+    "dec": r"^-?[0-9]+(\.[0-9]{1,2})?$",
+    "dec6": r"^-?[0-9]+(\.[0-9]{1,6})?$",
+    "int": r"^-?[0-9]+$",
+    "bool": r"^(true|false|TRUE|FALSE|True|False|1|0)$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "ts": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?$",
+}
+TYPE_LABELS = {"str": "文本", "dec": "两位小数", "dec6": "最多六位小数", "int": "整数", "bool": "布尔值（true/false/1/0）",
+               "date": "日期 YYYY-MM-DD", "ts": "时间 YYYY-MM-DD HH:MM:SS（不带时区）"}
+
+
+@dataclass
+class Problem:
+    table: str
+    column: str | None
+    message: str
+    rows: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = f"表 {self.table}" + (f"，列 {self.column}" if self.column else "")
+        rows = f"（{'；'.join(self.rows)}）" if self.rows else ""
+        return f"{where}：{self.message}{rows}"
+
+
+class DatasetError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class TableFile:
+    name: str
+    path: Path
+    fmt: str  # csv / parquet
+
+
+@dataclass
+class Dataset:
+    root: Path
+    files: dict[str, TableFile]
+    present_columns: dict[str, set[str]]
+
+    def has(self, table: str, column: str | None = None) -> bool:
+        if table not in self.files:
+            return False
+        return column is None or column in self.present_columns.get(table, set())
+
+
+def find_tables(root: Path) -> dict[str, TableFile]:
+    """Return the spec's tables found in a dataset folder."""
+    if not root.is_dir():
+        raise DatasetError([Problem("-", None, f"数据集目录不存在：{root}")])
+    found: dict[str, TableFile] = {}
+    for name in TABLES:
+        candidates = [
+            (root / f"{name}.parquet", "parquet"),
+            (root / f"{name}.csv", "csv"),
+            (root / name, "parquet"),
+        ]
+        hits = [(p, fmt) for p, fmt in candidates if p.exists() and (not p.is_dir() or any(p.glob("*.parquet")))]
+        if len(hits) > 1:
+            raise DatasetError([Problem(name, None, f"同一张表有多个文件：{', '.join(str(p) for p, _ in hits)}")])
+        if hits:
+            found[name] = TableFile(name, hits[0][0], hits[0][1])
+    missing = [t.name for t in TABLES.values() if t.required and t.name not in found]
+    if missing:
+        raise DatasetError([Problem(t, None, "缺少必需的表") for t in missing])
+    return found
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _csv_lines(path: Path, column: str, values: list[str], key: str | None) -> list[str]:
+    """Return 'line N' labels for the rows of a CSV whose column (or key) has one of the values."""
+    wanted = set(values)
+    out: list[str] = []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        for line, row in enumerate(reader, start=2):
+            probe = row.get(key) if key else row.get(column)
+            if probe in wanted or (probe == "" and None in wanted):
+                out.append(f"第{line}行")
+                if len(out) >= MAX_REPORTED_ROWS:
+                    break
+    return out
+
+
+class Loader:
+    """Register, validate and type a dataset's tables on one backend."""
+
+    def __init__(self, backend: Backend, root: Path):
+        self.backend = backend
+        self.root = Path(root)
+
+    def load(self) -> Dataset:
+        files = find_tables(self.root)
+        problems: list[Problem] = []
+        present: dict[str, set[str]] = {}
+        for name, tf in files.items():
+            self.backend.register(f"raw_{name}", tf.path, tf.fmt)
+            kinds = self.backend.columns(f"raw_{name}")
+            present[name] = set(kinds)
+            problems += self._check_table(TABLES[name], tf, kinds)
+        if not problems:
+            for name in files:
+                self._create_typed_view(TABLES[name], present[name])
+            problems += self._check_keys_and_references(files)
+        if problems:
+            for p in problems:
+                log.warning("dataset %s refused: %s %s %s", self.root, p.table, p.column, p.rows)
+            raise DatasetError(problems)
+        return Dataset(self.root, files, present)
+
+    def _rows(self, tf: TableFile, table: Table, column: str, sql_where: str) -> list[str]:
+        key = table.key[0] if len(table.key) == 1 else None
+        select = key or column
+        result = self.backend.query(
+            f"SELECT CAST({select} AS VARCHAR) AS v FROM raw_{table.name} WHERE {sql_where} LIMIT {MAX_REPORTED_ROWS}"
+        )
+        values = result.column("v").to_pylist()
+        if tf.fmt == "csv":
+            return _csv_lines(tf.path, column, values, key)
+        if key:
+            return [f"{key}={v}" for v in values]
+        return [f"值 {v}" for v in values]
+
+    def _check_table(self, table: Table, tf: TableFile, kinds: dict[str, str]) -> list[Problem]:
+        problems: list[Problem] = []
+        for col in table.columns:
+            if col.name not in kinds:
+                # A registry or knowledge table present needs all its columns (5.20), opening_cnt aside.
+                needed = not col.optional and not (table.name == "kb_purchase" and col.name == "opening_cnt")
+                if needed:
+                    problems.append(Problem(table.name, col.name, "缺少必需的列"))
+                continue
+            kind = kinds[col.name]
+            problems += self._check_column(table, tf, col.name, col.type, kind)
+        for col in NOT_NULL.get(table.name, ()):
+            if col in kinds:
+                rows = self._rows(tf, table, col, f"{col} IS NULL")
+                if rows:
+                    problems.append(Problem(table.name, col, "不能为空", rows))
+        if table.name == "kb_item_pair" and "window" in kinds:
+            allowed = ", ".join(_quote(w) for w in PAIR_WINDOWS)
+            rows = self._rows(tf, table, "window", f"window IS NOT NULL AND window NOT IN ({allowed})")
+            if rows:
+                problems.append(Problem(table.name, "window", f"取值应为 {'/'.join(PAIR_WINDOWS)} 之一", rows))
+        return problems
+
+    def _check_column(self, table: Table, tf: TableFile, name: str, typ: str, kind: str) -> list[Problem]:
+        label = TYPE_LABELS[typ]
+        if kind == "float":
+            return [Problem(table.name, name, f"不能使用浮点数类型，应为{label}")]
+        if kind == "timestamp_tz":
+            return [Problem(table.name, name, "时间不能带时区")]
+        if kind == "string" and typ != "str":
+            where = f"{name} IS NOT NULL AND NOT regexp_matches({name}, {_quote(PATTERNS[typ])})"
+            if typ in ("date", "ts"):
+                target = "DATE" if typ == "date" else "TIMESTAMP"
+                where = f"{name} IS NOT NULL AND (NOT regexp_matches({name}, {_quote(PATTERNS[typ])}) " \
+                        f"OR TRY_CAST({name} AS {target}) IS NULL)"
+            rows = self._rows(tf, table, name, where)
+            return [Problem(table.name, name, f"取值不是{label}", rows)] if rows else []
+        if kind.startswith("decimal"):
+            scale = int(kind.split(",")[1].rstrip(")")) if "," in kind else 0
+            limit = {"dec": 2, "dec6": 6}.get(typ)
+            if limit is None and typ != "str":
+                if typ == "int" and scale == 0:
+                    return []
+                return [Problem(table.name, name, f"列类型为 {kind}，应为{label}")]
+            if limit is not None and scale > limit:
+                where = f"{name} IS NOT NULL AND {name} <> ROUND({name}, {limit})"
+                rows = self._rows(tf, table, name, where)
+                if rows:
+                    return [Problem(table.name, name, f"小数位数超过{limit}位", rows)]
+            return []
+        compatible = {
+            "str": {"string", "integer"},
+            "dec": {"integer"},
+            "dec6": {"integer"},
+            "int": {"integer"},
+            "bool": {"boolean", "integer"},
+            "date": {"date"},
+            "ts": {"timestamp"},
+        }[typ]
+        if kind not in compatible:
+            return [Problem(table.name, name, f"列类型为 {kind}，应为{label}")]
+        return []
+
+    def _create_typed_view(self, table: Table, present: set[str]) -> None:
+        parts = []
+        for col in table.columns:
+            sql_type = SQL_TYPES[col.type]
+            if col.name in present:
+                parts.append(f"CAST({col.name} AS {sql_type}) AS {col.name}")
+            else:
+                parts.append(f"CAST(NULL AS {sql_type}) AS {col.name}")
+        self.backend.create_view(table.name, f"SELECT {', '.join(parts)} FROM raw_{table.name}")
+
+    def _check_keys_and_references(self, files: dict[str, TableFile]) -> list[Problem]:
+        problems: list[Problem] = []
+        for name, tf in files.items():
+            table = TABLES[name]
+            if not table.key:
+                continue
+            key = table.key[0]
+            dup = self.backend.query(
+                f"SELECT CAST({key} AS VARCHAR) AS v FROM {name} GROUP BY {key} HAVING COUNT(*) > 1 "
+                f"ORDER BY v LIMIT {MAX_REPORTED_ROWS}"
+            ).column("v").to_pylist()
+            if dup:
+                rows = _csv_lines(tf.path, key, dup, key) if tf.fmt == "csv" else [f"{key}={v}" for v in dup]
+                problems.append(Problem(name, key, "主键重复", rows))
+        orphans = self.backend.query(
+            "SELECT CAST(f.feedetl_sn AS VARCHAR) AS v FROM fee_list_d f LEFT JOIN setl_d s ON f.setl_id = s.setl_id "
+            f"WHERE s.setl_id IS NULL ORDER BY v LIMIT {MAX_REPORTED_ROWS}"
+        ).column("v").to_pylist()
+        if orphans:
+            tf = files["fee_list_d"]
+            rows = (_csv_lines(tf.path, "feedetl_sn", orphans, "feedetl_sn") if tf.fmt == "csv"
+                    else [f"feedetl_sn={v}" for v in orphans])
+            problems.append(Problem("fee_list_d", "setl_id", "指向不存在的结算", rows))
+        return problems

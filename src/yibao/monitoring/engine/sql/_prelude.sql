@@ -1,0 +1,28 @@
+-- v_setl: valid settlements with their visit (spec 2, 5.1–5.3). A settlement whose visit is
+-- unknown is outpatient and has no visit day.
+CREATE VIEW v_setl AS
+SELECT s.setl_id, s.mdtrt_id, s.psn_no, s.fixmedins_code, s.setl_time, s.fund_pay_sumamt,
+       COALESCE(m.med_type IN ({inpatient_med_types}), FALSE) AS inpatient,
+       CAST(m.begntime AS DATE) AS adm_day,
+       CAST(COALESCE(m.endtime, m.begntime) AS DATE) AS dis_day,
+       m.dscg_maindiag_code AS diag
+FROM setl_d s LEFT JOIN mdtrt_d m ON s.mdtrt_id = m.mdtrt_id
+WHERE {valid_settlement};
+
+-- v_fee: fee lines of valid settlements, with the settlement's visit facts.
+CREATE VIEW v_fee AS
+SELECT f.feedetl_sn, f.setl_id, f.psn_no, f.fixmedins_code, f.fee_ocur_time, f.med_list_codg, f.list_type,
+       f.cnt, f.pric, f.det_item_fee_sumamt, f.inscp_amt, f.chrgitm_lv, f.prd_days, f.pric_uplmt_amt,
+       CAST(f.fee_ocur_time AS DATE) AS fee_day,
+       s.inpatient, s.mdtrt_id
+FROM fee_list_d f JOIN v_setl s ON f.setl_id = s.setl_id;
+
+-- v_rank: institution rank (spec 5.23): pharmacies and unknown institutions are 0.
+CREATE VIEW v_rank AS
+SELECT fixmedins_code,
+       CASE WHEN fixmedins_type = '2' THEN 0
+            WHEN hosp_lv IN ('01', '02', '03', '04') THEN 3
+            WHEN hosp_lv IN ('05', '06', '07') THEN 2
+            WHEN hosp_lv IN ('08', '09', '10') THEN 1
+            ELSE 0 END AS rank
+FROM {fixmedins_table};
