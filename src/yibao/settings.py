@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "yibao.law",
     "yibao.catalog",
     "yibao.deadlines",
+    "yibao.monitoring",
 ]
 
 MIDDLEWARE = [

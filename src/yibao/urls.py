@@ -12,5 +12,6 @@ urlpatterns = [
     path("catalog/", include("yibao.catalog.urls")),
     path("law/", include("yibao.law.urls")),
     path("api/v1/catalog/", include("yibao.catalog.api")),
+    path("monitoring/", include("yibao.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
