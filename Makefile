@@ -8,9 +8,9 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 .DEFAULT_GOAL := help
 
-# uv may be missing on a new machine; `pip install uv` then provides `python3 -m uv`.
-UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PYTHON ?= python3
+# uv may be missing on a new machine; `pip install uv` then provides `python3 -m uv`.
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo $(PYTHON) -m uv)
 RESULTS := var/test-results
 DEMO_PORT ?= 8000
 
@@ -34,7 +34,7 @@ system:
 	@bash scripts/setup-system.sh
 
 uv:
-	@if command -v uv >/dev/null || $(PYTHON) -m uv --version >/dev/null 2>&1; then \
+	@if $(UV) --version >/dev/null 2>&1; then \
 	    echo "==> uv: $$($(UV) --version)"; \
 	else \
 	    echo "==> pip install uv"; \
