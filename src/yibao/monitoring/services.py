@@ -1,0 +1,908 @@
+"""Record screening runs, review findings, turn them into leads.
+
+Every state change goes through a do_… function that checks the actor's role, changes state and
+writes the audit trail in one transaction. The engine (./engine) knows nothing of Django; this
+module stores what it finds.
+"""
+
+import datetime as dt
+import json
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
+
+from yibao.core.audit import record_event
+from yibao.org.masking import mask_name
+from yibao.org.models import Bureau
+from yibao.org.permissions import get_profile
+
+from .constants import (
+    APPEAL_WINDOW_WORKDAYS,
+    LEAD_REASON_REQUIRED,
+    LEAD_ROLES,
+    LEAD_STATUS_ROLES,
+    LEAD_TRANSITIONS,
+    PERSON_PARTIES,
+    REASON_REQUIRED_MESSAGE,
+    RUN_ROLES,
+    TRANSITIONS,
+    Engine,
+    FindingStatus,
+    LeadSource,
+    LeadStatus,
+    PartyType,
+    RunStatus,
+)
+from .engine.config import load_config
+from .engine.rules import BASIS_LAW, RULES
+from .models import (
+    Finding,
+    FindingEvent,
+    FindingSighting,
+    Institution,
+    InsuredPerson,
+    Lead,
+    LeadFinding,
+    ScreeningRun,
+)
+from .models.finding import identity_hash
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+ZERO = Decimal("0.00")
+
+
+# ---------------------------------------------------------------- who may do what
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def actor_bureau(user: Any) -> Bureau | None:
+    profile = get_profile(user)
+    return profile.bureau if profile is not None else None
+
+
+def visible_bureau_ids(user: Any) -> list[int] | None:
+    """The bureaus whose monitoring data the user sees: their own and those below; None means all."""
+    if not _active(user):
+        return []
+    profile = get_profile(user)
+    if profile is None:
+        return None if (user.is_superuser or user.is_staff) else []
+    return [b.pk for b in Bureau.objects.select_related("parent") if b.is_within(profile.bureau)]
+
+
+def _in_scope(user: Any, bureau: Bureau) -> bool:
+    profile = get_profile(user)
+    return profile is not None and bureau.is_within(profile.bureau)
+
+
+def can_start_run(user: Any, bureau: Bureau | None = None) -> bool:
+    """Staff, analysts and heads may screen (analysts and heads for their own bureau and those below)."""
+    if not _active(user):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    profile = get_profile(user)
+    if profile is None or profile.role not in RUN_ROLES:
+        return False
+    return bureau is None or bureau.is_within(profile.bureau)
+
+
+def can_transition(user: Any, name: str, bureau: Bureau | None = None) -> bool:
+    """Whether the user's role may make this move (the same-reviewer rule is checked per finding)."""
+    if not _active(user):
+        return False
+    profile = get_profile(user)
+    if profile is None or profile.role not in TRANSITIONS[name].roles:
+        return False
+    return bureau is None or bureau.is_within(profile.bureau)
+
+
+def can_create_leads(user: Any, bureau: Bureau | None = None) -> bool:
+    if not _active(user):
+        return False
+    profile = get_profile(user)
+    if profile is None or profile.role not in LEAD_ROLES:
+        return False
+    return bureau is None or bureau.is_within(profile.bureau)
+
+
+def can_change_lead(user: Any, bureau: Bureau | None = None) -> bool:
+    if not _active(user):
+        return False
+    profile = get_profile(user)
+    if profile is None or profile.role not in LEAD_STATUS_ROLES | LEAD_ROLES:
+        return False
+    return bureau is None or bureau.is_within(profile.bureau)
+
+
+# ---------------------------------------------------------------- screening runs
+
+def rank_of(fixmedins_type: str | None, hosp_lv: str | None) -> int:
+    """Institution rank as the spec defines it (5.23): pharmacies 0; 三级 3, 二级 2, 一级 1, else 0."""
+    if fixmedins_type == "2":
+        return 0
+    if hosp_lv in ("01", "02", "03", "04"):
+        return 3
+    if hosp_lv in ("05", "06", "07"):
+        return 2
+    if hosp_lv in ("08", "09", "10"):
+        return 1
+    return 0
+
+
+def _table_source(path: Path, fmt: str) -> str:
+    p = str(path).replace("'", "''")
+    if fmt == "csv":
+        return f"read_csv('{p}', header = true, all_varchar = true, nullstr = '')"
+    if path.is_dir():
+        return f"read_parquet('{p}/*.parquet')"
+    return f"read_parquet('{p}')"
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+PERSON_NAME_COLUMNS = ("psn_name", "name")
+
+
+def read_references(dataset_dir: Path, codes: Iterable[str], psn_nos: Iterable[str]) -> tuple[list[dict], list[dict]]:
+    """Read the institutions and persons the findings name from the dataset's fixmedins and psn_info.
+
+    The spec's psn_info has no name; the platform's extra column psn_name is read when present.
+    Returns ([institution rows], [person rows]); a missing table gives an empty list.
+    """
+    import duckdb
+    import pyarrow as pa
+
+    from .engine.dataset import DatasetError, find_tables
+
+    try:
+        files = find_tables(Path(dataset_dir))
+    except DatasetError:
+        return [], []
+    codes, psn_nos = sorted({c for c in codes if c}), sorted({p for p in psn_nos if p})
+    institutions: list[dict] = []
+    persons: list[dict] = []
+    con = duckdb.connect(":memory:")
+    try:
+        if "fixmedins" in files and codes:
+            tf = files["fixmedins"]
+            con.register("wanted", pa.table({"code": codes}))
+            src = _table_source(tf.path, tf.fmt)
+            present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
+            cols = ["fixmedins_name", "fixmedins_type", "hosp_lv", "admdvs"]
+            select = ", ".join(f"CAST(t.{c} AS VARCHAR)" if c in present else "NULL" for c in cols)
+            rows = con.execute(f"SELECT CAST(t.fixmedins_code AS VARCHAR), {select} FROM {src} t "
+                               "JOIN wanted w ON CAST(t.fixmedins_code AS VARCHAR) = w.code").fetchall()
+            for code, name, kind, hosp_lv, admdvs in rows:
+                institutions.append({"code": code, "name": name or "", "type": kind or "", "hosp_lv": hosp_lv or "",
+                                     "admdvs": admdvs or "", "rank": rank_of(kind, hosp_lv)})
+            con.unregister("wanted")
+        if "psn_info" in files and psn_nos:
+            tf = files["psn_info"]
+            con.register("wanted", pa.table({"psn_no": psn_nos}))
+            src = _table_source(tf.path, tf.fmt)
+            present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
+            name_col = next((c for c in PERSON_NAME_COLUMNS if c in present), None)
+            cols = [name_col, "certno", "gend", "brdy", "death_date"]
+            select = ", ".join(f"CAST(t.{c} AS VARCHAR)" if c and c in present else "NULL" for c in cols)
+            rows = con.execute(f"SELECT CAST(t.psn_no AS VARCHAR), {select} FROM {src} t "
+                               "JOIN wanted w ON CAST(t.psn_no AS VARCHAR) = w.psn_no").fetchall()
+            for psn_no, name, certno, gend, brdy, death in rows:
+                persons.append({"psn_no": psn_no, "name": name or "", "certno": certno or "", "gender": gend or "",
+                                "birth_date": _date(brdy), "death_date": _date(death)})
+    finally:
+        con.close()
+    return institutions, persons
+
+
+def _upsert_institutions(bureau: Bureau, rows: list[dict]) -> int:
+    fields = ("name", "type", "hosp_lv", "rank", "admdvs")
+    existing = {i.code: i for i in Institution.objects.filter(bureau=bureau, code__in=[r["code"] for r in rows])}
+    new, changed = [], []
+    for r in rows:
+        inst = existing.get(r["code"])
+        if inst is None:
+            new.append(Institution(bureau=bureau, code=r["code"], **{f: r[f] for f in fields}))
+        elif any(getattr(inst, f) != r[f] for f in fields):
+            for f in fields:
+                setattr(inst, f, r[f])
+            changed.append(inst)
+    Institution.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    if changed:
+        Institution.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=500)
+    return len(new) + len(changed)
+
+
+def _upsert_persons(rows: list[dict]) -> int:
+    fields = ("name", "certno", "gender", "birth_date", "death_date")
+    existing: dict[str, InsuredPerson] = {}
+    psn_nos = [r["psn_no"] for r in rows]
+    for start in range(0, len(psn_nos), BATCH_SIZE):
+        for p in InsuredPerson.objects.filter(psn_no__in=psn_nos[start:start + BATCH_SIZE]):
+            existing[p.psn_no] = p
+    new, changed = [], []
+    for r in rows:
+        person = existing.get(r["psn_no"])
+        if person is None:
+            new.append(InsuredPerson(psn_no=r["psn_no"], **{f: r[f] for f in fields}))
+            continue
+        # A dataset without names (or with masked certnos) must not wipe what an earlier one gave.
+        updates = {f: r[f] for f in fields if r[f] not in (None, "") and getattr(person, f) != r[f]}
+        if updates:
+            for f, v in updates.items():
+                setattr(person, f, v)
+            changed.append(person)
+    InsuredPerson.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    if changed:
+        InsuredPerson.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=500)
+    return len(new) + len(changed)
+
+
+def _fail_run(run: ScreeningRun, exc: BaseException, actor: Any) -> None:
+    from .engine.config import ConfigError
+    from .engine.dataset import DatasetError
+
+    if isinstance(exc, DatasetError):
+        error = "数据集不符合规范，未筛查：\n" + str(exc)
+    elif isinstance(exc, ConfigError):
+        error = str(exc)
+    else:
+        error = f"筛查失败：{type(exc).__name__}: {exc}"
+    with transaction.atomic():
+        run.status = RunStatus.FAILED
+        run.error = error
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        record_event("screening.fail", actor=actor, obj=run, summary=f"筛查 #{run.pk} 失败：{error[:200]}",
+                     data={"run": run.pk, "error": error[:2000]})
+    log.warning("screening run %s failed: %s", run.pk, error)
+
+
+def do_run_screening(
+    bureau: Bureau,
+    dataset_dir: Path | str,
+    *,
+    engine: str = "duckdb",
+    config_path: Path | str | None = None,
+    actor: Any,
+    out_dir: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    engine_options: dict | None = None,
+    raise_on_error: bool = False,
+) -> ScreeningRun:
+    """Screen a dataset for a bureau and store the findings; return the run (failed runs too).
+
+    A configuration that cannot be read raises ConfigError before anything is recorded. A dataset
+    or engine error is recorded on the run (status failed, error text) and re-raised only when
+    raise_on_error is set. actor None is the system itself (the command line).
+    """
+    from .engine.runner import screen
+
+    if actor is not None and not can_start_run(actor, bureau):
+        raise PermissionDenied("您无权发起筛查。只有数据分析人员、负责人和系统管理员可以发起筛查。")
+    if engine not in Engine.values:
+        raise ValueError(f"不支持的引擎：{engine}（应为 duckdb 或 spark）")
+    config = load_config(Path(config_path) if config_path else None)
+    dataset_dir = Path(dataset_dir)
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(
+            bureau=bureau, dataset_path=str(dataset_dir), engine=engine, config_path=str(config_path or ""),
+            config=config.as_dict(), status=RunStatus.RUNNING, started_at=timezone.now(),
+            started_by=actor if _active(actor) else None, progress_total=len(config.enabled),
+        )
+        record_event("screening.start", actor=actor, obj=run,
+                     summary=f"发起筛查 #{run.pk}：{bureau.name}，数据集 {dataset_dir}，引擎 {engine}",
+                     data={"run": run.pk, "bureau": bureau.pk, "dataset": str(dataset_dir), "engine": engine,
+                           "config": str(config_path or "")})
+
+    def on_progress(rule_id: str, i: int, n: int) -> None:
+        ScreeningRun.objects.filter(pk=run.pk).update(progress_rule=rule_id, progress_done=i - 1, progress_total=n)
+        if progress:
+            progress(rule_id, i, n)
+
+    try:
+        result = screen(dataset_dir, engine=engine, config=config, out_dir=out_dir, progress=on_progress,
+                        engine_options=engine_options)
+        institutions, persons = read_references(
+            dataset_dir, (f["fixmedins_code"] for f in result.findings), (f["psn_no"] for f in result.findings))
+        store_findings(run, result, institutions=institutions, persons=persons, actor=actor)
+    except Exception as exc:
+        _fail_run(run, exc, actor)
+        if raise_on_error:
+            raise
+    run.refresh_from_db()
+    return run
+
+
+def store_findings(run: ScreeningRun, result: Any, *, institutions: list[dict] = (), persons: list[dict] = (),
+                   actor: Any = None) -> dict:
+    """Upsert a run's findings in one transaction: new identities are created in status new, known ones
+    keep their status and history; every finding gets a sighting of this run. Returns counts."""
+    bureau = run.bureau
+    started = time.monotonic()
+    now = timezone.now()
+    with transaction.atomic():
+        _upsert_institutions(bureau, list(institutions))
+        _upsert_persons(list(persons))
+        # One query for every identity the bureau already has.
+        existing = {h: (pk, amount, status) for h, pk, amount, status in
+                    Finding.objects.filter(bureau=bureau).values_list("identity_hash", "id", "amount", "status")}
+        new: list[Finding] = []
+        rows: list[tuple[str, dict]] = []
+        seen_hashes: set[str] = set()
+        changed_amount: list[Finding] = []
+        status_counts: dict[str, int] = defaultdict(int)
+        for row in result.findings:
+            h = identity_hash(row)
+            if h in seen_hashes:  # the engine's key is unique; guard anyway
+                log.warning("run %s: duplicate finding %s %s", run.pk, row["rule_id"], h)
+                continue
+            seen_hashes.add(h)
+            rows.append((h, row))
+            known = existing.get(h)
+            if known is None:
+                new.append(Finding(
+                    bureau=bureau, identity_hash=h, rule_id=row["rule_id"], rule_name=row["rule_name"],
+                    severity=row["severity"], fixmedins_code=row["fixmedins_code"], psn_no=row["psn_no"],
+                    setl_id=row["setl_id"], feedetl_sn=row["feedetl_sn"], med_list_codg=row["med_list_codg"],
+                    day=row["day"], month=row["month"], amount=row["amount"], basis=row["basis"],
+                    status=FindingStatus.NEW, first_seen_run=run, last_seen_run=run, times_seen=1,
+                    status_changed_at=now,
+                ))
+                status_counts[FindingStatus.NEW] += 1
+            else:
+                pk, amount, status = known
+                status_counts[status] += 1
+                if amount != row["amount"]:
+                    changed_amount.append(Finding(pk=pk, amount=row["amount"]))
+        Finding.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        ids = {f.identity_hash: f.pk for f in new}
+        if any(pk is None for pk in ids.values()):  # a database that does not return ids on bulk insert
+            ids = dict(Finding.objects.filter(bureau=bureau, first_seen_run=run).values_list("identity_hash", "id"))
+        ids.update({h: v[0] for h, v in existing.items()})
+        FindingSighting.objects.bulk_create(
+            (FindingSighting(run=run, finding_id=ids[h], amount=row["amount"], evidence=row["evidence"] or "")
+             for h, row in rows),
+            batch_size=BATCH_SIZE,
+        )
+        seen_again = len(rows) - len(new)
+        if seen_again:
+            Finding.objects.filter(bureau=bureau, sightings__run=run).exclude(first_seen_run=run).update(
+                last_seen_run=run, times_seen=F("times_seen") + 1)
+        if changed_amount:
+            Finding.objects.bulk_update(changed_amount, ["amount"], batch_size=500)
+        store_seconds = round(time.monotonic() - started, 3)
+        total = sum((row["amount"] for _, row in rows), ZERO)
+        summary = {
+            **result.summary(),
+            "new": len(new),
+            "seen_again": seen_again,
+            "amount_changed": len(changed_amount),
+            "by_status": dict(status_counts),
+            "dismissed_seen_again": status_counts.get(FindingStatus.DISMISSED, 0),
+            "store_seconds": store_seconds,
+            "institutions": len(institutions),
+            "persons": len(persons),
+        }
+        run.summary = json.loads(json.dumps(summary, default=str))
+        run.status = RunStatus.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.finding_count = len(rows)
+        run.new_count = len(new)
+        run.total_amount = total
+        run.progress_done = run.progress_total
+        run.progress_rule = ""
+        run.save()
+        record_event(
+            "screening.finish", actor=actor, obj=run,
+            summary=f"筛查 #{run.pk} 完成：疑点 {len(rows)} 条（新 {len(new)} 条），金额 {total} 元",
+            data={"run": run.pk, "findings": len(rows), "new": len(new), "seen_again": seen_again,
+                  "by_rule": summary.get("by_rule", {}), "skipped": summary.get("skipped", {})},
+        )
+    log.info("run %s stored %d findings (%d new) in %.2fs", run.pk, len(rows), len(new), store_seconds)
+    return summary
+
+
+def do_screen_for_bureau(
+    bureau_code: str,
+    dataset_dir: Path | str,
+    *,
+    engine: str = "duckdb",
+    config_path: Path | str | None = None,
+    out_dir: Path | None = None,
+    actor: Any = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    engine_options: dict | None = None,
+) -> dict:
+    """The command line's `monitor screen --bureau CODE`: record the run; return its summary.
+
+    Raises DatasetError (as the engine does) when the dataset is refused, after recording the
+    failed run; ValueError when no bureau has the code.
+    """
+    bureau = Bureau.objects.filter(Q(code=bureau_code) | Q(name=bureau_code)).first()
+    if bureau is None:
+        raise ValueError(f"未找到行政区划代码为 {bureau_code} 的单位")
+    run = do_run_screening(bureau, dataset_dir, engine=engine, config_path=config_path, actor=actor,
+                           out_dir=out_dir, progress=progress, engine_options=engine_options, raise_on_error=True)
+    return {**run.summary, "run": run.pk, "bureau": bureau.name, "status": run.status}
+
+
+# ---------------------------------------------------------------- the review procedure
+
+def _ids(findings: Iterable[Finding | int] | QuerySet | Finding) -> list[int]:
+    if isinstance(findings, Finding):
+        return [findings.pk]
+    if isinstance(findings, QuerySet):
+        return list(findings.values_list("pk", flat=True))
+    return sorted({f.pk if isinstance(f, Finding) else int(f) for f in findings})
+
+
+def appeal_deadline(start: dt.date) -> dt.date:
+    """The last day of the institution's appeal window: APPEAL_WINDOW_WORKDAYS working days after start."""
+    try:
+        from yibao.deadlines.services import load_calendar
+
+        return load_calendar().add_workdays(start, APPEAL_WINDOW_WORKDAYS)
+    except Exception:  # no calendar for that year: count Monday to Friday
+        day, left = start, APPEAL_WINDOW_WORKDAYS
+        while left:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+
+
+def _status_label(status: str) -> str:
+    return FindingStatus(status).label if status in FindingStatus.values else status
+
+
+def do_transition(
+    findings: Iterable[Finding | int] | QuerySet | Finding,
+    name: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    appeal_text: str = "",
+    appeal_date: dt.date | None = None,
+    data: dict | None = None,
+) -> int:
+    """Move findings through one transition of the review procedure, all or none; return how many moved."""
+    t = TRANSITIONS[name]
+    ids = _ids(findings)
+    reason = (reason or "").strip()
+    if not ids:
+        raise ValidationError("请选择疑点。")
+    if t.reason_required and not reason:
+        raise ValidationError(REASON_REQUIRED_MESSAGE.format(label=t.label))
+    if name == "record_appeal" and not (appeal_text or "").strip():
+        raise ValidationError("登记申诉须填写机构的申诉内容。")
+    if not _active(actor):
+        raise PermissionDenied("请先登录。")
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        rows = list(Finding.objects.select_for_update().filter(pk__in=ids).select_related("bureau"))
+        if len(rows) != len(ids):
+            raise ValidationError("部分疑点不存在。")
+        for bureau in {f.bureau for f in rows}:
+            if not can_transition(actor, name, bureau):
+                raise PermissionDenied(f"您的角色不能进行“{t.label}”（{t.stage}）操作，或无权处理{bureau.name}的疑点。")
+        wrong = [f for f in rows if f.status not in t.sources]
+        if wrong:
+            raise ValidationError(
+                f"{len(wrong)} 条疑点当前状态不能进行“{t.label}”（如疑点 #{wrong[0].pk} 为“{_status_label(wrong[0].status)}”，"
+                f"须为“{'、'.join(_status_label(s) for s in t.sources)}”）。")
+        if name in ("second_confirm", "second_dismiss"):
+            same = [f for f in rows if f.first_reviewer_id == actor.pk]
+            if same:
+                raise PermissionDenied(f"同一人不能对同一疑点既初审又复审：{len(same)} 条疑点由您初审（如疑点 #{same[0].pk}），"
+                                       "请由其他人员复审。")
+        if name == "close_appeal_window" and not reason:
+            early = [f for f in rows if f.appeal_deadline and today <= f.appeal_deadline]
+            if early:
+                raise ValidationError(f"申诉期尚未届满（疑点 #{early[0].pk} 至 {early[0].appeal_deadline:%Y-%m-%d}），"
+                                      "提前结束须填写理由，如：机构书面放弃申诉。")
+        updates: dict[str, Any] = {"status": t.target, "status_changed_at": now}
+        if name.startswith("first_"):
+            updates |= {"first_reviewer": actor, "first_reviewed_at": now}
+        if name.startswith("second_"):
+            updates |= {"second_reviewer": actor, "second_reviewed_at": now}
+        if name == "second_confirm":
+            updates["appeal_deadline"] = appeal_deadline(today)
+        if name == "record_appeal":
+            updates |= {"appeal_text": appeal_text.strip(), "appeal_date": appeal_date or today}
+        if name in ("uphold", "overturn"):
+            updates |= {"verified_by": actor, "verified_at": now}
+        if t.target == FindingStatus.DISMISSED:
+            updates |= {"dismissed_reason": reason, "dismissed_by": actor, "dismissed_at": now}
+        if name == "reopen":  # the review starts over; the events keep what happened before
+            updates |= {"dismissed_reason": "", "dismissed_by": None, "dismissed_at": None, "first_reviewer": None,
+                        "first_reviewed_at": None, "second_reviewer": None, "second_reviewed_at": None,
+                        "appeal_deadline": None, "appeal_text": "", "appeal_date": None, "verified_by": None,
+                        "verified_at": None}
+        Finding.objects.filter(pk__in=ids).update(**updates)
+        details = dict(data or {})
+        if name == "record_appeal":
+            details |= {"appeal_text": appeal_text.strip(), "appeal_date": (appeal_date or today).isoformat()}
+        if name == "second_confirm":
+            details["appeal_deadline"] = updates["appeal_deadline"].isoformat()
+        FindingEvent.objects.bulk_create(
+            (FindingEvent(finding_id=f.pk, transition=name, from_status=f.status, to_status=t.target, actor=actor,
+                          reason=reason, data=details, created_at=now) for f in rows),
+            batch_size=BATCH_SIZE,
+        )
+        first = rows[0]
+        what = f"疑点 #{first.pk}（{first.rule_id} {first.rule_name}）" if len(rows) == 1 else f"{len(rows)} 条疑点"
+        record_event(
+            f"finding.{name}", actor=actor, obj=first if len(rows) == 1 else None,
+            summary=f"{t.label}：{what}" + (f"；理由：{reason}" if reason else ""),
+            data={"transition": name, "from": sorted({f.status for f in rows}), "to": t.target, "findings": ids,
+                  "count": len(ids), "reason": reason, **details},
+        )
+    return len(rows)
+
+
+def do_confirm_first_review(findings: Any, *, actor: Any, reason: str = "") -> int:
+    """初审确认: new → second_review."""
+    return do_transition(findings, "first_confirm", actor=actor, reason=reason)
+
+
+def do_dismiss_first_review(findings: Any, *, actor: Any, reason: str) -> int:
+    """初审排除: new → dismissed (the whitelist); a reason is required."""
+    return do_transition(findings, "first_dismiss", actor=actor, reason=reason)
+
+
+def do_confirm_second_review(findings: Any, *, actor: Any, reason: str = "") -> int:
+    """复审确认: second_review → appeal_window; not by the first reviewer."""
+    return do_transition(findings, "second_confirm", actor=actor, reason=reason)
+
+
+def do_dismiss_second_review(findings: Any, *, actor: Any, reason: str) -> int:
+    """复审排除: second_review → dismissed; not by the first reviewer; a reason is required."""
+    return do_transition(findings, "second_dismiss", actor=actor, reason=reason)
+
+
+def do_record_appeal(findings: Any, *, actor: Any, text: str, appeal_date: dt.date | None = None,
+                     reason: str = "") -> int:
+    """登记申诉: the institution appealed (its text and date); appeal_window → appeal."""
+    return do_transition(findings, "record_appeal", actor=actor, reason=reason, appeal_text=text,
+                         appeal_date=appeal_date)
+
+
+def do_close_appeal_window(findings: Any, *, actor: Any, reason: str = "") -> int:
+    """申诉期结束, no appeal: appeal_window → confirmed; before the deadline only with a reason."""
+    return do_transition(findings, "close_appeal_window", actor=actor, reason=reason)
+
+
+def do_uphold_finding(findings: Any, *, actor: Any, reason: str = "") -> int:
+    """核实维持: the appeal fails; appeal → confirmed (head or legal reviewer)."""
+    return do_transition(findings, "uphold", actor=actor, reason=reason)
+
+
+def do_overturn_finding(findings: Any, *, actor: Any, reason: str) -> int:
+    """申诉成立: appeal → dismissed (head or legal reviewer); a reason is required."""
+    return do_transition(findings, "overturn", actor=actor, reason=reason)
+
+
+def do_reopen_finding(findings: Any, *, actor: Any, reason: str) -> int:
+    """恢复疑点: take a dismissal back (head only); the review starts over."""
+    return do_transition(findings, "reopen", actor=actor, reason=reason)
+
+
+# ---------------------------------------------------------------- suspected loss
+
+@dataclass
+class LossBreakdown:
+    total: Decimal
+    gross: Decimal  # the plain sum of the findings' amounts
+    settlements: int
+    lines: int
+
+
+def deduped_loss(findings: Iterable[Any]) -> LossBreakdown:
+    """The suspected loss of a set of findings, each fee line and settlement counted once.
+
+    * A fee line (feedetl_sn) flagged by several rules counts once, at the largest amount any rule
+      gives it (each rule's amount is a loss on that same line).
+    * Line-level findings and settlement × item findings (R08) of one settlement add up per item:
+      an item counts the larger of its R08 amount and its lines' amounts.
+    * A settlement-level finding (R09–R12, R16: the settlement's whole fund payment) covers the
+      line-level findings of the same settlement: the settlement counts the larger of its
+      settlement-level amount and the sum of its lines and items, never both.
+    * Findings of neither kind (R07 person × item × day, R15 institution × item, R17 institution ×
+      month) count their own amount.
+    """
+    findings = list(findings)
+    lines: dict[str, tuple[Decimal, str | None, str | None]] = {}
+    items: dict[tuple[str, str | None], Decimal] = {}
+    whole: dict[str, Decimal] = {}
+    other: dict[str, Decimal] = {}
+    for f in findings:
+        amount = Decimal(f.amount)
+        if f.feedetl_sn:
+            prev = lines.get(f.feedetl_sn)
+            lines[f.feedetl_sn] = (max(prev[0], amount) if prev else amount, f.setl_id, f.med_list_codg)
+        elif f.setl_id and f.med_list_codg:
+            key = (f.setl_id, f.med_list_codg)
+            items[key] = max(items.get(key, amount), amount)
+        elif f.setl_id:
+            whole[f.setl_id] = max(whole.get(f.setl_id, amount), amount)
+        else:
+            other[f.identity_hash] = max(other.get(f.identity_hash, amount), amount)
+    line_items: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+    for sn, (amount, setl_id, item) in lines.items():
+        if setl_id:
+            line_items[(setl_id, item)] += amount
+        else:
+            other[f"line:{sn}"] = amount
+    parts: dict[str, Decimal] = defaultdict(Decimal)
+    for key in set(items) | set(line_items):
+        parts[key[0]] += max(items.get(key, ZERO), line_items.get(key, ZERO))
+    total = sum(other.values(), ZERO)
+    settlements = set(whole) | set(parts)
+    for s in settlements:
+        total += max(whole.get(s, ZERO), parts.get(s, ZERO))
+    gross = sum((Decimal(f.amount) for f in findings), ZERO)
+    return LossBreakdown(total.quantize(Decimal("0.01")), gross.quantize(Decimal("0.01")), len(settlements),
+                         len(lines))
+
+
+# ---------------------------------------------------------------- leads
+
+def basis_citation(basis: str) -> str:
+    """The calculator's citation for a rule's basis: 《条例》第三十八条第（一）项, the trailing note
+    such as （挂床住院） left out."""
+    import re
+
+    m = re.match(r"(第\S+?条(?:第\S+?款)?(?:第（\S+?）项)?)", basis)
+    return f"《{BASIS_LAW}》{m.group(1) if m else basis}"
+
+
+def rule_basis(rule_id: str) -> str:
+    rule = RULES.get(rule_id)
+    return rule.basis if rule else ""
+
+
+def assess_fine(party_type: str, provisions: list[str], loss: Decimal, bureau: Bureau) -> dict:
+    """The calculator's fine range for the provisions, with the loss as amount; a refusal gives the reason."""
+    from yibao.law.calculator import AssessmentError, Facts, assess
+
+    facts = Facts(party=party_type, provisions=list(provisions), amount=loss,
+                  circumstances={"loss_caused"} if loss > 0 else set(), benchmark=bureau.benchmark_name())
+    try:
+        assessment = assess(facts)
+    except AssessmentError as e:
+        return {"fine_min": None, "fine_max": None, "note": f"无法计算罚款幅度：{e}", "assessment": {}}
+    data = json.loads(json.dumps(assessment.as_dict(), ensure_ascii=False, default=str))
+    if assessment.fine is None:
+        note = "适用的罚则在已认定的事实下没有罚款" + ("（未造成基金损失）" if loss <= 0 else "") + "。"
+        return {"fine_min": None, "fine_max": None, "note": note + "".join(assessment.notes), "assessment": data}
+    lo, hi = assessment.fine
+    return {"fine_min": lo.quantize(Decimal("0.01")), "fine_max": hi.quantize(Decimal("0.01")),
+            "note": "".join(assessment.notes), "assessment": data}
+
+
+def next_lead_number(bureau: Bureau, on: dt.date) -> str:
+    """XS + region code (or bureau id) + year + a five-digit sequence, e.g. XS410324202500001."""
+    prefix = f"XS{bureau.code or f'{bureau.pk:06d}'}{on.year}"
+    last = Lead.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{seq:05d}"
+
+
+def _party_names(bureau: Bureau, party_type: str, codes: set[str]) -> dict[str, str]:
+    if party_type == PartyType.INSTITUTION:
+        return dict(Institution.objects.filter(bureau=bureau, code__in=codes).values_list("code", "name"))
+    return dict(InsuredPerson.objects.filter(psn_no__in=codes).values_list("psn_no", "name"))
+
+
+def do_create_leads(
+    findings: Iterable[Finding | int] | QuerySet,
+    *,
+    group_by: str = "institution",
+    by_rule: bool = True,
+    actor: Any,
+) -> list[Lead]:
+    """Group confirmed findings by institution (or person) and rule into leads (线索).
+
+    Each lead gets the suspected loss (deduped_loss; a fee line or settlement already counted in
+    another lead of the bureau, or in an earlier lead of this call, is not counted again), the
+    provisions of its rules' bases and the calculator's fine range. The findings move to handling.
+    A finding already in a lead is refused: the same finding never becomes two leads.
+    """
+    if group_by not in ("institution", "person"):
+        raise ValueError(f"unknown group_by {group_by!r}")
+    ids = _ids(findings)
+    if not ids:
+        raise ValidationError("请选择要归集为线索的疑点。")
+    if not _active(actor):
+        raise PermissionDenied("请先登录。")
+    today = timezone.localdate()
+    party_type = PartyType.INSTITUTION if group_by == "institution" else PartyType.INSURED_PERSON
+    key_field = "fixmedins_code" if group_by == "institution" else "psn_no"
+    with transaction.atomic():
+        rows = list(Finding.objects.select_for_update().filter(pk__in=ids).select_related("bureau").order_by("id"))
+        if len(rows) != len(ids):
+            raise ValidationError("部分疑点不存在。")
+        bureaus = {f.bureau for f in rows}
+        if len(bureaus) > 1:
+            raise ValidationError("一次只能归集同一单位的疑点。")
+        bureau = rows[0].bureau
+        if not can_create_leads(actor, bureau):
+            raise PermissionDenied("您无权将疑点归集为线索。只有数据分析人员和负责人可以归集。")
+        taken = list(LeadFinding.objects.filter(finding_id__in=ids).select_related("lead").order_by("finding_id"))
+        if taken:
+            raise ValidationError(f"{len(taken)} 条疑点已纳入线索（如疑点 #{taken[0].finding_id} 已在线索 {taken[0].lead.number} 中），"
+                                  "同一疑点不能形成两条线索。")
+        wrong = [f for f in rows if f.status != FindingStatus.CONFIRMED]
+        if wrong:
+            raise ValidationError(f"只有“已确认违规”的疑点可以归集为线索：{len(wrong)} 条疑点状态不符"
+                                  f"（如疑点 #{wrong[0].pk} 为“{_status_label(wrong[0].status)}”）。")
+        keyless = [f for f in rows if not getattr(f, key_field)]
+        if keyless:
+            what = "定点医药机构编号" if group_by == "institution" else "人员编号"
+            raise ValidationError(f"{len(keyless)} 条疑点没有{what}，不能按{'机构' if group_by == 'institution' else '人员'}归集"
+                                  f"（如疑点 #{keyless[0].pk}，规则 {keyless[0].rule_id}）。")
+        groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+        for f in rows:
+            groups[(getattr(f, key_field), f.rule_id if by_rule else "")].append(f)
+        names = _party_names(bureau, party_type, {k[0] for k in groups})
+        # Findings already in leads that share a settlement or a fee line with these: their loss is counted.
+        setl_ids = {f.setl_id for f in rows if f.setl_id}
+        line_ids = {f.feedetl_sn for f in rows if f.feedetl_sn}
+        counted: list[Finding] = list(
+            Finding.objects.filter(bureau=bureau, lead_links__isnull=False)
+            .filter(Q(setl_id__in=setl_ids) | Q(feedetl_sn__in=line_ids))
+        ) if setl_ids or line_ids else []
+        leads: list[Lead] = []
+        for (code, rule_id), members in sorted(groups.items()):
+            own = deduped_loss(members)
+            before = deduped_loss(counted).total
+            loss = deduped_loss([*counted, *members]).total - before
+            counted += members
+            rule_ids = sorted({f.rule_id for f in members})
+            provisions = list(dict.fromkeys(basis_citation(rule_basis(r)) for r in rule_ids))
+            fine = assess_fine(party_type, provisions, loss, bureau)
+            name = names.get(code, "")
+            rules_text = "、".join(f"{r}{RULES[r].name if r in RULES else ''}" for r in rule_ids)
+            party_label = PartyType(party_type).label
+            shown = name if party_type not in PERSON_PARTIES else (mask_name(name) if name else "")
+            summary = (f"智能监控筛查发现{party_label}{shown}（{code}）{rules_text}疑点 {len(members)} 条，"
+                       f"经初审、复审确认，涉及结算 {len({f.setl_id for f in members if f.setl_id})} 笔，"
+                       f"涉嫌造成医疗保障基金损失 {loss} 元。")
+            if own.total != loss:
+                summary += f"其中 {own.total - loss} 元的费用已计入其他线索，未重复计算。"
+            evidence = {
+                "rules": {r: {"name": RULES[r].name if r in RULES else "", "basis": RULES[r].basis_text if r in RULES else "",
+                              "count": sum(1 for f in members if f.rule_id == r),
+                              "amount": str(sum((f.amount for f in members if f.rule_id == r), ZERO))}
+                          for r in rule_ids},
+                "loss": {"counted": str(loss), "deduped": str(own.total), "gross": str(own.gross),
+                         "counted_elsewhere": str(own.total - loss), "settlements": own.settlements,
+                         "lines": own.lines},
+                "finding_ids": [f.pk for f in members],
+                "settlements": sorted({f.setl_id for f in members if f.setl_id})[:500],
+                "runs": sorted({f.last_seen_run_id for f in members}),
+            }
+            lead = Lead.objects.create(
+                bureau=bureau, number=next_lead_number(bureau, today), source=LeadSource.MONITORING,
+                party_type=party_type, party_code=code, party_name=name, rule_id=rule_id, summary=summary,
+                suspected_loss=loss, provisions=provisions, fine_min=fine["fine_min"], fine_max=fine["fine_max"],
+                fine_note=fine["note"], assessment=fine["assessment"], evidence=evidence,
+                status=LeadStatus.RECEIVED, received_date=today, created_by=actor,
+            )
+            LeadFinding.objects.bulk_create([LeadFinding(lead=lead, finding=f) for f in members], batch_size=BATCH_SIZE)
+            do_transition(members, "handle", actor=actor, reason=f"纳入线索 {lead.number}",
+                          data={"lead": lead.pk, "lead_number": lead.number})
+            record_event(
+                "lead.create", actor=actor, obj=lead,
+                summary=f"由 {len(members)} 条疑点生成线索 {lead.number}（{party_label} {code}，{rules_text}），"
+                        f"涉嫌损失 {loss} 元",
+                data={"lead": lead.pk, "number": lead.number, "findings": [f.pk for f in members],
+                      "suspected_loss": str(loss), "provisions": provisions,
+                      "fine": [str(fine["fine_min"]), str(fine["fine_max"])] if fine["fine_min"] is not None else None},
+            )
+            leads.append(lead)
+    return leads
+
+
+def do_register_lead(
+    bureau: Bureau,
+    *,
+    source: str,
+    party_type: str,
+    party_code: str = "",
+    party_name: str = "",
+    summary: str,
+    suspected_loss: Decimal = ZERO,
+    provisions: list[str] | None = None,
+    received_date: dt.date | None = None,
+    evidence: dict | None = None,
+    actor: Any,
+) -> Lead:
+    """Register a lead from another source (a report, an inspection, a transfer); fine range from the calculator."""
+    if source not in LeadSource.values or party_type not in PartyType.values:
+        raise ValueError("unknown source or party type")
+    if not _active(actor) or not (can_create_leads(actor, bureau) or can_change_lead(actor, bureau)):
+        raise PermissionDenied("您无权登记线索。")
+    if not summary.strip():
+        raise ValidationError("请填写线索摘要。")
+    provisions = list(provisions or [])
+    fine = assess_fine(party_type, provisions, suspected_loss, bureau) if provisions else {
+        "fine_min": None, "fine_max": None, "note": "未指定适用条款，未计算罚款幅度。", "assessment": {}}
+    with transaction.atomic():
+        received = received_date or timezone.localdate()
+        lead = Lead.objects.create(
+            bureau=bureau, number=next_lead_number(bureau, received), source=source, party_type=party_type,
+            party_code=party_code, party_name=party_name, summary=summary.strip(), suspected_loss=suspected_loss,
+            provisions=provisions, fine_min=fine["fine_min"], fine_max=fine["fine_max"], fine_note=fine["note"],
+            assessment=fine["assessment"], evidence=evidence or {}, received_date=received, created_by=actor,
+        )
+        record_event("lead.create", actor=actor, obj=lead,
+                     summary=f"登记线索 {lead.number}（{LeadSource(source).label}）",
+                     data={"lead": lead.pk, "number": lead.number, "source": source, "party_type": party_type,
+                           "suspected_loss": str(suspected_loss)})
+    return lead
+
+
+def do_change_lead_status(lead: Lead, status: str, *, actor: Any, reason: str = "") -> Lead:
+    """Move a lead (已接收 → 评估中 → 已立案 / 不予立案 / 已移送); not filing or transferring needs a reason."""
+    if status not in LeadStatus.values:
+        raise ValueError(f"unknown lead status {status!r}")
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().select_related("bureau").get(pk=lead.pk)
+        if not can_change_lead(actor, lead.bureau):
+            raise PermissionDenied("您无权变更线索状态。")
+        if status not in LEAD_TRANSITIONS.get(lead.status, ()):
+            raise ValidationError(f"线索当前为“{lead.get_status_display()}”，不能变更为“{LeadStatus(status).label}”。")
+        if status in LEAD_REASON_REQUIRED and not reason:
+            raise ValidationError(f"变更为“{LeadStatus(status).label}”须填写理由。")
+        before = lead.status
+        lead.status = status
+        lead.status_note = reason
+        lead.save(update_fields=["status", "status_note"])
+        record_event("lead.status", actor=actor, obj=lead,
+                     summary=f"线索 {lead.number}：{LeadStatus(before).label} → {LeadStatus(status).label}"
+                             + (f"；理由：{reason}" if reason else ""),
+                     data={"from": before, "to": status, "reason": reason})
+    return lead
+
+
+# ---------------------------------------------------------------- personal data
+
+def record_pii_view(actor: Any, psn_nos: Iterable[str], *, where: str, obj: Any = None) -> None:
+    """Audit that a user was shown the full names and ID numbers of these persons."""
+    shown = sorted({p for p in psn_nos if p})
+    if not shown:
+        return
+    with transaction.atomic():
+        record_event("pii.view", actor=actor, obj=obj,
+                     summary=f"{actor.get_username()} 查看 {len(shown)} 名参保人员的完整个人信息（{where}）",
+                     data={"viewer": actor.get_username(), "where": where, "psn_nos": shown[:1000],
+                           "count": len(shown), "fields": ["name", "certno"]})
