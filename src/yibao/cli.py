@@ -12,9 +12,11 @@ app = typer.Typer(help="医保执法系统命令行 (yibao)", no_args_is_help=Tr
 catalog_app = typer.Typer(help="权责清单：解析、导入、导出", no_args_is_help=True)
 law_app = typer.Typer(help="法规库：解析法规文本", no_args_is_help=True)
 penalty_app = typer.Typer(help="处罚裁量计算", no_args_is_help=True)
+monitor_app = typer.Typer(help="智能监控：生成测试数据、筛查", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(law_app, name="law")
 app.add_typer(penalty_app, name="penalty")
+app.add_typer(monitor_app, name="monitor")
 
 SEEDS_DIR_ENV = "YIBAO_SEEDS"
 
@@ -211,6 +213,80 @@ def penalty_assess(
     typer.echo(f"不予处罚：{result['no_penalty']['reason']}")
     for note in result["notes"]:
         typer.echo(f"说明：{note}")
+
+
+@monitor_app.command("generate")
+def monitor_generate(
+    out: Path = typer.Option(..., "--out", help="输出目录"),
+    lines: int = typer.Option(..., "--lines", help="费用明细行数"),
+    seed: int = typer.Option(1, "--seed", help="随机种子（相同种子生成相同数据）"),
+    fmt: str = typer.Option("parquet", "--format", help="parquet 或 csv"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Generate a synthetic dataset with planted violations and near-misses of every rule."""
+    from yibao.monitoring.engine.generator import generate_dataset
+
+    if lines < 1:
+        _fail("--lines 应为正整数")
+    if fmt not in ("parquet", "csv"):
+        _fail(f"不支持的格式：{fmt}（应为 parquet 或 csv）")
+    report = generate_dataset(out, lines=lines, seed=seed, fmt=fmt, progress=None if as_json else _progress_bar("生成"))
+    if as_json:
+        _print_json(report.as_dict() if hasattr(report, "as_dict") else vars(report))
+    else:
+        typer.echo(f"已生成 {lines} 行费用明细到 {out}")
+
+
+def _progress_bar(label: str):
+    def show(*args) -> None:
+        typer.echo(f"{label}：" + " ".join(str(a) for a in args), err=True)
+
+    return show
+
+
+@monitor_app.command("screen")
+def monitor_screen(
+    dataset: Path = typer.Argument(..., exists=True, file_okay=False, help="数据集目录"),
+    out: Path = typer.Option(..., "--out", help="疑点输出目录（findings.parquet、findings.csv）"),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb 或 spark"),
+    config: Path | None = typer.Option(None, "--config", exists=True, dir_okay=False, help="规则配置文件"),
+    bureau: str | None = typer.Option(None, "--bureau", help="单位行政区划代码：记录本次筛查并入库疑点"),
+    memory_limit: str | None = typer.Option(None, "--memory-limit", help="DuckDB 内存上限，如 12GB"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Screen a dataset with the enabled rules; write the findings and print a summary."""
+    from yibao.monitoring.engine.config import ConfigError, load_config
+    from yibao.monitoring.engine.dataset import DatasetError
+    from yibao.monitoring.engine.runner import screen
+
+    if engine not in ("duckdb", "spark"):
+        _fail(f"不支持的引擎：{engine}（应为 duckdb 或 spark）")
+    try:
+        cfg = load_config(config)
+    except ConfigError as e:
+        _fail(str(e))
+    progress = None if as_json else (lambda rule, i, n: typer.echo(f"[{i}/{n}] {rule}", err=True))
+    options = {"memory_limit": memory_limit} if engine == "duckdb" and memory_limit else {}
+    try:
+        if bureau:
+            _django()
+            from yibao.monitoring.services import do_screen_for_bureau
+
+            summary = do_screen_for_bureau(bureau, dataset, engine=engine, config_path=config, out_dir=out)
+        else:
+            summary = screen(dataset, engine=engine, config=cfg, out_dir=out, progress=progress,
+                             engine_options=options).summary()
+    except DatasetError as e:
+        _fail("数据集不符合规范，未筛查：\n" + str(e))
+    if as_json:
+        _print_json({k: summary[k] for k in ("findings", "by_rule", "skipped", "seconds")} | {
+            k: v for k, v in summary.items() if k not in ("findings", "by_rule", "skipped", "seconds")})
+    else:
+        typer.echo(f"疑点 {summary['findings']} 条，用时 {summary['seconds']} 秒；输出：{out}")
+        for rule, n in summary["by_rule"].items():
+            typer.echo(f"  {rule}: {n}")
+        for rule, reason in summary["skipped"].items():
+            typer.echo(f"  {rule}: 跳过（{reason}）")
 
 
 @app.command()

@@ -137,7 +137,15 @@ class SparkBackend(Backend):
     def register(self, name: str, path: Path, fmt: str) -> None:
         reader = self.spark.read
         if fmt == "csv":
-            df = (reader.option("header", True).option("inferSchema", False).option("quote", '"')
+            import csv as pycsv
+
+            from pyspark.sql.types import StringType, StructField, StructType
+
+            # Reading the header here spares Spark a job to infer it; every column stays text.
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                header = next(pycsv.reader(f), [])
+            schema = StructType([StructField(h, StringType(), True) for h in header])
+            df = (reader.schema(schema).option("header", True).option("quote", '"')
                   .option("escape", '"').option("nullValue", "").option("encoding", "UTF-8").csv(str(path)))
         else:
             df = reader.parquet(str(path))

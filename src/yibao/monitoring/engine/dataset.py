@@ -88,6 +88,11 @@ def find_tables(root: Path) -> dict[str, TableFile]:
     return found
 
 
+def _ident(name: str) -> str:
+    """Quote a column name: some (window) are SQL keywords."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -135,7 +140,7 @@ class Loader:
 
     def _rows(self, tf: TableFile, table: Table, column: str, sql_where: str) -> list[str]:
         key = table.key[0] if len(table.key) == 1 else None
-        select = key or column
+        select = _ident(key or column)
         result = self.backend.query(
             f"SELECT CAST({select} AS VARCHAR) AS v FROM raw_{table.name} WHERE {sql_where} LIMIT {MAX_REPORTED_ROWS}"
         )
@@ -147,7 +152,9 @@ class Loader:
         return [f"值 {v}" for v in values]
 
     def _check_table(self, table: Table, tf: TableFile, kinds: dict[str, str]) -> list[Problem]:
+        """Check columns and values; the value checks of a table run as one scan."""
         problems: list[Problem] = []
+        checks: list[tuple[str, str, str]] = []  # (column, SQL condition of a bad row, message)
         for col in table.columns:
             if col.name not in kinds:
                 # A registry or knowledge table present needs all its columns (5.20), opening_cnt aside.
@@ -155,47 +162,56 @@ class Loader:
                 if needed:
                     problems.append(Problem(table.name, col.name, "缺少必需的列"))
                 continue
-            kind = kinds[col.name]
-            problems += self._check_column(table, tf, col.name, col.type, kind)
+            problem, check = self._check_column(table, col.name, col.type, kinds[col.name])
+            if problem:
+                problems.append(problem)
+            if check:
+                checks.append(check)
         for col in NOT_NULL.get(table.name, ()):
             if col in kinds:
-                rows = self._rows(tf, table, col, f"{col} IS NULL")
-                if rows:
-                    problems.append(Problem(table.name, col, "不能为空", rows))
+                checks.append((col, f"{_ident(col)} IS NULL", "不能为空"))
         if table.name == "kb_item_pair" and "window" in kinds:
             allowed = ", ".join(_quote(w) for w in PAIR_WINDOWS)
-            rows = self._rows(tf, table, "window", f"window IS NOT NULL AND window NOT IN ({allowed})")
-            if rows:
-                problems.append(Problem(table.name, "window", f"取值应为 {'/'.join(PAIR_WINDOWS)} 之一", rows))
+            w = _ident("window")
+            checks.append(("window", f"{w} IS NOT NULL AND {w} NOT IN ({allowed})",
+                           f"取值应为 {'/'.join(PAIR_WINDOWS)} 之一"))
+        if checks:
+            counts = self.backend.query(
+                "SELECT " + ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS c{i}"
+                                      for i, (_, cond, _) in enumerate(checks)) + f" FROM raw_{table.name}"
+            ).to_pylist()[0]
+            for i, (column, cond, message) in enumerate(checks):
+                if counts[f"c{i}"]:
+                    rows = self._rows(tf, table, column, cond)
+                    problems.append(Problem(table.name, column, f"{message}（共{counts[f'c{i}']}行）", rows))
         return problems
 
-    def _check_column(self, table: Table, tf: TableFile, name: str, typ: str, kind: str) -> list[Problem]:
+    def _check_column(self, table: Table, name: str, typ: str,
+                      kind: str) -> tuple[Problem | None, tuple[str, str, str] | None]:
+        """Return a problem with the column's type, or the value check its text needs."""
         label = TYPE_LABELS[typ]
         if kind == "float":
-            return [Problem(table.name, name, f"不能使用浮点数类型，应为{label}")]
+            return Problem(table.name, name, f"不能使用浮点数类型，应为{label}"), None
         if kind == "timestamp_tz":
-            return [Problem(table.name, name, "时间不能带时区")]
+            return Problem(table.name, name, "时间不能带时区"), None
+        col = _ident(name)
         if kind == "string" and typ != "str":
-            where = f"{name} IS NOT NULL AND NOT regexp_matches({name}, {_quote(PATTERNS[typ])})"
+            where = f"{col} IS NOT NULL AND NOT regexp_matches({col}, {_quote(PATTERNS[typ])})"
             if typ in ("date", "ts"):
                 target = "DATE" if typ == "date" else "TIMESTAMP"
-                where = f"{name} IS NOT NULL AND (NOT regexp_matches({name}, {_quote(PATTERNS[typ])}) " \
-                        f"OR TRY_CAST({name} AS {target}) IS NULL)"
-            rows = self._rows(tf, table, name, where)
-            return [Problem(table.name, name, f"取值不是{label}", rows)] if rows else []
+                where = f"{col} IS NOT NULL AND (NOT regexp_matches({col}, {_quote(PATTERNS[typ])}) " \
+                        f"OR TRY_CAST({col} AS {target}) IS NULL)"
+            return None, (name, where, f"取值不是{label}")
         if kind.startswith("decimal"):
             scale = int(kind.split(",")[1].rstrip(")")) if "," in kind else 0
             limit = {"dec": 2, "dec6": 6}.get(typ)
             if limit is None and typ != "str":
                 if typ == "int" and scale == 0:
-                    return []
-                return [Problem(table.name, name, f"列类型为 {kind}，应为{label}")]
+                    return None, None
+                return Problem(table.name, name, f"列类型为 {kind}，应为{label}"), None
             if limit is not None and scale > limit:
-                where = f"{name} IS NOT NULL AND {name} <> ROUND({name}, {limit})"
-                rows = self._rows(tf, table, name, where)
-                if rows:
-                    return [Problem(table.name, name, f"小数位数超过{limit}位", rows)]
-            return []
+                return None, (name, f"{col} IS NOT NULL AND {col} <> ROUND({col}, {limit})", f"小数位数超过{limit}位")
+            return None, None
         compatible = {
             "str": {"string", "integer"},
             "dec": {"integer"},
@@ -206,17 +222,18 @@ class Loader:
             "ts": {"timestamp"},
         }[typ]
         if kind not in compatible:
-            return [Problem(table.name, name, f"列类型为 {kind}，应为{label}")]
-        return []
+            return Problem(table.name, name, f"列类型为 {kind}，应为{label}"), None
+        return None, None
 
     def _create_typed_view(self, table: Table, present: set[str]) -> None:
         parts = []
         for col in table.columns:
             sql_type = SQL_TYPES[col.type]
+            name = _ident(col.name)
             if col.name in present:
-                parts.append(f"CAST({col.name} AS {sql_type}) AS {col.name}")
+                parts.append(f"CAST({name} AS {sql_type}) AS {name}")
             else:
-                parts.append(f"CAST(NULL AS {sql_type}) AS {col.name}")
+                parts.append(f"CAST(NULL AS {sql_type}) AS {name}")
         self.backend.create_view(table.name, f"SELECT {', '.join(parts)} FROM raw_{table.name}")
 
     def _check_keys_and_references(self, files: dict[str, TableFile]) -> list[Problem]:

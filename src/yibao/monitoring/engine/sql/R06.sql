@@ -3,7 +3,7 @@
 SELECT s.fixmedins_code, s.psn_no, s.setl_id, s.feedetl_sn, s.med_list_codg,
        MIN(s.det_item_fee_sumamt) AS amount_base,
        list(DISTINCT m.feedetl_sn) AS ev_main_lines,
-       list(DISTINCT p.window) AS ev_windows,
+       list(DISTINCT p."window") AS ev_windows,
        MIN(s.det_item_fee_sumamt) AS ev_line_amount
 FROM v_fee s
 JOIN kb_item_pair p ON s.med_list_codg = p.sub_codg
@@ -11,8 +11,8 @@ JOIN v_fee m ON m.med_list_codg = p.main_codg
             AND m.psn_no = s.psn_no
             AND m.fixmedins_code = s.fixmedins_code
             AND m.feedetl_sn <> s.feedetl_sn
-WHERE (p.window = 'day' AND m.fee_day = s.fee_day)
-   OR (p.window = 'visit' AND m.mdtrt_id = s.mdtrt_id)
-   OR (p.window = 'hour' AND date_trunc('hour', m.fee_ocur_time) = date_trunc('hour', s.fee_ocur_time))
-   OR (p.window = '6h' AND abs(epoch(m.fee_ocur_time) - epoch(s.fee_ocur_time)) <= 21600)
+WHERE (p."window" = 'day' AND m.fee_day = s.fee_day)
+   OR (p."window" = 'visit' AND m.mdtrt_id = s.mdtrt_id)
+   OR (p."window" = 'hour' AND date_trunc('hour', m.fee_ocur_time) = date_trunc('hour', s.fee_ocur_time))
+   OR (p."window" = '6h' AND abs(epoch(m.fee_ocur_time) - epoch(s.fee_ocur_time)) <= 21600)
 GROUP BY s.fixmedins_code, s.psn_no, s.setl_id, s.feedetl_sn, s.med_list_codg

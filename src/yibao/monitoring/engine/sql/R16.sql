@@ -5,7 +5,7 @@ WITH e AS (
     SELECT n.psn_no, p.certno, n.begndate, COALESCE(n.enddate, DATE '9999-12-31') AS enddate
     FROM insu_enrol n JOIN psn_info p ON n.psn_no = p.psn_no
     WHERE p.certno IS NOT NULL
-), overlaps AS (
+), ovl AS (
     SELECT l.psn_no, e2.psn_no AS other_psn_no,
            GREATEST(l.begndate, e2.begndate) AS from_day, LEAST(l.enddate, e2.enddate) AS to_day
     FROM e l JOIN e e2 ON l.certno = e2.certno AND l.psn_no <> e2.psn_no
@@ -17,6 +17,6 @@ SELECT s.fixmedins_code, s.psn_no, s.setl_id,
        list(DISTINCT o.other_psn_no) AS ev_other_psn_no,
        CAST(MIN(s.adm_day) AS VARCHAR) AS ev_visit_day
 FROM v_setl s
-JOIN overlaps o ON s.psn_no = o.psn_no
+JOIN ovl o ON s.psn_no = o.psn_no
 WHERE s.adm_day IS NOT NULL AND s.adm_day BETWEEN o.from_day AND o.to_day
 GROUP BY s.fixmedins_code, s.psn_no, s.setl_id
