@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -339,6 +339,43 @@ def do_run_screening(
     return run
 
 
+FINDING_ROW_FIELDS = ("identity_hash", "rule_id", "rule_name", "severity", "fixmedins_code", "psn_no", "setl_id",
+                      "feedetl_sn", "med_list_codg", "day", "month", "amount", "basis")
+
+
+def insert_many(model: type, template: Any, varying: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """INSERT rows with one prepared statement per batch (executemany); return how many.
+
+    The ORM's bulk_create prepares every value of every field and, on SQLite, sends batches of
+    999 parameters; a run's findings are many rows that differ in a few text columns. The other
+    columns take the template instance's values, prepared once. Varying text and integer values go
+    to the driver as they are; other varying values (decimals) are prepared per row.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    by_attname = {f.attname: f for f in fields}
+    order = [*varying, *(f.attname for f in fields if f.attname not in varying)]
+    constant = tuple(by_attname[a].get_db_prep_save(getattr(template, a), connection) for a in order[len(varying):])
+    raw = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
+    preps = [None if isinstance(by_attname[a], raw) else by_attname[a] for a in varying]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(by_attname[a].column) for a in order)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(order))})"
+    count = 0
+    batch: list[tuple] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            values = tuple(v if p is None else p.get_db_prep_save(v, connection) for v, p in zip(row, preps, strict=True))
+            batch.append(values + constant)
+            if len(batch) >= BATCH_SIZE:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
 def store_findings(run: ScreeningRun, result: Any, *, institutions: list[dict] = (), persons: list[dict] = (),
                    actor: Any = None) -> dict:
     """Upsert a run's findings in one transaction: new identities are created in status new, known ones
@@ -352,7 +389,7 @@ def store_findings(run: ScreeningRun, result: Any, *, institutions: list[dict] =
         # One query for every identity the bureau already has.
         existing = {h: (pk, amount, status) for h, pk, amount, status in
                     Finding.objects.filter(bureau=bureau).values_list("identity_hash", "id", "amount", "status")}
-        new: list[Finding] = []
+        new: list[tuple[str, dict]] = []
         rows: list[tuple[str, dict]] = []
         seen_hashes: set[str] = set()
         changed_amount: list[Finding] = []
@@ -366,30 +403,21 @@ def store_findings(run: ScreeningRun, result: Any, *, institutions: list[dict] =
             rows.append((h, row))
             known = existing.get(h)
             if known is None:
-                new.append(Finding(
-                    bureau=bureau, identity_hash=h, rule_id=row["rule_id"], rule_name=row["rule_name"],
-                    severity=row["severity"], fixmedins_code=row["fixmedins_code"], psn_no=row["psn_no"],
-                    setl_id=row["setl_id"], feedetl_sn=row["feedetl_sn"], med_list_codg=row["med_list_codg"],
-                    day=row["day"], month=row["month"], amount=row["amount"], basis=row["basis"],
-                    status=FindingStatus.NEW, first_seen_run=run, last_seen_run=run, times_seen=1,
-                    status_changed_at=now,
-                ))
+                new.append((h, row))
                 status_counts[FindingStatus.NEW] += 1
             else:
                 pk, amount, status = known
                 status_counts[status] += 1
                 if amount != row["amount"]:
                     changed_amount.append(Finding(pk=pk, amount=row["amount"]))
-        Finding.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        ids = {f.identity_hash: f.pk for f in new}
-        if any(pk is None for pk in ids.values()):  # a database that does not return ids on bulk insert
-            ids = dict(Finding.objects.filter(bureau=bureau, first_seen_run=run).values_list("identity_hash", "id"))
+        template = Finding(bureau=bureau, status=FindingStatus.NEW, first_seen_run=run, last_seen_run=run,
+                           times_seen=1, status_changed_at=now)
+        insert_many(Finding, template, FINDING_ROW_FIELDS,
+                    ((h, *(row[c] for c in FINDING_ROW_FIELDS[1:])) for h, row in new))
+        ids = dict(Finding.objects.filter(bureau=bureau, first_seen_run=run).values_list("identity_hash", "id"))
         ids.update({h: v[0] for h, v in existing.items()})
-        FindingSighting.objects.bulk_create(
-            (FindingSighting(run=run, finding_id=ids[h], amount=row["amount"], evidence=row["evidence"] or "")
-             for h, row in rows),
-            batch_size=BATCH_SIZE,
-        )
+        insert_many(FindingSighting, FindingSighting(run=run, amount=ZERO), ("finding_id", "amount", "evidence"),
+                    ((ids[h], row["amount"], row["evidence"] or "") for h, row in rows))
         seen_again = len(rows) - len(new)
         if seen_again:
             Finding.objects.filter(bureau=bureau, sightings__run=run).exclude(first_seen_run=run).update(
