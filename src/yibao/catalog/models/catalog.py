@@ -93,6 +93,9 @@ class ItemBasis(models.Model):
         verbose_name_plural = "依据"
         ordering = ["item", "role", "position"]
 
+    def __str__(self) -> str:
+        return f"《{self.law.name}》第{self.article.number}条" if self.article else f"《{self.law.name}》"
+
 
 class Duty(models.Model):
     """One step of an item's duty chain, with the post and department that perform it."""
@@ -109,3 +112,6 @@ class Duty(models.Model):
         verbose_name = "责任事项"
         verbose_name_plural = "责任事项"
         ordering = ["item", "position"]
+
+    def __str__(self) -> str:
+        return self.step or self.post or f"第{self.position}项"
