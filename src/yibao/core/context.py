@@ -5,6 +5,7 @@ NAV_ITEMS = [
     ("catalog:item_list", "权责清单"),
     ("catalog:search", "检索"),
     ("law:law_list", "法规库"),
+    ("law:calculator", "处罚裁量"),
     ("org:bureau_list", "组织机构"),
 ]
 

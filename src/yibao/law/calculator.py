@@ -135,7 +135,8 @@ class MeasureResult:
         return {
             "kind": self.kind, "label": MEASURE_LABELS[self.kind], "min": fmt(self.min), "max": fmt(self.max),
             "unit": self.unit, "base": self.base, "citation": self.citation, "optional": self.optional,
-            "quote": self.quote, "target": self.target, "note": self.note,
+            "quote": self.quote, "target": self.target, "target_label": PARTY_LABELS.get(self.target, self.target),
+            "note": self.note,
         }
 
 

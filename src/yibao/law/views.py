@@ -83,3 +83,104 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next": others.filter(number__gt=article.number).order_by("number").first(),
     }
     return render(request, "law/article_detail.html", context)
+
+
+def _facts_from(form):
+    """Return the calculator's Facts from a valid AssessmentForm."""
+    from yibao.law.calculator import Facts
+
+    d = form.cleaned_data
+    return Facts(
+        party=d["party"], provisions=d["provisions"], amount=d.get("amount"), unit_fine=d.get("unit_fine"),
+        circumstances=set(d.get("circumstances") or []), age=d.get("age"), act_date=d.get("act_date"),
+        act_end_date=d.get("act_end_date"), discovery_date=d.get("discovery_date"),
+        decision_date=d.get("decision_date"), benchmark=d["benchmark"],
+    )
+
+
+def calculator(request: HttpRequest) -> HttpResponse:
+    """Enter the facts of a case and read the measures, the fine range and the grade with citations."""
+    from yibao.law.calculator import AssessmentError, assess
+    from yibao.law.forms import AssessmentForm
+    from yibao.law.services import provision_review
+    from yibao.org.permissions import get_profile
+
+    profile = get_profile(request.user)
+    default_benchmark = profile.bureau.benchmark_name() if profile and profile.bureau else "national"
+    result = error = None
+    if request.method == "POST":
+        form = AssessmentForm(request.POST)
+        if form.is_valid():
+            try:
+                assessment = assess(_facts_from(form))
+            except AssessmentError as e:
+                error = str(e)
+            else:
+                result = assessment.as_dict()
+                # A legal reviewer's sign-off in the database counts as much as the file's flag.
+                for applied, shown in zip(assessment.provisions, result["provisions"], strict=True):
+                    shown["reviewed"] = shown["reviewed"] or provision_review(applied.provision) is not None
+    else:
+        form = AssessmentForm(initial={"benchmark": default_benchmark, "party": "institution"})
+    context = {"form": form, "result": result, "error": error}
+    if request.htmx and request.method == "POST":
+        return render(request, "law/_assessment.html", context)
+    return render(request, "law/calculator.html", context)
+
+
+def provision_list(request: HttpRequest) -> HttpResponse:
+    """List the encoded provisions by law, with their review state."""
+    from yibao.law.provisions import load_library
+    from yibao.law.services import provision_review
+
+    library = load_library()
+    groups: dict[str, list] = {}
+    for p in sorted(library.provisions, key=lambda p: (p.law, p.article, p.paragraph, p.valid_from)):
+        groups.setdefault(p.law, []).append({"p": p, "review": provision_review(p)})
+    return render(request, "law/provision_list.html", {"groups": groups})
+
+
+def provision_detail(request: HttpRequest, provision_id: str) -> HttpResponse:
+    """Show an article's text beside its encoding, so a reviewer can check one against the other."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from yibao.law.calculator import BASE_LABELS, CIRCUMSTANCE_LABELS, MEASURE_LABELS, PARTY_LABELS
+    from yibao.law.provisions import ProvisionError, load_library
+    from yibao.law.services import do_review_provision, provision_review
+    from yibao.org.permissions import get_role
+
+    library = load_library()
+    try:
+        versions = library.versions(provision_id)
+    except ProvisionError:
+        raise Http404("未找到该罚则") from None
+    if request.method == "POST":
+        try:
+            do_review_provision(provision_id, actor=request.user, note=request.POST.get("note", "").strip())
+            messages.success(request, "已记录审核：编码与条文一致。")
+        except PermissionDenied as e:
+            messages.error(request, str(e))
+        return redirect("law:provision_detail", provision_id=provision_id)
+    law = Law.objects.filter(name=versions[0].law).first()
+    article = Article.objects.filter(law=law, number=versions[0].article).first() if law else None
+    rows = []
+    for p in versions:
+        measures = [{
+            "m": m, "label": MEASURE_LABELS[m.kind],
+            "target": PARTY_LABELS.get(m.target) if m.target else None,
+            "when": [CIRCUMSTANCE_LABELS[c] for c in m.when], "when_any": [CIRCUMSTANCE_LABELS[c] for c in m.when_any],
+            "base": BASE_LABELS.get(m.base) if m.base else None,
+        } for m in p.measures]
+        rows.append({
+            "p": p, "measures": measures, "review": provision_review(p),
+            "parties": [PARTY_LABELS[x] for x in p.parties],
+            "requires": [CIRCUMSTANCE_LABELS[c] for c in p.requires],
+            "quotes": [m.quote for m in p.measures],
+        })
+    can_review = request.user.is_superuser or get_role(request.user) == "legal_reviewer"
+    return render(request, "law/provision_detail.html", {
+        "rows": rows, "first": versions[0], "article": article, "can_review": can_review,
+    })

@@ -1,0 +1,42 @@
+"""The calculator's form: the facts a legal reviewer enters."""
+
+from decimal import Decimal
+
+from django import forms
+
+from yibao.law.calculator import CIRCUMSTANCE_LABELS, PARTY_LABELS, available_benchmarks
+
+MONEY = {"max_digits": 18, "decimal_places": 2, "min_value": Decimal("0")}
+
+
+class AssessmentForm(forms.Form):
+    provisions = forms.CharField(
+        label="适用条款", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "每行一条，如：《条例》第40条第1款"}),
+        help_text="可写简称：《条例》第40条第1款、社保法第八十七条、医疗保障基金使用监督管理条例第三十八条第一款第（一）项",
+    )
+    party = forms.ChoiceField(label="当事人类型", choices=list(PARTY_LABELS.items()))
+    amount = forms.DecimalField(label="计算基数（元）", required=False, help_text="主罚款的基数，如骗取金额、造成损失金额",
+                                **MONEY)
+    unit_fine = forms.DecimalField(label="单位罚款数额（元）", required=False,
+                                   help_text="责任人员按单位罚款的百分比处罚时填写", **MONEY)
+    circumstances = forms.MultipleChoiceField(label="情节", required=False, widget=forms.CheckboxSelectMultiple,
+                                              choices=list(CIRCUMSTANCE_LABELS.items()))
+    age = forms.IntegerField(label="年龄（个人）", required=False, min_value=0, max_value=150)
+    act_date = forms.DateField(label="违法行为发生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    act_end_date = forms.DateField(label="连续或继续状态终了日期", required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    discovery_date = forms.DateField(label="发现日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decision_date = forms.DateField(label="拟作出决定日期", required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    benchmark = forms.ChoiceField(label="裁量基准")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benchmark"].choices = [(b.name, b.title) for b in available_benchmarks()]
+
+    def clean_provisions(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["provisions"].splitlines() if line.strip()]
+        if not lines:
+            raise forms.ValidationError("请至少填写一个适用条款。")
+        return lines
+
