@@ -934,3 +934,79 @@ def record_pii_view(actor: Any, psn_nos: Iterable[str], *, where: str, obj: Any 
                      summary=f"{actor.get_username()} 查看 {len(shown)} 名参保人员的完整个人信息（{where}）",
                      data={"viewer": actor.get_username(), "where": where, "psn_nos": shown[:1000],
                            "count": len(shown), "fields": ["name", "certno"]})
+
+
+def people_display(psn_nos: Iterable[str], *, user: Any, where: str, bureau: Bureau | None = None,
+                   obj: Any = None) -> dict[str, dict]:
+    """psn_no → name, certno, gender and birth date for a page or an export, masked unless the user may
+    see personal data; showing them unmasked is audited (pii.view)."""
+    from yibao.org.masking import mask_id_number
+    from yibao.org.permissions import can_view_personal_data
+
+    wanted = sorted({p for p in psn_nos if p})
+    full = can_view_personal_data(user, bureau)
+    out: dict[str, dict] = {}
+    for start in range(0, len(wanted), BATCH_SIZE):
+        for p in InsuredPerson.objects.filter(psn_no__in=wanted[start:start + BATCH_SIZE]):
+            out[p.psn_no] = {
+                "name": p.name if full else mask_name(p.name), "certno": p.certno if full else mask_id_number(p.certno),
+                "gender": p.gender_label, "birth_date": p.birth_date, "death_date": p.death_date, "masked": not full,
+            }
+    if full:
+        record_pii_view(user, [p for p, d in out.items() if d["name"] or d["certno"]], where=where, obj=obj)
+    return out
+
+
+CLAIM_LINE_LIMIT = 200
+
+
+def read_claims(dataset_dir: Path | str, *, setl_ids: Iterable[str] = (), feedetl_sns: Iterable[str] = (),
+                lines_of_settlements: bool = True) -> dict:
+    """Read the settlements and fee lines a finding names from its dataset, for the drill-down page.
+
+    Returns {"settlements": [...], "lines": [...], "error": str|None}; the settlements' lines are
+    included when lines_of_settlements is set (at most CLAIM_LINE_LIMIT lines).
+    """
+    import duckdb
+    import pyarrow as pa
+
+    from .engine.dataset import DatasetError, find_tables
+
+    setl_ids, feedetl_sns = sorted({s for s in setl_ids if s}), sorted({s for s in feedetl_sns if s})
+    result: dict = {"settlements": [], "lines": [], "error": None, "truncated": False}
+    if not setl_ids and not feedetl_sns:
+        return result
+    try:
+        files = find_tables(Path(dataset_dir))
+    except DatasetError as e:
+        result["error"] = f"数据集已无法读取：{e}"
+        return result
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("want_setl", pa.table({"id": setl_ids or [""]}))
+        con.register("want_line", pa.table({"id": feedetl_sns or [""]}))
+        setl = _table_source(files["setl_d"].path, files["setl_d"].fmt)
+        mdtrt = _table_source(files["mdtrt_d"].path, files["mdtrt_d"].fmt)
+        fee = _table_source(files["fee_list_d"].path, files["fee_list_d"].fmt)
+        rel = con.sql(f"SELECT s.*, m.med_type, m.begntime, m.endtime FROM {setl} s "
+                      f"LEFT JOIN {mdtrt} m ON CAST(s.mdtrt_id AS VARCHAR) = CAST(m.mdtrt_id AS VARCHAR) "
+                      "WHERE CAST(s.setl_id AS VARCHAR) IN (SELECT id FROM want_setl) ORDER BY s.setl_time, s.setl_id")
+        result["settlements"] = _records(rel)
+        where = "CAST(feedetl_sn AS VARCHAR) IN (SELECT id FROM want_line)"
+        if lines_of_settlements and setl_ids:
+            where += " OR CAST(setl_id AS VARCHAR) IN (SELECT id FROM want_setl)"
+        rel = con.sql(f"SELECT * FROM {fee} WHERE {where} ORDER BY fee_ocur_time, feedetl_sn "
+                      f"LIMIT {CLAIM_LINE_LIMIT + 1}")
+        lines = _records(rel)
+        result["truncated"] = len(lines) > CLAIM_LINE_LIMIT
+        result["lines"] = lines[:CLAIM_LINE_LIMIT]
+    except duckdb.Error as e:
+        result["error"] = f"读取数据集出错：{e}"
+    finally:
+        con.close()
+    return result
+
+
+def _records(rel: Any) -> list[dict]:
+    columns = rel.columns
+    return [{c: ("" if v is None else str(v)) for c, v in zip(columns, row, strict=True)} for row in rel.fetchall()]

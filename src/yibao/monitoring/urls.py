@@ -1,5 +1,22 @@
 from django.urls import path
 
+from . import views
+
 app_name = "monitoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.run_list, name="run_list"),
+    path("runs/new/", views.run_create, name="run_create"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("findings/", views.finding_list, name="finding_list"),
+    path("findings/by-rule/", views.rule_summary, name="rule_summary"),
+    path("findings/by-institution/", views.institution_summary, name="institution_summary"),
+    path("findings/export.xlsx", views.finding_export, name="finding_export"),
+    path("findings/bulk/", views.finding_bulk, name="finding_bulk"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/transition/", views.finding_transition, name="finding_transition"),
+    path("leads/", views.lead_list, name="lead_list"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/status/", views.lead_status, name="lead_status"),
+]

@@ -1,0 +1,161 @@
+"""Forms of the monitoring pages: a new run, the finding filters, review actions, leads."""
+
+from pathlib import Path
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from .constants import (
+    MANUAL_TRANSITIONS,
+    TRANSITIONS,
+    Engine,
+    FindingStatus,
+    LeadSource,
+    LeadStatus,
+    Severity,
+)
+from .engine.rules import RULES
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "日期格式不正确，应为 YYYY-MM-DD。"}
+
+
+class RunForm(forms.Form):
+    """新建筛查: a dataset folder on the server, the engine and an optional rule configuration."""
+
+    bureau = forms.ModelChoiceField(label="单位", queryset=None, empty_label=None)
+    dataset_path = forms.CharField(
+        label="数据集目录", max_length=500,
+        help_text="服务器上的数据集文件夹，内含 mdtrt_d、setl_d、fee_list_d 等表（.csv 或 .parquet）",
+        widget=forms.TextInput(attrs={"placeholder": "/data/yibao/datasets/2024-03", "size": 60}))
+    engine = forms.ChoiceField(label="引擎", choices=Engine.choices, initial=Engine.DUCKDB)
+    config_path = forms.CharField(
+        label="规则配置文件", max_length=500, required=False,
+        help_text="可选：YAML 文件，停用规则或调整参数；留空则使用默认参数",
+        widget=forms.TextInput(attrs={"placeholder": "/data/yibao/rules.yaml", "size": 60}))
+
+    def __init__(self, *args, bureaus: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bureau"].queryset = bureaus
+
+    def clean_dataset_path(self) -> str:
+        path = Path(self.cleaned_data["dataset_path"].strip()).expanduser()
+        if not path.is_dir():
+            raise forms.ValidationError(f"数据集目录不存在：{path}")
+        return str(path)
+
+    def clean_config_path(self) -> str:
+        value = self.cleaned_data["config_path"].strip()
+        if value and not Path(value).expanduser().is_file():
+            raise forms.ValidationError(f"配置文件不存在：{value}")
+        return str(Path(value).expanduser()) if value else ""
+
+
+def _rule_choices() -> list[tuple[str, str]]:
+    return [("", "全部规则")] + [(r.id, f"{r.id} {r.name}") for r in RULES.values()]
+
+
+class FindingFilterForm(forms.Form):
+    """Filter findings by bureau, run, rule, institution, status, severity and a code."""
+
+    bureau = forms.TypedChoiceField(label="单位", required=False, coerce=int, empty_value=None)
+    run = forms.TypedChoiceField(label="筛查批次", required=False, coerce=int, empty_value=None)
+    rule = forms.ChoiceField(label="规则", required=False)
+    institution = forms.ChoiceField(label="机构", required=False)
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部状态"), ("open", "待处理（未排除、未纳入线索）"), *FindingStatus.choices])
+    severity = forms.ChoiceField(label="性质", required=False, choices=[("", "全部"), *Severity.choices])
+    q = forms.CharField(label="编号", required=False, max_length=64,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "人员编号、结算ID或明细流水号"}))
+
+    def __init__(self, *args, bureaus=(), runs=(), institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bureau"].choices = [("", "全部单位")] + [(str(b.pk), b.name) for b in bureaus]
+        self.fields["run"].choices = [("", "全部批次")] + [
+            (str(r.pk), f"#{r.pk} {r.started_at:%Y-%m-%d %H:%M}（{r.finding_count} 条）") for r in runs]
+        self.fields["rule"].choices = _rule_choices()
+        self.fields["institution"].choices = [("", "全部机构")] + [
+            (code, f"{name}（{code}）" if name else code) for code, name in institutions]
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value counts as no filter."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def filter_findings(findings: QuerySet, filters: dict, *, with_status: bool = True) -> QuerySet:
+    """Apply FindingFilterForm.filters() to a queryset of findings."""
+    if filters.get("bureau"):
+        findings = findings.filter(bureau_id=filters["bureau"])
+    if filters.get("run"):
+        findings = findings.filter(sightings__run_id=filters["run"])
+    if filters.get("rule"):
+        findings = findings.filter(rule_id=filters["rule"])
+    if filters.get("institution"):
+        findings = findings.filter(fixmedins_code=filters["institution"])
+    if filters.get("severity"):
+        findings = findings.filter(severity=filters["severity"])
+    if filters.get("q"):
+        q = filters["q"]
+        findings = findings.filter(Q(psn_no=q) | Q(setl_id=q) | Q(feedetl_sn=q) | Q(med_list_codg=q))
+    if with_status and filters.get("status"):
+        if filters["status"] == "open":
+            findings = findings.exclude(status__in=[FindingStatus.DISMISSED, FindingStatus.HANDLING])
+        else:
+            findings = findings.filter(status=filters["status"])
+    return findings
+
+
+CREATE_LEADS = "create_leads"
+
+
+class BulkActionForm(forms.Form):
+    """One action on the ticked findings: a review transition, or grouping them into leads."""
+
+    action = forms.ChoiceField(label="操作", choices=[
+        *((name, TRANSITIONS[name].label) for name in MANUAL_TRANSITIONS), (CREATE_LEADS, "归集为线索")],
+        error_messages={"required": "请选择操作。", "invalid_choice": "未知的操作。"})
+    reason = forms.CharField(label="理由", required=False, max_length=2000,
+                             widget=forms.TextInput(attrs={"placeholder": "排除、撤销须填写理由", "size": 36}))
+    appeal_text = forms.CharField(label="申诉内容", required=False, max_length=4000,
+                                  widget=forms.TextInput(attrs={"placeholder": "登记申诉时填写", "size": 30}))
+    appeal_date = forms.DateField(label="申诉日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    group_by = forms.ChoiceField(label="归集方式", required=False, initial="institution",
+                                 choices=[("institution", "按机构"), ("person", "按人员")])
+    by_rule = forms.BooleanField(label="按规则分别生成", required=False, initial=True)
+
+
+class TransitionForm(forms.Form):
+    """One transition of one finding, on its page."""
+
+    transition = forms.ChoiceField(choices=[(n, TRANSITIONS[n].label) for n in MANUAL_TRANSITIONS],
+                                   error_messages={"invalid_choice": "未知的操作。"})
+    reason = forms.CharField(label="理由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    appeal_text = forms.CharField(label="申诉内容", required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    appeal_date = forms.DateField(label="申诉日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+
+
+class LeadFilterForm(forms.Form):
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *LeadStatus.choices])
+    source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部来源"), *LeadSource.choices])
+    q = forms.CharField(label="编号", required=False, max_length=64,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "线索编号或当事人编号"}))
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class LeadStatusForm(forms.Form):
+    status = forms.ChoiceField(label="变更为", choices=LeadStatus.choices)
+    reason = forms.CharField(label="理由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, allowed: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s, LeadStatus(s).label) for s in allowed]
+

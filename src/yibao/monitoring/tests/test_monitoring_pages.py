@@ -1,0 +1,304 @@
+"""The monitoring pages with Django's test client: runs, findings, review, leads, export, masking."""
+
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from yibao.core.models import AuditEvent
+from yibao.law.models import Article, Law
+from yibao.monitoring.constants import FindingStatus, RunStatus
+from yibao.monitoring.models import Finding, Lead, ScreeningRun
+from yibao.monitoring.services import (
+    do_close_appeal_window,
+    do_confirm_first_review,
+    do_confirm_second_review,
+    do_create_leads,
+)
+from yibao.monitoring.tests import test_runs as shared
+from yibao.org.constants import BureauLevel, Role
+from yibao.org.services import do_create_bureau
+
+# Fixtures shared with test_runs.
+analyst, county, dataset_dir, fast_passwords, make_user, run = (
+    shared.analyst, shared.county, shared.dataset_dir, shared.fast_passwords, shared.make_user, shared.run)
+
+
+@pytest.fixture
+def as_user(client, make_user, county):
+    def login(user_or_role):
+        user = user_or_role if not isinstance(user_or_role, str) else make_user(
+            f"user-{user_or_role}", user_or_role, county, first_name="测试")
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def head(make_user, county):
+    return make_user("head", Role.HEAD, county, first_name="赵志强")
+
+
+def text(response) -> str:
+    return response.content.decode("utf-8")
+
+
+def confirmed_findings(county, analyst, make_user):
+    findings = list(Finding.objects.filter(bureau=county).order_by("id"))
+    second = make_user("analyst2", Role.ANALYST, county)
+    do_confirm_first_review(findings, actor=analyst)
+    do_confirm_second_review(findings, actor=second)
+    do_close_appeal_window(findings, actor=analyst, reason="机构书面放弃申诉")
+    return findings
+
+
+# ---------------------------------------------------------------- runs
+
+def test_the_navigation_leads_to_the_run_list_with_the_run_and_a_new_run_button(run, as_user, analyst):
+    client = as_user(analyst)
+    home = text(client.get(reverse("home")))
+    assert f'href="{reverse("monitoring:run_list")}"' in home and "智能监控" in home
+    page = text(client.get(reverse("monitoring:run_list")))
+    assert f"#{run.pk}" in page and "栾川县医疗保障局" in page and "已完成" in page
+    assert "新建筛查" in page
+
+
+def test_an_officer_sees_no_new_run_button_and_may_not_open_the_form(run, as_user):
+    client = as_user(Role.OFFICER)
+    assert "新建筛查" not in text(client.get(reverse("monitoring:run_list")))
+    response = client.get(reverse("monitoring:run_create"))
+    assert response.status_code == 403 and "没有发起筛查的权限" in text(response)
+
+
+def test_an_analyst_starts_a_run_from_the_form_and_lands_on_its_page(county, dataset_dir, as_user, analyst):
+    client = as_user(analyst)
+    form = client.get(reverse("monitoring:run_create"))
+    assert "数据集目录" in text(form) and "规则配置文件" in text(form)
+    response = client.post(reverse("monitoring:run_create"), {
+        "bureau": county.pk, "dataset_path": str(dataset_dir), "engine": "duckdb", "config_path": ""}, follow=True)
+    run = ScreeningRun.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("monitoring:run_detail", args=[run.pk])
+    page = text(response)
+    assert f"筛查 #{run.pk} 完成：疑点 8 条，其中新发现 8 条。" in page
+    assert run.started_by == analyst and run.status == RunStatus.SUCCEEDED
+
+
+def test_the_form_says_in_chinese_when_the_folder_or_the_configuration_is_wrong(county, tmp_path, dataset_dir,
+                                                                                 as_user, analyst):
+    client = as_user(analyst)
+    response = client.post(reverse("monitoring:run_create"), {
+        "bureau": county.pk, "dataset_path": str(tmp_path / "nowhere"), "engine": "duckdb"})
+    assert "数据集目录不存在" in text(response)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("parameters:\n  readmit_days: -1\n", encoding="utf-8")
+    response = client.post(reverse("monitoring:run_create"), {
+        "bureau": county.pk, "dataset_path": str(dataset_dir), "engine": "duckdb", "config_path": str(bad)})
+    assert "readmit_days 应为非负整数" in text(response)
+    assert not ScreeningRun.objects.exists()
+
+
+def test_a_failed_run_shows_the_datasets_problems(county, tmp_path, as_user, analyst):
+    tables = dict(shared.DATASET)
+    tables["fee_list_d"] += "L9,S99,P0001,H001,2024-03-01 09:10:00,X001,201,1,1,1.00,1.00,01\n"
+    folder = shared.write_dataset(tmp_path / "orphan", tables)
+    response = as_user(analyst).post(reverse("monitoring:run_create"), {
+        "bureau": county.pk, "dataset_path": str(folder), "engine": "duckdb"}, follow=True)
+    page = text(response)
+    assert "失败" in page and "指向不存在的结算" in page and "第9行" in page
+
+
+def test_the_run_page_shows_rules_skipped_rules_and_chart_data(run, as_user, analyst):
+    response = as_user(analyst).get(reverse("monitoring:run_detail", args=[run.pk]))
+    page = text(response)
+    assert "跳过：缺少可选表 kb_item_pair" in page
+    assert 'id="chart-rules"' in page and 'id="chart-institutions"' in page and 'id="chart-severity"' in page
+    assert "yibao/echarts.min.js" in page
+    chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert {r["label"]: r["n"] for r in chart["rules"]} == {
+        "R01 限定性别": 1, "R05 超标准收费": 2, "R09 分解住院": 1, "R12 死亡后就医": 1, "R14 丙类纳入基金": 3}
+    assert chart["institutions"][0] == {"label": "栾川县人民医院", "n": 4, "amount": 1900.0}
+    assert {r["label"] for r in chart["severity"]} == {"明确违规", "可疑"}
+
+
+def test_a_finished_runs_progress_tells_the_page_to_reload(run, as_user, analyst):
+    response = as_user(analyst).get(reverse("monitoring:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
+    ScreeningRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress_done=3, progress_rule="R04")
+    response = as_user(analyst).get(reverse("monitoring:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in response and "已完成 3/17 条规则，正在筛查 R04" in text(response)
+    assert 'hx-trigger="every 2s"' in text(response)
+
+
+# ---------------------------------------------------------------- findings
+
+def test_the_findings_list_shows_names_beside_codes_and_masks_persons_for_an_analyst(run, as_user, analyst):
+    page = text(as_user(analyst).get(reverse("monitoring:finding_list")))
+    assert 'id="finding-count">8<' in page
+    assert "栾川县人民医院" in page and "H001" in page
+    assert "张**" in page and "张三丰" not in page
+    assert not AuditEvent.objects.filter(action="pii.view").exists()
+
+
+def test_a_head_sees_full_names_and_the_viewing_is_audited(run, as_user, head):
+    page = text(as_user(head).get(reverse("monitoring:finding_list")))
+    assert "张三丰" in page and "李秀英" in page
+    event = AuditEvent.objects.get(action="pii.view")
+    assert event.actor == head and set(event.data["psn_nos"]) == {"P0001", "P0002", "P0003"}
+
+
+def test_filters_narrow_the_list_and_an_htmx_request_gets_only_the_results(run, as_user, analyst):
+    client = as_user(analyst)
+    page = text(client.get(reverse("monitoring:finding_list"), {"rule": "R14"}))
+    assert 'id="finding-count">3<' in page
+    page = text(client.get(reverse("monitoring:finding_list"), {"institution": "H002", "severity": "violation"}))
+    assert 'id="finding-count">4<' in page
+    fragment = text(client.get(reverse("monitoring:finding_list"), {"rule": "R09"}, HTTP_HX_REQUEST="true"))
+    assert "<html" not in fragment and 'id="finding-count">1<' in fragment
+    page = text(client.get(reverse("monitoring:finding_list"), {"q": "L7"}))
+    assert 'id="finding-count">2<' in page
+
+
+def test_bulk_first_review_moves_the_ticked_findings(run, as_user, analyst, county):
+    ids = list(Finding.objects.filter(bureau=county, rule_id="R14").values_list("pk", flat=True))
+    response = as_user(analyst).post(reverse("monitoring:finding_bulk"), {
+        "ids": ids, "action": "first_confirm", "next": reverse("monitoring:finding_list") + "?rule=R14"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("monitoring:finding_list") + "?rule=R14"
+    assert "初审确认：3 条疑点。" in text(response)
+    assert set(Finding.objects.filter(pk__in=ids).values_list("status", flat=True)) == {FindingStatus.SECOND_REVIEW}
+
+
+def test_bulk_dismissal_without_a_reason_is_refused_with_a_chinese_message(run, as_user, analyst, county):
+    ids = list(Finding.objects.filter(bureau=county).values_list("pk", flat=True))
+    response = as_user(analyst).post(reverse("monitoring:finding_bulk"), {"ids": ids, "action": "first_dismiss"},
+                                     follow=True)
+    assert "初审排除须填写理由。" in text(response)
+    assert not Finding.objects.exclude(status=FindingStatus.NEW).exists()
+
+
+def test_bulk_without_ticked_findings_says_so(run, as_user, analyst):
+    response = as_user(analyst).post(reverse("monitoring:finding_bulk"), {"action": "first_confirm"}, follow=True)
+    assert "请先勾选疑点。" in text(response)
+
+
+def test_the_finding_page_shows_evidence_claims_basis_link_and_history(run, as_user, analyst, county):
+    law = Law.objects.create(name="医疗保障基金使用监督管理条例", rank="admin_regulation")
+    article = Article.objects.create(law=law, number=38, text="定点医药机构有下列情形之一的……")
+    finding = Finding.objects.get(bureau=county, rule_id="R01")
+    do_confirm_first_review(finding, actor=analyst, reason="男性患者收取妇科检查费")
+    page = text(as_user(analyst).get(reverse("monitoring:finding_detail", args=[finding.pk])))
+    assert f'href="{reverse("law:article_detail", args=[article.pk])}#p1c6"' in page
+    assert "医疗保障基金使用监督管理条例第三十八条第（六）项" in page
+    assert "限定性别" in page and "<span class=\"muted code\">lmt_gend</span>" in page
+    assert "栾川县人民医院" in page and "张**" in page and "410324********1234" in page
+    assert '<tr class="hl"><td class="code">L1</td>' in page  # the fee line from the dataset
+    assert "初审确认" in page and "男性患者收取妇科检查费" in page
+    assert f"#{run.pk}" in page  # sightings
+
+
+def test_a_settlement_finding_shows_the_settlement_its_lines_and_the_earlier_stay(run, as_user, analyst, county):
+    finding = Finding.objects.get(bureau=county, rule_id="R09")
+    page = text(as_user(analyst).get(reverse("monitoring:finding_detail", args=[finding.pk])))
+    assert '<td class="code">S3</td>' in page and '<td class="code">S2</td>' in page  # B and the earlier A
+    assert '<td class="code">L5</td>' in page
+    assert "前次住院结算" in page
+
+
+def test_a_finding_is_reviewed_from_its_page_and_the_first_reviewer_is_told_to_leave_the_second(
+        run, as_user, analyst, county):
+    finding = Finding.objects.get(bureau=county, rule_id="R09")
+    client = as_user(analyst)
+    response = client.post(reverse("monitoring:finding_transition", args=[finding.pk]),
+                           {"transition": "first_confirm"}, follow=True)
+    assert f"初审确认：疑点 #{finding.pk}。" in text(response)
+    assert "您是本疑点的初审人，须由其他人员复审。" in text(response)
+    response = client.post(reverse("monitoring:finding_transition", args=[finding.pk]),
+                           {"transition": "second_confirm"}, follow=True)
+    assert "同一人不能对同一疑点既初审又复审" in text(response)
+
+
+def test_findings_of_another_bureau_are_not_found(run, make_user, as_user, county):
+    other = do_create_bureau("嵩县医疗保障局", level=BureauLevel.COUNTY, code="410325", actor=None)
+    client = as_user(make_user("stranger", Role.ANALYST, other))
+    finding = Finding.objects.filter(bureau=county).first()
+    assert client.get(reverse("monitoring:finding_detail", args=[finding.pk])).status_code == 404
+    assert 'id="finding-count">0<' in text(client.get(reverse("monitoring:finding_list")))
+    assert client.get(reverse("monitoring:run_detail", args=[run.pk])).status_code == 404
+
+
+def test_the_pages_by_rule_and_by_institution_sum_counts_and_amounts(run, as_user, analyst):
+    client = as_user(analyst)
+    page = text(client.get(reverse("monitoring:rule_summary")))
+    assert "丙类纳入基金" in page and "2330.00" in page  # the total amount
+    assert 'id="chart-rules"' in page
+    page = text(client.get(reverse("monitoring:institution_summary")))
+    assert page.index("栾川县人民医院") < page.index("栾川县中医院")  # by amount, largest first
+    assert "1900.00" in page and "430.00" in page and "二级" in page
+
+
+# ---------------------------------------------------------------- export
+
+def read_xlsx(response) -> list[list]:
+    wb = load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in wb["疑点明细"].iter_rows(values_only=True)]
+
+
+def test_the_export_has_chinese_headers_names_beside_codes_and_masked_persons(run, as_user, analyst):
+    response = as_user(analyst).get(reverse("monitoring:finding_export"), {"rule": "R01"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = read_xlsx(response)
+    header, row = rows[0], rows[1]
+    assert header[:10] == ["疑点编号", "规则", "规则名称", "性质", "状态", "定点医药机构编号", "定点医药机构名称", "人员编号",
+                           "姓名", "身份证号"]
+    assert row[1:10] == ["R01", "限定性别", "明确违规", "待初审", "H001", "栾川县人民医院", "P0001", "张**",
+                         "410324********1234"]
+    assert float(row[15]) == 120.0
+    assert len(rows) == 2
+    assert AuditEvent.objects.filter(action="finding.export").exists()
+    assert not AuditEvent.objects.filter(action="pii.view").exists()
+
+
+def test_a_head_exports_full_personal_data_and_it_is_audited(run, as_user, head):
+    rows = read_xlsx(as_user(head).get(reverse("monitoring:finding_export")))
+    assert len(rows) == 9
+    assert "张三丰" in {r[8] for r in rows} and "410324198001011234" in {r[9] for r in rows}
+    assert AuditEvent.objects.filter(action="pii.view", actor=head).exists()
+
+
+# ---------------------------------------------------------------- leads
+
+def test_confirmed_findings_become_leads_from_the_list_and_show_in_the_lead_pages(run, as_user, analyst, county,
+                                                                                 make_user):
+    findings = confirmed_findings(county, analyst, make_user)
+    r09 = next(f for f in findings if f.rule_id == "R09")
+    response = as_user(analyst).post(reverse("monitoring:finding_bulk"), {
+        "ids": [r09.pk], "action": "create_leads", "group_by": "institution", "by_rule": "on"}, follow=True)
+    lead = Lead.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("monitoring:lead_detail", args=[lead.pk])
+    page = text(response)
+    assert lead.number in page and "栾川县人民医院" in page and 'id="lead-loss">1600.00<' in page
+    assert "1600.00 元至 3200.00 元" in page
+    assert "《医疗保障基金使用监督管理条例》第三十八条第（一）项" in page
+    listing = text(as_user(analyst).get(reverse("monitoring:lead_list")))
+    assert lead.number in listing and 'id="lead-count">1<' in listing and "智能监控" in listing
+
+
+def test_a_person_lead_shows_the_name_masked_to_an_analyst(run, as_user, analyst, county, make_user):
+    confirmed_findings(county, analyst, make_user)
+    lead = do_create_leads(Finding.objects.filter(rule_id="R12"), group_by="person", actor=analyst)[0]
+    page = text(as_user(analyst).get(reverse("monitoring:lead_detail", args=[lead.pk])))
+    assert "王**" in page and "王五福" not in page
+    assert "无法计算罚款幅度" in page
+
+
+def test_the_head_moves_a_lead_to_assessing_from_its_page(run, as_user, analyst, county, make_user, head):
+    confirmed_findings(county, analyst, make_user)
+    lead = do_create_leads(Finding.objects.filter(rule_id="R09"), actor=analyst)[0]
+    response = as_user(head).post(reverse("monitoring:lead_status", args=[lead.pk]), {"status": "assessing"},
+                                  follow=True)
+    assert "已变更为“评估中”" in text(response)
+    lead.refresh_from_db()
+    assert lead.status == "assessing"
