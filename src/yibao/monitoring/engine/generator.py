@@ -5,15 +5,20 @@
 ``out/_planted.json``: every finding the dataset must produce with the default parameters
 (``kind`` "violation", with its ``amount``) and the near-misses it must not produce (``kind``
 "near_miss"), each as ``{"rule_id", "key", "kind", "note"[, "amount"]}`` where ``key`` holds the
-key columns of spec 5.5. Same seed and N give byte-identical files.
+key columns of spec 5.5. Same seed and N give byte-identical files. N ranges from ``MIN_LINES``
+(1,000) to 10^8 and more: memory stays about 1 GB whatever N (chunks of ``CHUNK_LINES``), and
+on two cores 10 million lines take 15–25 seconds (2.5 GB for 10^8 lines in about 3 minutes).
 
 How the data is built
 =====================
 The dataset has two independent parts that share no person, institution or item:
 
-Background (N minus a few hundred lines), clean by construction. It is generated in chunks of
+Background (N minus the planted lines), clean by construction. It is generated in chunks of
 persons (each chunk holds every visit of its persons, so rules about one person's history are
-settled inside the chunk) and streamed to Parquet or CSV, with bounded memory.
+settled inside the chunk), vectorised with numpy, and streamed to Parquet or CSV by a writer
+thread while the next chunk is generated. The line counts drawn for a chunk's visits are scaled
+so that the chunks add up to exactly N lines with the planted ones. A visit's lines are in time
+order, so feedetl_sn follows fee_ocur_time.
 
 * Institutions: hospitals of rank 3, 2, 1 (``hosp_lv`` 01–10) and unrated clinics (rank 0), and
   retail pharmacies. Only rated hospitals admit inpatients, so the rank-0 group of R17 never
@@ -45,7 +50,8 @@ settled inside the chunk) and streamed to Parquet or CSV, with bounded memory.
   institution and month, applies the rule exactly and records each background finding in the
   manifest (note "background").
 
-Planted cases (fixed size, about 730 lines, whatever N): each case has its own persons (born
+Planted cases (fixed size, about 700 lines, whatever N; written with the last chunk, with ids in
+ranges of their own: psn_no 440199…, setl_id ST9…, feedetl_sn FD9…): each case has its own persons (born
 and enrolled so that nothing else fires), mostly its own institutions and its own items (planted
 items without limits are absent from ``kb_item``). Violations and near-misses of each rule:
 
@@ -104,15 +110,20 @@ R16  enrolments overlapping for months; touching on one day (inclusive); a maske
 R17  rank 0 group, Nov 2025 (no background joins it): nine institutions of 30 settlements with
      means 900…1200, 1500 and 4000, so Q1 = 1000, Q3 = 1200, fence 1500: the 4000 institution is
      flagged (five of its settlements were admitted in October and settled in November), the one
-     exactly at the fence is not; rank 2 group, Sep 2025: four peers and an outlier at eight times
-     their mean (background rank-2 institutions join this group at large N; the generator computes
-     the outcome) / 29 settlements, 30 with one reversed (not evaluated).
+     exactly at the fence is not (one of the peers is missing from fixmedins: rank 0, 5.23); rank 2
+     group, Sep 2025: four peers at about the background's rank-2 mean and an outlier at eight
+     times it (background rank-2 institutions join this group at large N; the generator computes
+     the outcome and refuses to finish if the outlier is not flagged) / 29 settlements, 30 with one
+     reversed (not evaluated).
 
 Readings of the spec (where it could be read two ways)
 ======================================================
 * R05: "ceiling = the kb_item ceiling if present" means a kb_item row with a non-null
   pric_uplmt_amt; the planted cases avoid kb rows with a null ceiling.
-* R09: date(A.endtime) is A's discharge day, date(coalesce(endtime, begntime)) (5.3).
+* R09: date(A.endtime) is A's discharge day, date(coalesce(endtime, begntime)) (5.3); a planted
+  violation relies on it (A with null endtime).
+* R06: a pair of an item with itself flags each of two lines inside the window (each is the
+  other's main line); a single line never matches itself.
 * R16: for each pair of psn_no sharing a certno and each overlapping pair of their enrolments, the
   overlap is [later begndate, earlier enddate] (null = open); the settlements flagged are those of
   the psn_no whose enrolment starts later (equal starts: the larger psn_no) with visit day in it.
@@ -122,9 +133,11 @@ Readings of the spec (where it could be read two ways)
 * Amounts: R05 multiplies the exact excess by cnt; R07/R08/R15 use the exact ratio; all round
   half-up to 2 places once.
 
-Formats: Parquet with str → string, dec → decimal128(18,2), dec6 → decimal128(24,6), int → int64,
-bool → bool, date → date32, ts → timestamp[us] (no zone); CSV is UTF-8 with a header, comma, an
-empty field for null, timestamps 'YYYY-MM-DD HH:MM:SS' and decimals as plain numbers.
+Formats: Parquet (zstd) with str → string, dec → decimal128(18,2), dec6 → decimal128(18,6) (both
+stored as INT64; spec 5.24 allows any DECIMAL), int → int64, bool → bool, date → date32, ts →
+timestamp[us] without zone; fee_list_d is a folder of parts ``part-00000.parquet``… (one per
+chunk) when N needs more than one chunk. CSV is UTF-8 with a header, comma, no quoting, an empty
+field for null, timestamps 'YYYY-MM-DD HH:MM:SS' and decimals as plain numbers (6 places for dec6).
 """
 
 from __future__ import annotations
@@ -132,7 +145,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import queue
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -155,7 +170,7 @@ __all__ = ["GenerationReport", "generate_dataset", "arrow_schema", "ARROW_TYPES"
 ARROW_TYPES: dict[str, pa.DataType] = {
     "str": pa.string(),
     "dec": pa.decimal128(18, 2),
-    "dec6": pa.decimal128(24, 6),
+    "dec6": pa.decimal128(18, 6),  # any DECIMAL will do (spec 5.24); precision 18 is stored as int64
     "int": pa.int64(),
     "bool": pa.bool_(),
     "date": pa.date32(),
@@ -258,16 +273,24 @@ def _int(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), len(v), [vb, pa.py_buffer(v)], null_count=nulls)
 
 
+_DIGIT_PAIRS = (np.arange(100) // 10 + 48 + (np.arange(100) % 10 + 48) * 256).astype("<u2")
+
+
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     """Fixed-width identifiers prefix + zero-padded number, built as one byte matrix."""
     p = np.frombuffer(prefix.encode(), dtype=np.uint8)
     n, w = len(numbers), len(p) + width
     mat = np.empty((n, w), dtype=np.uint8)
     mat[:, : len(p)] = p
-    x = np.asarray(numbers, dtype=np.int64).copy()
-    for j in range(width - 1, -1, -1):
-        mat[:, len(p) + j] = 48 + x % 10
-        x //= 10
+    body = mat[:, len(p):]
+    x = np.asarray(numbers, dtype=np.int64)
+    j = width
+    while j >= 2:  # two digits at a time
+        x, r = np.divmod(x, 100)
+        body[:, j - 2 : j].view(np.uint16)[:, 0] = _DIGIT_PAIRS[r]
+        j -= 2
+    if j == 1:
+        body[:, 0] = 48 + x % 10
     offsets = np.arange(0, (n + 1) * w, w, dtype=np.int32)
     return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(mat)])
 
@@ -868,6 +891,9 @@ def _background_chunk(rng: np.random.Generator, world: _World, n_persons: int, b
     lo = np.where(dd == 0, begn_tod[v], 7 * H)
     hi = np.where(dd == L[v], end_tod[v], 20 * H)
     fee[fl] = (DAY0 + a[v] + dd) * SECS + _uniform_int(rng, lo, hi, len(v))
+    # lines of a visit in time order (so feedetl_sn follows fee_ocur_time)
+    order = np.argsort(lv_ * 2**32 + (fee - begn[lv_]), kind="stable")
+    item, fee, is_fixed, flex, kind = item[order], fee[order], is_fixed[order], flex[order], kind[order]
     # quantities (1/100 units) and prices (1/10000 yuan)
     cnt2 = np.full(T, 100, dtype=np.int64)
     m = kind == K_DRUG
@@ -1032,7 +1058,7 @@ def _money(x: Decimal | Fraction) -> Decimal:
 
 
 def _dt(s: str) -> datetime:
-    return datetime.strptime(s, "%Y-%m-%d %H:%M:%S")
+    return datetime.fromisoformat(s)
 
 
 def _d(s: str) -> date:
@@ -1230,7 +1256,7 @@ class _Planted:
         return out
 
 
-R17_RANK2_MEAN = Decimal("9000.00")  # about the background mean of rank-2 stays
+R17_RANK2_MEAN = Decimal("6300.00")  # about the background mean of rank-2 stays
 
 
 def _plant(b: _Planted) -> None:
@@ -1749,7 +1775,7 @@ def _r15(b: _Planted) -> None:
 
 def _r16(b: _Planted) -> None:
     h = b.inst("05")
-    cert = [certno_of("650107", date(1975 + k, 1, 1), 11) for k in range(8)]
+    cert = [certno_of("650107", date(1975 + k, 1, 1), 12 if k in (1, 4) else 11) for k in range(8)]  # sex parity
 
     def visit(p, day, kind, note):
         s, _ = b.otp(p, h, f"{day} 10:00:00", [(b.svc, "1", "30")])
@@ -1938,7 +1964,13 @@ def _r17_findings(world: _World, state: _State, b: _Planted) -> list[dict[str, A
 # Writing
 
 class _Sink:
-    """Writes tables as Parquet (fee_list_d as parts when there are several chunks) or CSV."""
+    """Writes tables as Parquet (fee_list_d as parts when there are several chunks) or CSV.
+
+    Writing runs in a thread (Arrow releases the GIL) so the next chunk is generated meanwhile;
+    the queue holds one chunk's tables, which keeps memory bounded.
+    """
+
+    UNIQUE = {"feedetl_sn", "setl_id", "mdtrt_id", "certno"}
 
     def __init__(self, root: Path, fmt: str, fee_parts: bool) -> None:
         self.root, self.fmt, self.fee_parts = root, fmt, fee_parts
@@ -1946,18 +1978,50 @@ class _Sink:
         self.files: dict[str, Any] = {}
         self.parts = 0
         self.rows: dict[str, int] = {t: 0 for t in TABLES}
+        self.queue: queue.Queue[list[tuple[str, pa.Table]] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="yibao-generator-writer", daemon=True)
+        self.thread.start()
 
     def write(self, name: str, table: pa.Table) -> None:
-        self.rows[name] += table.num_rows
+        self.write_all({name: table})
+
+    def write_all(self, tables: dict[str, pa.Table]) -> None:
+        if self.error is not None:
+            raise self.error
+        for name, table in tables.items():
+            self.rows[name] += table.num_rows
+        self.queue.put(list(tables.items()))
+
+    def _run(self) -> None:
+        while True:
+            job = self.queue.get()
+            if job is None:
+                return
+            for name, table in job:
+                if self.error is None:
+                    try:
+                        self._write(name, table)
+                    except BaseException as e:  # reported by the next write() or close()
+                        self.error = e
+
+    def _parquet_options(self, table: pa.Table) -> dict[str, Any]:
+        times = [f.name for f in table.schema if pa.types.is_timestamp(f.type)]
+        return {"compression": "zstd", "store_decimal_as_integer": True,
+                "use_dictionary": [n for n in table.schema.names if n not in self.UNIQUE and n not in times],
+                "column_encoding": dict.fromkeys(times, "DELTA_BINARY_PACKED")}
+
+    def _write(self, name: str, table: pa.Table) -> None:
         if self.fmt == "parquet":
             if name == "fee_list_d" and self.fee_parts:
                 (self.root / name).mkdir(exist_ok=True)
-                pq.write_table(table, self.root / name / f"part-{self.parts:05d}.parquet", compression="zstd",
-                               row_group_size=CHUNK_LINES)
+                pq.write_table(table, self.root / name / f"part-{self.parts:05d}.parquet",
+                               row_group_size=CHUNK_LINES, **self._parquet_options(table))
                 self.parts += 1
                 return
             if name not in self.writers:
-                self.writers[name] = pq.ParquetWriter(self.root / f"{name}.parquet", table.schema, compression="zstd")
+                self.writers[name] = pq.ParquetWriter(self.root / f"{name}.parquet", table.schema,
+                                                      **self._parquet_options(table))
             self.writers[name].write_table(table, row_group_size=CHUNK_LINES)
             return
         if name not in self.writers:
@@ -1969,16 +2033,22 @@ class _Sink:
                                                                                   quoting_style="none"))
         self.writers[name].write_table(table.cast(_csv_schema(table.schema)))
 
-    def close(self) -> None:
-        for name in TABLES:
-            if name not in self.writers and not (name == "fee_list_d" and self.parts):
-                self.write(name, arrow_schema(name).empty_table())
+    def close(self, complete: bool = True) -> None:
+        """Finish the files; with complete, first write the tables that got no row at all."""
+        if complete and self.error is None:
+            for name in TABLES:
+                if self.rows[name] == 0 and name not in self.writers:
+                    self.write(name, arrow_schema(name).empty_table())
+        self.queue.put(None)
+        self.thread.join()
         for w in self.writers.values():
             w.close()
         for f in self.files.values():
             f.close()
         self.writers.clear()
         self.files.clear()
+        if self.error is not None and complete:
+            raise self.error
 
 
 def _csv_schema(schema: pa.Schema) -> pa.Schema:
@@ -2014,9 +2084,7 @@ def _planted_block() -> _Planted:
     return b
 
 
-PLANTED_LINES = len(_planted_block().lines)
-MIN_LINES = 1000
-assert PLANTED_LINES <= MIN_LINES - 100, PLANTED_LINES
+MIN_LINES = 1000  # the planted cases take about 700
 
 
 def generate_dataset(out: Path, *, lines: int, seed: int, fmt: str = "parquet",
@@ -2031,7 +2099,7 @@ def generate_dataset(out: Path, *, lines: int, seed: int, fmt: str = "parquet",
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"format must be parquet or csv, not {fmt!r}")
     if lines < MIN_LINES:
-        raise ValueError(f"at least {MIN_LINES} fee lines are needed (the planted cases take {PLANTED_LINES})")
+        raise ValueError(f"at least {MIN_LINES} fee lines are needed (the planted cases alone take about 700)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out} exists and is not empty")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -2058,14 +2126,16 @@ def _generate(root: Path, lines: int, seed: int, fmt: str,
     world = _build_world(np.random.default_rng(np.random.SeedSequence([entropy, 0])), lines)
     b = _planted_block()
     background = lines - len(b.lines)
+    assert background >= 100, "the planted cases outgrew MIN_LINES"
     n_chunks = max(1, math.ceil(background / CHUNK_LINES))
     budgets = [background // n_chunks + (1 if k < background % n_chunks else 0) for k in range(n_chunks)]
-    state = _State(cert_counter=np.zeros(len(CERT_REGIONS) * (DAY0 - BRDY0 + 1) * 2, dtype=np.int32),
+    state = _State(person=1, visit=1, line=1, cert_counter=np.zeros(len(CERT_REGIONS) * (DAY0 - BRDY0 + 1) * 2, dtype=np.int32),
                    billed=np.zeros((world.n_inst, world.n_items), dtype=np.int64),
                    r17_n=np.zeros((world.n_inst, 24), dtype=np.int64),
                    r17_sum=np.zeros((world.n_inst, 24), dtype=np.int64))
     sink = _Sink(root, fmt, fee_parts=n_chunks > 1 and fmt == "parquet")
     done = 0
+    complete = False
     try:
         for k, budget in enumerate(budgets):
             rng = np.random.default_rng(np.random.SeedSequence([entropy, 1, k]))
@@ -2074,8 +2144,7 @@ def _generate(root: Path, lines: int, seed: int, fmt: str,
                 for name in ("fee_list_d", "setl_d", "mdtrt_d", "psn_info", "insu_enrol"):
                     tables[name] = pa.concat_tables([tables[name],
                                                      pa.Table.from_pylist(b.rows[name], schema=arrow_schema(name))])
-            for name, table in tables.items():
-                sink.write(name, table)
+            sink.write_all(tables)
             done += tables["fee_list_d"].num_rows
             if progress is not None:
                 progress(done, lines)
@@ -2083,10 +2152,10 @@ def _generate(root: Path, lines: int, seed: int, fmt: str,
         rng = np.random.default_rng(np.random.SeedSequence([entropy, 2]))
         sink.write("fixmedins", _fixmedins_table(world, b))
         assert state.billed is not None
-        for name, table in _kb_tables(world, b, state.billed, rng).items():
-            sink.write(name, table)
+        sink.write_all(_kb_tables(world, b, state.billed, rng))
+        complete = True
     finally:
-        sink.close()
+        sink.close(complete)
     manifest = b.manifest()
     r17 = _r17_findings(world, state, b)
     planted_keys = {json.dumps(e["key"], sort_keys=True) for e in manifest if e["rule_id"] == "R17"}
@@ -2101,6 +2170,8 @@ def _generate(root: Path, lines: int, seed: int, fmt: str,
             continue
         if f["key"] == outlier_key:
             note = "rank 2, Sep 2025: mean eight times its four planted peers' (background rank-2 institutions join)"
+        elif f["key"]["fixmedins_code"] in b.inst_rank:
+            note = "planted rank-2 peer above the fence of this month's background peers: " + f["note"]
         else:
             note = "background: " + f["note"]
             background_findings += 1
