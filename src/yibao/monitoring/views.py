@@ -228,11 +228,12 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_filter_form(request: HttpRequest) -> FindingFilterForm:
     bureaus = list(visible_bureaus(request))
     runs = scoped(ScreeningRun.objects.filter(status=RunStatus.SUCCEEDED), request).order_by("-started_at")[:50]
-    institutions = (scoped(Institution.objects.all(), request).filter(code__in=scoped(
-        Finding.objects.all(), request).values("fixmedins_code")).order_by("code").values_list("code", "name"))
-    seen: dict[str, str] = {}
-    for code, name in institutions:
-        seen.setdefault(code, name)
+    codes = sorted(c for c in scoped(Finding.objects.all(), request).order_by().values_list(
+        "fixmedins_code", flat=True).distinct() if c)
+    names: dict[str, str] = {}
+    for code, name in scoped(Institution.objects.filter(code__in=codes), request).values_list("code", "name"):
+        names.setdefault(code, name)
+    seen = {code: names.get(code, "") for code in codes}
     return FindingFilterForm(request.GET or None, bureaus=bureaus if len(bureaus) > 1 else (), runs=runs,
                              institutions=sorted(seen.items()))
 
@@ -343,6 +344,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         t = TRANSITIONS[name]
         if finding.status in t.sources and services.can_transition(request.user, name, finding.bureau):
             blocked = name.startswith("second_") and finding.first_reviewer_id == request.user.pk
+            if blocked and any(t["blocked"] for t in transitions):
+                continue  # one note for the stage
             transitions.append({"name": name, "label": t.label, "reason_required": t.reason_required,
                                 "blocked": blocked, "stage": t.stage, "danger": t.target == FindingStatus.DISMISSED})
     lead_link = finding.lead_links.select_related("lead").first()
