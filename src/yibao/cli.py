@@ -224,13 +224,17 @@ def monitor_generate(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Generate a synthetic dataset with planted violations and near-misses of every rule."""
-    from yibao.monitoring.engine.generator import generate_dataset
+    from yibao.monitoring.engine.generator import MIN_LINES, generate_dataset
 
-    if lines < 1:
-        _fail("--lines 应为正整数")
+    if lines < MIN_LINES:
+        _fail(f"--lines 至少为 {MIN_LINES}（预置的违规与临界样例需要这么多行）")
     if fmt not in ("parquet", "csv"):
         _fail(f"不支持的格式：{fmt}（应为 parquet 或 csv）")
-    report = generate_dataset(out, lines=lines, seed=seed, fmt=fmt, progress=None if as_json else _progress_bar("生成"))
+    try:
+        report = generate_dataset(out, lines=lines, seed=seed, fmt=fmt,
+                                  progress=None if as_json else _progress_bar("生成"))
+    except FileExistsError:
+        _fail(f"输出目录已存在且不为空：{out}")
     if as_json:
         _print_json(report.as_dict() if hasattr(report, "as_dict") else vars(report))
     else:
@@ -238,8 +242,8 @@ def monitor_generate(
 
 
 def _progress_bar(label: str):
-    def show(*args) -> None:
-        typer.echo(f"{label}：" + " ".join(str(a) for a in args), err=True)
+    def show(done, total=None) -> None:
+        typer.echo(f"{label}：{done}/{total}" if total else f"{label}：{done}", err=True)
 
     return show
 
