@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from yibao.org.constants import Stage
+
 
 class PowerType(models.TextChoices):
     LICENSING = "licensing", "行政许可"
@@ -21,16 +23,5 @@ class BasisRole(models.TextChoices):
     DUTY = "duty", "责任事项依据"
 
 
-class DutyStage(models.TextChoices):
-    FILE = "file", "立案"
-    INVESTIGATE = "investigate", "调查"
-    REVIEW = "review", "审查"
-    NOTIFY = "notify", "告知"
-    DECIDE = "decide", "决定"
-    SERVE = "serve", "送达"
-    ENFORCE = "enforce", "执行"
-    INSPECT = "inspect", "检查"
-    HANDLE = "handle", "处置"
-    APPROVE = "approve", "批准决定"
-    SUPERVISE = "supervise", "事后监管"
-    OTHER = "other", "其他"
+# A duty step performs a stage of the case; one list of stages serves posts and duties alike.
+DutyStage = Stage
