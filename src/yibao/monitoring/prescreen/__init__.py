@@ -1,0 +1,9 @@
+"""Pre-screen (事前预审): judge one settlement as it is made, against the screening rules that can.
+
+evaluator.py   the rules in plain Python, equal to the batch engine's SQL (no Django)
+request.py     the request's JSON: checked and typed records
+loading.py     a dataset folder → reference data and history
+journal.py     the history appended by every worker, shared through one file per bureau
+service.py     per-bureau state in the web process (Django settings, screening runs)
+api.py         POST /api/v1/prescreen
+"""

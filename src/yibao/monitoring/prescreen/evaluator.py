@@ -1,0 +1,654 @@
+"""Pre-screen one settlement in plain Python, with the same findings as the batch engine.
+
+The batch engine (../engine) is the reference: each rule here produces the rows its SQL
+(../engine/sql/R*.sql) would produce for the request's settlement, with the same columns and
+value types, and ``finalize.rows_to_findings`` turns them into findings, so amounts and evidence
+are byte-identical. Running the SQL through DuckDB per request costs ~100 ms of query planning;
+this costs well under a millisecond.
+
+What is judged (spec section 3): the rules that can judge one settlement (RULES[...]
+.single_settlement: R01–R08, R12, R14) and, with the person's recent history, R09–R11, R13 and
+R16 (``with_history``). R15 and R17 compare institutions over a whole period and stay batch-only.
+Only findings that concern the request are produced: its settlement (R08–R12, R16), its lines
+(R01–R06, R13, R14) and, for R07, the person-day groups that include its lines.
+
+History (HistoryStore) holds the settlements, visits and lines of the last ``history_days`` days
+before the newest settlement it has seen, indexed by person. A request's own settlement and
+lines are left out of the history it is judged against (a settlement sent again replaces its
+earlier version), so judging each settlement of a dataset against the rest of it gives exactly
+the batch engine's findings.
+
+No Django here: the service (service.py) owns the loading, the locking and the persistence.
+"""
+
+import datetime as dt
+import heapq
+import itertools
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..engine.config import ScreeningConfig
+from ..engine.finalize import rows_to_findings, sort_key
+from ..engine.rules import RULES
+from .request import Line, Person, PrescreenRequest, Settlement, Visit, ts_text
+
+DEFAULT_HISTORY_DAYS = 180
+PRESCREEN_RULES = tuple(r.id for r in RULES.values() if r.single_settlement or r.with_history)
+BATCH_ONLY_REASON = "仅在批量筛查中运行"
+DISABLED_REASON = "配置中已停用"
+DRUG_LIST_TYPES = ("101", "102", "103")
+SIX_HOURS = dt.timedelta(hours=6)
+OPEN_END = dt.date(9999, 12, 31)
+ZERO = Decimal(0)
+
+
+# ---------------------------------------------------------------- reference data
+
+class KbItem:
+    """A row of kb_item (两库 knowledge base)."""
+
+    __slots__ = ("med_list_codg", "pric_uplmt_amt", "lmt_gend", "lmt_age_min", "lmt_age_max", "lmt_med_type",
+                 "lmt_hosp_rank", "max_cnt_per_day", "per_day_of_stay")
+
+    def __init__(self, med_list_codg: str, pric_uplmt_amt: Decimal | None = None, lmt_gend: str | None = None,
+                 lmt_age_min: int | None = None, lmt_age_max: int | None = None, lmt_med_type: str | None = None,
+                 lmt_hosp_rank: int | None = None, max_cnt_per_day: Decimal | None = None,
+                 per_day_of_stay: bool | None = None):
+        self.med_list_codg = med_list_codg
+        self.pric_uplmt_amt = pric_uplmt_amt
+        self.lmt_gend = lmt_gend
+        self.lmt_age_min = lmt_age_min
+        self.lmt_age_max = lmt_age_max
+        self.lmt_med_type = lmt_med_type
+        self.lmt_hosp_rank = lmt_hosp_rank
+        self.max_cnt_per_day = max_cnt_per_day
+        self.per_day_of_stay = per_day_of_stay
+
+
+def institution_rank(fixmedins_type: str | None, hosp_lv: str | None) -> int:
+    """Rank as the prelude's v_rank (spec 5.23): pharmacies 0, then 3, 2, 1 from hosp_lv, else 0."""
+    if fixmedins_type == "2":
+        return 0
+    if hosp_lv in ("01", "02", "03", "04"):
+        return 3
+    if hosp_lv in ("05", "06", "07"):
+        return 2
+    if hosp_lv in ("08", "09", "10"):
+        return 1
+    return 0
+
+
+@dataclass
+class ReferenceData:
+    """Registries and knowledge base of a bureau. None = the table is absent (its rules are skipped)."""
+
+    kb_item: dict[str, KbItem] | None = None
+    kb_item_pair: list[tuple[str, str, str]] | None = None  # (main_codg, sub_codg, window)
+    ranks: dict[str, int] = field(default_factory=dict)  # fixmedins_code → rank; missing = 0
+    persons: dict[str, Person] | None = None
+    enrolments: dict[str, list[tuple[dt.date, dt.date]]] | None = None  # psn_no → (begndate, enddate or 9999-12-31)
+    pairs_by_sub: dict[str, list[tuple[str, str]]] = field(init=False, default_factory=dict)
+    psn_by_certno: dict[str, list[str]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for main, sub, window in self.kb_item_pair or ():
+            self.pairs_by_sub.setdefault(sub, []).append((main, window))
+        # R16's e: enrolments of persons in psn_info with a certno.
+        if self.persons is not None and self.enrolments is not None:
+            for psn_no in self.enrolments:
+                person = self.persons.get(psn_no)
+                if person is not None and person.certno is not None:
+                    self.psn_by_certno.setdefault(person.certno, []).append(psn_no)
+
+
+# ---------------------------------------------------------------- history
+
+class _Entry:
+    __slots__ = ("settlement", "lines", "seq")
+
+    def __init__(self, settlement: Settlement, lines: list[Line], seq: int):
+        self.settlement = settlement
+        self.lines = lines
+        self.seq = seq
+
+
+class HistoryStore:
+    """Settlements, visits and lines of the last `history_days` days, indexed by person.
+
+    Only valid settlements and their lines are indexed: no rule counts the others (spec 5.1).
+    `history_days` None keeps everything. Not thread-safe: the caller serialises access.
+    """
+
+    def __init__(self, history_days: int | None = DEFAULT_HISTORY_DAYS):
+        self.history_days = history_days
+        self.visits: dict[str, Visit] = {}
+        self._visit_refs: dict[str, int] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._settlements: dict[str, dict[str, Settlement]] = {}  # setl_d.psn_no → setl_id → settlement
+        self._lines: dict[str, dict[str, list[Line]]] = {}  # fee_list_d.psn_no → item → lines
+        self._heap: list[tuple[dt.datetime, int, str]] = []
+        self._seq = itertools.count()
+        self.newest: dt.datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, setl_id: str) -> bool:
+        return setl_id in self._entries
+
+    def settlements_of(self, psn_no: str) -> Iterable[Settlement]:
+        return self._settlements.get(psn_no, {}).values()
+
+    def lines_of(self, psn_no: str, item: str) -> list[Line]:
+        by_item = self._lines.get(psn_no)
+        return by_item.get(item, []) if by_item else []
+
+    def entry(self, setl_id: str) -> tuple[Settlement, list[Line]] | None:
+        e = self._entries.get(setl_id)
+        return (e.settlement, e.lines) if e else None
+
+    def setl_ids(self) -> list[str]:
+        return list(self._entries)
+
+    def put_visit(self, visit: Visit) -> None:
+        """Record or replace a visit (one row per mdtrt_id, as mdtrt_d)."""
+        self.visits[visit.mdtrt_id] = visit
+
+    def add(self, settlement: Settlement, lines: list[Line], visit: Visit | None = None, *, prune: bool = True) -> None:
+        """Add a settlement with its lines (and visit); a settlement already held is replaced."""
+        if visit is not None:
+            self.visits[visit.mdtrt_id] = visit
+        self.remove(settlement.setl_id)
+        entry = _Entry(settlement, lines, next(self._seq))
+        self._entries[settlement.setl_id] = entry
+        self._visit_refs[settlement.mdtrt_id] = self._visit_refs.get(settlement.mdtrt_id, 0) + 1
+        if settlement.valid:
+            self._settlements.setdefault(settlement.psn_no, {})[settlement.setl_id] = settlement
+            for line in lines:
+                self._lines.setdefault(line.psn_no, {}).setdefault(line.med_list_codg, []).append(line)
+        heapq.heappush(self._heap, (settlement.setl_time, entry.seq, settlement.setl_id))
+        if self.newest is None or settlement.setl_time > self.newest:
+            self.newest = settlement.setl_time
+        if prune:
+            self.prune()
+
+    def remove(self, setl_id: str) -> None:
+        entry = self._entries.pop(setl_id, None)
+        if entry is None:
+            return
+        s = entry.settlement
+        refs = self._visit_refs[s.mdtrt_id] - 1
+        if refs:
+            self._visit_refs[s.mdtrt_id] = refs
+        else:
+            del self._visit_refs[s.mdtrt_id]
+            self.visits.pop(s.mdtrt_id, None)
+        if s.valid:
+            held = self._settlements.get(s.psn_no)
+            if held is not None:
+                held.pop(setl_id, None)
+                if not held:
+                    del self._settlements[s.psn_no]
+            for line in entry.lines:
+                by_item = self._lines.get(line.psn_no)
+                if by_item is None:
+                    continue
+                same = by_item.get(line.med_list_codg)
+                if same is not None:
+                    same.remove(line)
+                    if not same:
+                        del by_item[line.med_list_codg]
+                if not by_item:
+                    del self._lines[line.psn_no]
+
+    def prune(self) -> int:
+        """Drop the settlements older than history_days before the newest one; return how many."""
+        if self.history_days is None or self.newest is None:
+            return 0
+        cutoff = self.newest - dt.timedelta(days=self.history_days)
+        dropped = 0
+        while self._heap and self._heap[0][0] < cutoff:
+            _, seq, setl_id = heapq.heappop(self._heap)
+            entry = self._entries.get(setl_id)
+            if entry is not None and entry.seq == seq:
+                self.remove(setl_id)
+                dropped += 1
+        return dropped
+
+
+# ---------------------------------------------------------------- evaluation
+
+class _RuleRows:
+    """The two things rows_to_findings reads of a pyarrow Table (column_names, to_pylist),
+    without building one: the rows are already Python values of the types the engine returns."""
+
+    __slots__ = ("column_names", "_rows")
+
+    def __init__(self, rows: list[dict]):
+        self._rows = rows
+        self.column_names = list(rows[0])
+
+    def to_pylist(self) -> list[dict]:
+        return self._rows
+
+
+@dataclass
+class PrescreenResult:
+    findings: list[dict]  # finalize's finding dicts: amount Decimal, evidence JSON text
+    verdict: str  # refuse / warn / pass
+    rules_run: list[str]
+    skipped: dict[str, str]
+    ms: float
+
+    def as_json(self) -> dict:
+        """The API's response body: amounts as text with two places, evidence as an object."""
+        import json
+
+        findings = []
+        for f in self.findings:
+            item = dict(f)
+            item["amount"] = str(f["amount"])
+            item["evidence"] = json.loads(f["evidence"])
+            findings.append(item)
+        return {"verdict": self.verdict, "findings": findings, "rules": self.rules_run, "skipped": self.skipped,
+                "ms": round(self.ms, 3)}
+
+
+def verdict_of(findings: list[dict]) -> str:
+    """refuse where a finding is a violation, warn where one is suspect, pass otherwise."""
+    severities = {f["severity"] for f in findings}
+    if "violation" in severities:
+        return "refuse"
+    if "suspect" in severities:
+        return "warn"
+    return "pass"
+
+
+def _line_row(f: Line) -> dict:
+    return {"fixmedins_code": f.fixmedins_code, "psn_no": f.psn_no, "setl_id": f.setl_id,
+            "feedetl_sn": f.feedetl_sn, "med_list_codg": f.med_list_codg}
+
+
+def _setl_row(s: Settlement) -> dict:
+    return {"fixmedins_code": s.fixmedins_code, "psn_no": s.psn_no, "setl_id": s.setl_id}
+
+
+class _Context:
+    """One request against the history: its settlement's visit facts and the history without it."""
+
+    __slots__ = ("request", "history", "reference", "inpatient_types", "s", "visit", "inpatient", "own_lines")
+
+    def __init__(self, request: PrescreenRequest, history: HistoryStore, reference: ReferenceData,
+                 inpatient_types: frozenset[str]):
+        self.request = request
+        self.history = history
+        self.reference = reference
+        self.inpatient_types = inpatient_types
+        self.s = request.settlement
+        self.visit = self.visit_of(self.s.mdtrt_id)
+        self.inpatient = self.visit is not None and self.visit.med_type in inpatient_types
+        self.own_lines = {f.feedetl_sn for f in request.lines}
+
+    def visit_of(self, mdtrt_id: str) -> Visit | None:
+        """The request's visit wins over the history's (mdtrt_d has one row per visit)."""
+        v = self.request.visit
+        if v is not None and v.mdtrt_id == mdtrt_id:
+            return v
+        return self.history.visits.get(mdtrt_id)
+
+    def other_settlements(self) -> list[tuple[Settlement, Visit | None, bool]]:
+        """Valid settlements of the request's person (setl_d.psn_no) in history, not the request's own:
+        (settlement, visit, inpatient)."""
+        out = []
+        for a in self.history.settlements_of(self.s.psn_no):
+            if a.setl_id == self.s.setl_id:
+                continue
+            v = self.visit_of(a.mdtrt_id)
+            out.append((a, v, v is not None and v.med_type in self.inpatient_types))
+        return out
+
+    def lines_like(self, psn_no: str, item: str) -> list[Line]:
+        """Valid lines of a person and item: the request's and the history's (not the request's own)."""
+        own = [f for f in self.request.lines if f.psn_no == psn_no and f.med_list_codg == item]
+        setl_id, own_sns = self.s.setl_id, self.own_lines
+        return own + [f for f in self.history.lines_of(psn_no, item)
+                      if f.setl_id != setl_id and f.feedetl_sn not in own_sns]
+
+    def person(self, psn_no: str) -> Person | None:
+        p = self.request.person
+        if p is not None and p.psn_no == psn_no:
+            return p
+        persons = self.reference.persons
+        return persons.get(psn_no) if persons is not None else None
+
+
+class Prescreener:
+    """Judge one settlement against the rules, with reference data and history.
+
+    `evaluate` does not change the history; `record` adds the request to it.
+    """
+
+    def __init__(self, reference: ReferenceData, history: HistoryStore, config: ScreeningConfig | None = None):
+        self.reference = reference
+        self.history = history
+        self.config = config or ScreeningConfig()
+        p = self.config.parameters
+        self.inpatient_types = frozenset(p["inpatient_med_types"])
+        self.readmit_days = int(p["readmit_days"])
+        self.exclude_diag = tuple(p["readmit_exclude_diag"])
+        self.overlap_days = int(p["overlap_days"])
+
+    # -------------------------------------------------------- what can run
+
+    def skip_reason(self, rule_id: str, request: PrescreenRequest) -> str | None:
+        """Why a rule cannot judge this request (spec 5.20, with the request's columns), or None."""
+        ref = self.reference
+        if rule_id not in PRESCREEN_RULES:
+            return BATCH_ONLY_REASON
+        if rule_id not in self.config.enabled:
+            return DISABLED_REASON
+        has_person = ref.persons is not None or request.person is not None
+        if rule_id in ("R01", "R02", "R03", "R04", "R07", "R08") and ref.kb_item is None:
+            return "缺少可选表 kb_item"
+        if rule_id in ("R01", "R02", "R12") and not has_person:
+            return "缺少可选表 psn_info"
+        if rule_id == "R05" and ref.kb_item is None and "pric_uplmt_amt" not in request.line_columns:
+            return "缺少 kb_item 或 fee_list_d.pric_uplmt_amt"
+        if rule_id == "R06" and ref.kb_item_pair is None:
+            return "缺少可选表 kb_item_pair"
+        if rule_id == "R13" and "prd_days" not in request.line_columns:
+            return "缺少可选列 fee_list_d.prd_days"
+        if rule_id == "R14":
+            for column in ("chrgitm_lv", "inscp_amt"):
+                if column not in request.line_columns:
+                    return f"缺少可选列 fee_list_d.{column}"
+        if rule_id == "R16":
+            if ref.persons is None:
+                return "缺少可选表 psn_info"
+            if ref.enrolments is None:
+                return "缺少可选表 insu_enrol"
+        return None
+
+    def evaluate(self, request: PrescreenRequest) -> PrescreenResult:
+        started = time.perf_counter()
+        ctx = _Context(request, self.history, self.reference, self.inpatient_types)
+        findings: list[dict] = []
+        run: list[str] = []
+        skipped: dict[str, str] = {}
+        for rule_id in RULES:
+            reason = self.skip_reason(rule_id, request)
+            if reason:
+                skipped[rule_id] = reason
+                continue
+            run.append(rule_id)
+            if not ctx.s.valid:
+                continue  # a reversed settlement and its lines count for no rule (spec 5.1)
+            rows = getattr(self, f"_{rule_id.lower()}")(ctx)
+            if rows:
+                findings += rows_to_findings(rule_id, _RuleRows(rows))
+        findings.sort(key=sort_key)
+        return PrescreenResult(findings, verdict_of(findings), run, skipped,
+                               (time.perf_counter() - started) * 1000)
+
+    def record(self, request: PrescreenRequest) -> None:
+        """Add the request's settlement, lines and visit to the history (replacing an earlier version)."""
+        self.history.add(request.settlement, request.lines, request.visit)
+
+    # -------------------------------------------------------- line rules
+
+    def _r01(self, ctx: _Context) -> list[dict]:
+        kb, rows = self.reference.kb_item, []
+        for f in ctx.request.lines:
+            k = kb.get(f.med_list_codg)
+            if k is None or k.lmt_gend is None:
+                continue
+            p = ctx.person(f.psn_no)
+            if p is None or p.gend not in ("1", "2") or p.gend == k.lmt_gend:
+                continue
+            rows.append({**_line_row(f), "amount_base": f.det_item_fee_sumamt, "ev_lmt_gend": k.lmt_gend,
+                         "ev_gend": p.gend, "ev_fee_ocur_time": ts_text(f.fee_ocur_time),
+                         "ev_line_amount": f.det_item_fee_sumamt})
+        return rows
+
+    def _r02(self, ctx: _Context) -> list[dict]:
+        kb, rows = self.reference.kb_item, []
+        for f in ctx.request.lines:
+            k = kb.get(f.med_list_codg)
+            if k is None or (k.lmt_age_min is None and k.lmt_age_max is None):
+                continue
+            p = ctx.person(f.psn_no)
+            if p is None or p.brdy is None:
+                continue
+            day, brdy = f.fee_day, p.brdy
+            age = day.year - brdy.year - (1 if day.month * 100 + day.day < brdy.month * 100 + brdy.day else 0)
+            if not ((k.lmt_age_min is not None and age < k.lmt_age_min)
+                    or (k.lmt_age_max is not None and age > k.lmt_age_max)):
+                continue
+            rows.append({**_line_row(f), "amount_base": f.det_item_fee_sumamt, "ev_age": age,
+                         "ev_lmt_age_min": k.lmt_age_min, "ev_lmt_age_max": k.lmt_age_max,
+                         "ev_brdy": brdy.isoformat(), "ev_fee_day": day.isoformat(),
+                         "ev_line_amount": f.det_item_fee_sumamt})
+        return rows
+
+    def _r03(self, ctx: _Context) -> list[dict]:
+        kb, rows = self.reference.kb_item, []
+        for f in ctx.request.lines:
+            k = kb.get(f.med_list_codg)
+            if k is None or not ((k.lmt_med_type == "ipt" and not ctx.inpatient)
+                                 or (k.lmt_med_type == "otp" and ctx.inpatient)):
+                continue
+            rows.append({**_line_row(f), "amount_base": f.det_item_fee_sumamt, "ev_lmt_med_type": k.lmt_med_type,
+                         "ev_settlement_type": "ipt" if ctx.inpatient else "otp",
+                         "ev_line_amount": f.det_item_fee_sumamt})
+        return rows
+
+    def _r04(self, ctx: _Context) -> list[dict]:
+        kb, ranks, rows = self.reference.kb_item, self.reference.ranks, []
+        for f in ctx.request.lines:
+            k = kb.get(f.med_list_codg)
+            if k is None or k.lmt_hosp_rank is None:
+                continue
+            rank = ranks.get(f.fixmedins_code, 0)
+            if rank < k.lmt_hosp_rank:
+                rows.append({**_line_row(f), "amount_base": f.det_item_fee_sumamt,
+                             "ev_lmt_hosp_rank": k.lmt_hosp_rank, "ev_rank": rank,
+                             "ev_line_amount": f.det_item_fee_sumamt})
+        return rows
+
+    def _r05(self, ctx: _Context) -> list[dict]:
+        kb, rows = self.reference.kb_item or {}, []
+        for f in ctx.request.lines:
+            k = kb.get(f.med_list_codg)
+            kb_ceiling = k.pric_uplmt_amt if k is not None else None
+            ceiling = kb_ceiling if kb_ceiling is not None else f.pric_uplmt_amt
+            if ceiling is None or not f.pric > ceiling:
+                continue
+            rows.append({**_line_row(f), "amount_base": f.pric - ceiling, "amount_factor": f.cnt,
+                         "ev_pric": f.pric, "ev_ceiling": ceiling, "ev_cnt": f.cnt,
+                         "ev_ceiling_source": "kb_item" if kb_ceiling is not None else "line"})
+        return rows
+
+    def _r06(self, ctx: _Context) -> list[dict]:
+        pairs_by_sub, rows = self.reference.pairs_by_sub, []
+        for s in ctx.request.lines:
+            pairs = pairs_by_sub.get(s.med_list_codg)
+            if not pairs:
+                continue
+            mains: set[str] = set()
+            windows: set[str] = set()
+            for main, window in pairs:
+                for m in ctx.lines_like(s.psn_no, main):
+                    if m.fixmedins_code != s.fixmedins_code or m.feedetl_sn == s.feedetl_sn:
+                        continue
+                    if window == "day":
+                        hit = m.fee_day == s.fee_day
+                    elif window == "visit":
+                        hit = m.mdtrt_id == s.mdtrt_id
+                    elif window == "hour":
+                        hit = m.fee_day == s.fee_day and m.fee_ocur_time.hour == s.fee_ocur_time.hour
+                    else:  # 6h
+                        hit = abs(m.fee_ocur_time - s.fee_ocur_time) <= SIX_HOURS
+                    if hit:
+                        mains.add(m.feedetl_sn)
+                        windows.add(window)
+            if mains:
+                rows.append({**_line_row(s), "amount_base": s.det_item_fee_sumamt, "ev_main_lines": list(mains),
+                             "ev_windows": list(windows), "ev_line_amount": s.det_item_fee_sumamt})
+        return rows
+
+    def _r07(self, ctx: _Context) -> list[dict]:
+        kb, rows, seen = self.reference.kb_item, [], set()
+        for f in ctx.request.lines:
+            k = kb.get(f.med_list_codg)
+            if k is None or k.max_cnt_per_day is None:
+                continue
+            key = (f.fixmedins_code, f.psn_no, f.med_list_codg, f.fee_day)
+            if key in seen:
+                continue
+            seen.add(key)
+            group = [g for g in ctx.lines_like(f.psn_no, f.med_list_codg)
+                     if g.fixmedins_code == f.fixmedins_code and g.fee_day == f.fee_day]
+            sum_cnt = sum((g.cnt for g in group), ZERO)
+            max_cnt = k.max_cnt_per_day
+            if not sum_cnt > max_cnt:
+                continue
+            sum_amount = sum((g.det_item_fee_sumamt for g in group), ZERO)
+            rows.append({"fixmedins_code": f.fixmedins_code, "psn_no": f.psn_no, "med_list_codg": f.med_list_codg,
+                         "day": f.fee_day.isoformat(), "amount_base": sum_amount,
+                         "amount_factor": sum_cnt - max_cnt, "amount_divisor": sum_cnt, "ev_sum_cnt": sum_cnt,
+                         "ev_max_cnt_per_day": max_cnt, "ev_sum_amount": sum_amount, "ev_lines": len(group)})
+        return rows
+
+    def _r13(self, ctx: _Context) -> list[dict]:
+        rows = []
+        for d in ctx.request.lines:
+            if d.list_type not in DRUG_LIST_TYPES or d.prd_days is None or d.prd_days <= 0:
+                continue
+            previous = None
+            for p in ctx.lines_like(d.psn_no, d.med_list_codg):
+                if p.order < d.order and (previous is None or p.order > previous.order):
+                    previous = p
+            if previous is None or previous.prd_days is None:
+                continue
+            overlap = previous.prd_days - (d.fee_day - previous.fee_day).days
+            if overlap > self.overlap_days:
+                rows.append({**_line_row(d), "amount_base": d.det_item_fee_sumamt,
+                             "ev_previous_line": previous.feedetl_sn,
+                             "ev_previous_day": previous.fee_day.isoformat(),
+                             "ev_previous_prd_days": previous.prd_days, "ev_fee_day": d.fee_day.isoformat(),
+                             "ev_overlap_days": overlap})
+        return rows
+
+    def _r14(self, ctx: _Context) -> list[dict]:
+        return [{**_line_row(f), "amount_base": f.inscp_amt, "ev_chrgitm_lv": f.chrgitm_lv,
+                 "ev_inscp_amt": f.inscp_amt, "ev_line_amount": f.det_item_fee_sumamt}
+                for f in ctx.request.lines
+                if f.chrgitm_lv == "03" and f.inscp_amt is not None and f.inscp_amt > 0]
+
+    # -------------------------------------------------------- settlement rules
+
+    def _r08(self, ctx: _Context) -> list[dict]:
+        if not ctx.inpatient:
+            return []
+        kb, s, v = self.reference.kb_item, ctx.s, ctx.visit
+        stay_days = max((v.dis_day - v.adm_day).days, 1)
+        sums: dict[str, list[Decimal]] = {}
+        for f in ctx.request.lines:
+            k = kb.get(f.med_list_codg)
+            if k is None or not k.per_day_of_stay:
+                continue
+            acc = sums.setdefault(f.med_list_codg, [ZERO, ZERO])
+            acc[0] += f.cnt
+            acc[1] += f.det_item_fee_sumamt
+        rows = []
+        for item, (sum_cnt, sum_amount) in sums.items():
+            if sum_cnt > stay_days:
+                rows.append({**_setl_row(s), "med_list_codg": item, "amount_base": sum_amount,
+                             "amount_factor": sum_cnt - stay_days, "amount_divisor": sum_cnt,
+                             "ev_sum_cnt": sum_cnt, "ev_stay_days": stay_days, "ev_sum_amount": sum_amount,
+                             "ev_admission_day": v.adm_day.isoformat(), "ev_discharge_day": v.dis_day.isoformat()})
+        return rows
+
+    def _r09(self, ctx: _Context) -> list[dict]:
+        if not ctx.inpatient:
+            return []
+        s, v = ctx.s, ctx.visit
+        diag = v.dscg_maindiag_code
+        if any((diag or "").startswith(prefix) for prefix in self.exclude_diag):
+            return []
+        previous, gaps = [], []
+        for a, av, a_inpatient in ctx.other_settlements():
+            if not a_inpatient or a.fixmedins_code != s.fixmedins_code:
+                continue
+            gap = (v.adm_day - av.dis_day).days
+            if 0 <= gap <= self.readmit_days:
+                previous.append(a.setl_id)
+                gaps.append(gap)
+        if not previous:
+            return []
+        return [{**_setl_row(s), "amount_base": s.fund_pay_sumamt, "ev_previous_settlements": previous,
+                 "ev_min_gap_days": min(gaps), "ev_main_diagnosis": diag}]
+
+    def _r10(self, ctx: _Context) -> list[dict]:
+        if ctx.inpatient or ctx.visit is None:
+            return []
+        s, day = ctx.s, ctx.visit.adm_day
+        stays = [i.setl_id for i, iv, i_inpatient in ctx.other_settlements()
+                 if i_inpatient and iv.adm_day < day < iv.dis_day]
+        if not stays:
+            return []
+        return [{**_setl_row(s), "amount_base": s.fund_pay_sumamt, "ev_visit_day": day.isoformat(),
+                 "ev_inpatient_settlements": stays}]
+
+    def _r11(self, ctx: _Context) -> list[dict]:
+        if not ctx.inpatient:
+            return []
+        s, v = ctx.s, ctx.visit
+        if not v.adm_day < v.dis_day:
+            return []
+        overlapping = []
+        for y, yv, y_inpatient in ctx.other_settlements():
+            if not y_inpatient or y.fixmedins_code == s.fixmedins_code or not yv.adm_day < yv.dis_day:
+                continue
+            later = v.adm_day > yv.adm_day or (v.adm_day == yv.adm_day and s.setl_id > y.setl_id)
+            if later and v.adm_day < yv.dis_day:
+                overlapping.append(y.setl_id)
+        if not overlapping:
+            return []
+        return [{**_setl_row(s), "amount_base": s.fund_pay_sumamt, "ev_overlapping_settlements": overlapping,
+                 "ev_admission_day": v.adm_day.isoformat(), "ev_discharge_day": v.dis_day.isoformat()}]
+
+    def _r12(self, ctx: _Context) -> list[dict]:
+        s, v = ctx.s, ctx.visit
+        p = ctx.person(s.psn_no)
+        if p is None or p.death_date is None or v is None or not v.adm_day > p.death_date:
+            return []
+        return [{**_setl_row(s), "amount_base": s.fund_pay_sumamt, "ev_visit_day": v.adm_day.isoformat(),
+                 "ev_death_date": p.death_date.isoformat()}]
+
+    def _r16(self, ctx: _Context) -> list[dict]:
+        s, v, ref = ctx.s, ctx.visit, self.reference
+        if v is None:
+            return []
+        p = ctx.person(s.psn_no)
+        own = ref.enrolments.get(s.psn_no)
+        if p is None or p.certno is None or not own:
+            return []
+        day, others = v.adm_day, set()
+        for other in ref.psn_by_certno.get(p.certno, ()):
+            if other == s.psn_no:
+                continue
+            for l_begin, l_end in own:
+                for e_begin, e_end in ref.enrolments[other]:
+                    if not (l_begin <= e_end and e_begin <= l_end):
+                        continue
+                    if not (l_begin > e_begin or (l_begin == e_begin and s.psn_no > other)):
+                        continue
+                    if max(l_begin, e_begin) <= day <= min(l_end, e_end):
+                        others.add(other)
+        if not others:
+            return []
+        return [{**_setl_row(s), "amount_base": s.fund_pay_sumamt, "ev_other_psn_no": list(others),
+                 "ev_visit_day": day.isoformat()}]
