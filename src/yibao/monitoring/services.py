@@ -78,10 +78,24 @@ def visible_bureau_ids(user: Any) -> list[int] | None:
     """The bureaus whose monitoring data the user sees: their own and those below; None means all."""
     if not _active(user):
         return []
+    cached = getattr(user, "_monitoring_bureau_ids", False)
+    if cached is not False:  # computed once per request (the user object lives as long as the request)
+        return cached
     profile = get_profile(user)
     if profile is None:
-        return None if (user.is_superuser or user.is_staff) else []
-    return [b.pk for b in Bureau.objects.select_related("parent") if b.is_within(profile.bureau)]
+        ids = None if (user.is_superuser or user.is_staff) else []
+    else:
+        parents = dict(Bureau.objects.values_list("pk", "parent_id"))
+        ids = []
+        for pk in parents:
+            node, seen = pk, set()
+            while node is not None and node not in seen and node != profile.bureau_id:
+                seen.add(node)
+                node = parents.get(node)
+            if node == profile.bureau_id:
+                ids.append(pk)
+    user._monitoring_bureau_ids = ids
+    return ids
 
 
 def _in_scope(user: Any, bureau: Bureau) -> bool:

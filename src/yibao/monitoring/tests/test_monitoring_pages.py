@@ -302,3 +302,14 @@ def test_the_head_moves_a_lead_to_assessing_from_its_page(run, as_user, analyst,
     assert "已变更为“评估中”" in text(response)
     lead.refresh_from_db()
     assert lead.status == "assessing"
+
+
+def test_a_city_analyst_sees_the_findings_of_the_counties_below(run, make_user, as_user, county):
+    city = do_create_bureau("洛阳市医疗保障局", level=BureauLevel.CITY, code="410300", actor=None)
+    county.parent = city
+    county.save()
+    client = as_user(make_user("city-analyst", Role.ANALYST, city))
+    assert 'id="finding-count">8<' in text(client.get(reverse("monitoring:finding_list")))
+    county_user = make_user("county-analyst", Role.ANALYST, county)
+    finding_city = Finding.objects.first()
+    assert as_user(county_user).get(reverse("monitoring:finding_detail", args=[finding_city.pk])).status_code == 200
