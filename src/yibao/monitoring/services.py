@@ -297,6 +297,18 @@ def _fail_run(run: ScreeningRun, exc: BaseException, actor: Any) -> None:
     log.warning("screening run %s failed: %s", run.pk, error)
 
 
+def read_config(config_path: Path | str | None) -> Any:
+    """The engine's load_config, with a file of the wrong shape (a list, a number, `R01: true`) refused as
+    ConfigError too: the engine lets TypeError and AttributeError through for those."""
+    from .engine.config import ConfigError
+
+    try:
+        return load_config(Path(config_path) if config_path else None)
+    except (TypeError, AttributeError) as e:
+        raise ConfigError(f"{config_path}：配置文件格式不正确，应为 rules: {{R09: {{enabled: false}}}} 和 "
+                          f"parameters: {{readmit_days: 10}} 形式的映射（{e}）") from None
+
+
 def do_run_screening(
     bureau: Bureau,
     dataset_dir: Path | str,
@@ -321,7 +333,7 @@ def do_run_screening(
         raise PermissionDenied("您无权发起筛查。只有数据分析人员、负责人和系统管理员可以发起筛查。")
     if engine not in Engine.values:
         raise ValueError(f"不支持的引擎：{engine}（应为 duckdb 或 spark）")
-    config = load_config(Path(config_path) if config_path else None)
+    config = read_config(config_path)
     dataset_dir = Path(dataset_dir)
     with transaction.atomic():
         run = ScreeningRun.objects.create(

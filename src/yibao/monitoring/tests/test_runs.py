@@ -287,3 +287,12 @@ def test_the_run_reports_progress_rule_by_rule(county, dataset_dir, analyst):
     run = do_run_screening(county, dataset_dir, actor=analyst, progress=lambda r, i, n: seen.append((r, i, n)))
     assert seen[0] == ("R01", 1, 17) and seen[-1] == ("R17", 17, 17)
     assert (run.progress_done, run.progress_total, run.progress_percent) == (17, 17, 100)
+
+
+@pytest.mark.parametrize("text", ["5\n", "rules:\n  R01: true\n", "rules: [R01]\n"])
+def test_a_configuration_file_of_the_wrong_shape_is_refused_in_chinese(county, dataset_dir, tmp_path, analyst, text):
+    config = tmp_path / "rules.yaml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="配置文件格式不正确"):
+        do_run_screening(county, dataset_dir, config_path=config, actor=analyst)
+    assert not ScreeningRun.objects.exists()
