@@ -282,6 +282,8 @@ def monitor_screen(
                              engine_options=options).summary()
     except DatasetError as e:
         _fail("数据集不符合规范，未筛查：\n" + str(e))
+    except (ConfigError, ValueError) as e:
+        _fail(str(e))
     if as_json:
         _print_json({k: summary[k] for k in ("findings", "by_rule", "skipped", "seconds")} | {
             k: v for k, v in summary.items() if k not in ("findings", "by_rule", "skipped", "seconds")})
