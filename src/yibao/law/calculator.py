@@ -379,11 +379,13 @@ def _grade(fine: tuple[Decimal, Decimal] | None, applied: ProvisionResult | None
         return {"name": "no_penalty", "label": GRADE_LABELS["no_penalty"], "min": money(Decimal(0)),
                 "max": money(Decimal(0)), "reason": no_penalty["reason"]}
     c = facts.circumstances
-    factors = [k for k in P.MANDATORY_MITIGATION_CIRCUMSTANCES if k in c]
+    present = [k for k in P.MANDATORY_MITIGATION_CIRCUMSTANCES if k in c]
+    # Two circumstances under one clause of 第三十二条 are one factor.
+    factors = sorted({P.MANDATORY_MITIGATION_CIRCUMSTANCES[k] for k in present})
     reasons = [f"{CIRCUMSTANCE_LABELS[k]}（{P.MANDATORY_MITIGATION.citation}第（{cn(P.MANDATORY_MITIGATION_CIRCUMSTANCES[k])}）项）"
-               for k in factors]
+               for k in present]
     if facts.age is not None and facts.age < P.MINOR_MITIGATION_BELOW_AGE:
-        factors.append("minor")
+        factors.append(0)
         reasons.append(f"已满十四周岁不满十八周岁（{P.MINORS.citation}）")
     # Circumstances that are elements of the applied provision do not aggravate it again.
     elements: set[str] = set()

@@ -30,6 +30,7 @@ MANDATORY_MITIGATION = Rule(32, None, "当事人有下列情形之一，应当�
 # 第三十二条 (一)–(四): the circumstances that oblige a lighter penalty.
 MANDATORY_MITIGATION_CIRCUMSTANCES = {
     "mitigated_harm": 1,
+    "refunded": 1,  # 主动退回 is a way of 主动消除或者减轻危害后果 (一); with it, counted once
     "coerced": 2,
     "confessed": 3,
     "meritorious": 4,
