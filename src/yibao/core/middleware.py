@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.shortcuts import redirect
 
-OPEN_PREFIXES = ("/login/", "/static/", "/admin/login/", "/healthz")
+# The pre-screen API authenticates itself: an X-Api-Key header or a session (prescreen/api.py).
+OPEN_PREFIXES = ("/login/", "/static/", "/admin/login/", "/healthz", "/api/v1/prescreen")
 
 
 class LoginRequiredMiddleware:

@@ -278,7 +278,8 @@ def _setl_row(s: Settlement) -> dict:
 class _Context:
     """One request against the history: its settlement's visit facts and the history without it."""
 
-    __slots__ = ("request", "history", "reference", "inpatient_types", "s", "visit", "inpatient", "own_lines")
+    __slots__ = ("request", "history", "reference", "inpatient_types", "s", "visit", "inpatient", "own_lines",
+                 "own_by_item")
 
     def __init__(self, request: PrescreenRequest, history: HistoryStore, reference: ReferenceData,
                  inpatient_types: frozenset[str]):
@@ -290,6 +291,9 @@ class _Context:
         self.visit = self.visit_of(self.s.mdtrt_id)
         self.inpatient = self.visit is not None and self.visit.med_type in inpatient_types
         self.own_lines = {f.feedetl_sn for f in request.lines}
+        self.own_by_item: dict[tuple[str, str], list[Line]] = {}
+        for f in request.lines:
+            self.own_by_item.setdefault((f.psn_no, f.med_list_codg), []).append(f)
 
     def visit_of(self, mdtrt_id: str) -> Visit | None:
         """The request's visit wins over the history's (mdtrt_d has one row per visit)."""
@@ -311,10 +315,12 @@ class _Context:
 
     def lines_like(self, psn_no: str, item: str) -> list[Line]:
         """Valid lines of a person and item: the request's and the history's (not the request's own)."""
-        own = [f for f in self.request.lines if f.psn_no == psn_no and f.med_list_codg == item]
+        own = self.own_by_item.get((psn_no, item), [])
+        held = self.history.lines_of(psn_no, item)
+        if not held:
+            return own
         setl_id, own_sns = self.s.setl_id, self.own_lines
-        return own + [f for f in self.history.lines_of(psn_no, item)
-                      if f.setl_id != setl_id and f.feedetl_sn not in own_sns]
+        return own + [f for f in held if f.setl_id != setl_id and f.feedetl_sn not in own_sns]
 
     def person(self, psn_no: str) -> Person | None:
         p = self.request.person
@@ -339,6 +345,7 @@ class Prescreener:
         self.readmit_days = int(p["readmit_days"])
         self.exclude_diag = tuple(p["readmit_exclude_diag"])
         self.overlap_days = int(p["overlap_days"])
+        self._plans: dict[tuple[frozenset[str], bool], tuple[list[str], dict[str, str]]] = {}
 
     # -------------------------------------------------------- what can run
 
@@ -374,23 +381,32 @@ class Prescreener:
     def evaluate(self, request: PrescreenRequest) -> PrescreenResult:
         started = time.perf_counter()
         ctx = _Context(request, self.history, self.reference, self.inpatient_types)
+        run, skipped = self._plan(request)
         findings: list[dict] = []
-        run: list[str] = []
-        skipped: dict[str, str] = {}
-        for rule_id in RULES:
-            reason = self.skip_reason(rule_id, request)
-            if reason:
-                skipped[rule_id] = reason
-                continue
-            run.append(rule_id)
-            if not ctx.s.valid:
-                continue  # a reversed settlement and its lines count for no rule (spec 5.1)
-            rows = getattr(self, f"_{rule_id.lower()}")(ctx)
-            if rows:
-                findings += rows_to_findings(rule_id, _RuleRows(rows))
+        if ctx.s.valid:  # a reversed settlement and its lines count for no rule (spec 5.1)
+            for rule_id in run:
+                rows = getattr(self, f"_{rule_id.lower()}")(ctx)
+                if rows:
+                    findings += rows_to_findings(rule_id, _RuleRows(rows))
         findings.sort(key=sort_key)
-        return PrescreenResult(findings, verdict_of(findings), run, skipped,
+        return PrescreenResult(findings, verdict_of(findings), list(run), dict(skipped),
                                (time.perf_counter() - started) * 1000)
+
+    def _plan(self, request: PrescreenRequest) -> tuple[list[str], dict[str, str]]:
+        """The rules to run and the skipped ones with their reasons; they depend on the reference
+        data (fixed), the optional line columns and whether a person is given, so are cached."""
+        key = (request.line_columns, request.person is not None)
+        plan = self._plans.get(key)
+        if plan is None:
+            run, skipped = [], {}
+            for rule_id in RULES:
+                reason = self.skip_reason(rule_id, request)
+                if reason:
+                    skipped[rule_id] = reason
+                else:
+                    run.append(rule_id)
+            plan = self._plans[key] = (run, skipped)
+        return plan
 
     def record(self, request: PrescreenRequest) -> None:
         """Add the request's settlement, lines and visit to the history (replacing an earlier version)."""

@@ -24,39 +24,53 @@ log = logging.getLogger(__name__)
 
 
 class Journal:
-    """Append-only request log shared between processes; safe across fork (pread/O_APPEND only)."""
+    """Append-only request log shared between processes; each process opens its own descriptor."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
         self.offset = 0
         self._pid = -1
+        self._fd = -1
         self._writer = b""
+
+    def _open(self) -> int:
+        """This process's descriptor: reopened after fork, since a flock held through an inherited
+        descriptor would not exclude the parent or the siblings sharing it."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
+            self._writer = f"{self._pid}-{secrets.token_hex(4)}".encode()
+        return self._fd
 
     @property
     def writer(self) -> bytes:
         """This process's id in the journal (a new one after fork)."""
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            self._writer = f"{self._pid}-{secrets.token_hex(4)}".encode()
+        self._open()
         return self._writer
 
-    def append(self, data: dict[str, Any]) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_default)
-        line = self.writer + b"\t" + text.encode("utf-8") + b"\n"
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
+    def append(self, data: dict[str, Any] | bytes) -> None:
+        """Append a request: its JSON text as received (bytes) or decoded data."""
+        if isinstance(data, bytes):
+            # JSON text has no raw line breaks inside strings: outside them they are only spacing.
+            text = data.replace(b"\r", b" ").replace(b"\n", b" ")
+        else:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_default).encode("utf-8")
+        line = self.writer + b"\t" + text + b"\n"
+        fd = self._open()
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            os.write(self.fd, line)
+            os.write(fd, line)
         finally:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def read_new(self, *, include_own: bool = False) -> Iterator[dict[str, Any]]:
         """Yield the requests appended since the last read (by other processes unless include_own)."""
-        size = os.fstat(self.fd).st_size
+        fd = self._open()
+        size = os.fstat(fd).st_size
         if size <= self.offset:
             return
-        chunk = os.pread(self.fd, size - self.offset, self.offset)
+        chunk = os.pread(fd, size - self.offset, self.offset)
         end = chunk.rfind(b"\n") + 1  # a line being written is read next time
         self.offset += end
         own = self.writer
@@ -70,7 +84,9 @@ class Journal:
                 log.warning("pre-screen journal %s: unreadable line skipped", self.path)
 
     def close(self) -> None:
-        os.close(self.fd)
+        if self._pid == os.getpid():
+            os.close(self._fd)
+        self._pid, self._fd = -1, -1
 
 
 def _default(value: Any) -> str:

@@ -200,6 +200,12 @@ def parse_date(value: Any, path: str) -> dt.date:
 
 def parse_ts(value: Any, path: str) -> dt.datetime:
     """A zone-less timestamp; a fraction is cut to microseconds and 24:00:00 is the next midnight, as DuckDB does."""
+    if (type(value) is str and len(value) == 19 and value[4] == "-" and value[7] == "-" and value[10] in " T"
+            and value[13] == ":" and value[16] == ":"):
+        try:  # the common case: fromisoformat checks the digits of this exact layout
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
     m = _TS_TEXT.fullmatch(value) if isinstance(value, str) else None
     if m is None:
         raise _bad(path, "ts", value)
@@ -213,14 +219,12 @@ def parse_ts(value: Any, path: str) -> dt.datetime:
         raise _bad(path, "ts", value) from None
 
 
-_PARSERS = {
-    "str": parse_str,
-    "dec": parse_dec,
-    "dec6": lambda v, p: parse_dec(v, p, "dec6"),
-    "int": parse_int,
-    "date": parse_date,
-    "ts": parse_ts,
-}
+def parse_dec6(value: Any, path: str) -> Decimal:
+    return parse_dec(value, path, "dec6")
+
+
+_PARSERS = {"str": parse_str, "dec": parse_dec, "dec6": parse_dec6, "int": parse_int, "date": parse_date,
+            "ts": parse_ts}
 
 # (column, type, required: must be given and not null). Types as schema.TABLES.
 _SETTLEMENT = (("setl_id", "str", True), ("mdtrt_id", "str", True), ("psn_no", "str", True),
@@ -240,20 +244,28 @@ _PERSON = (("psn_no", "str", True), ("certno", "str", False), ("gend", "str", Fa
 OPTIONAL_LINE_COLUMNS = ("inscp_amt", "chrgitm_lv", "prd_days", "pric_uplmt_amt")
 
 
+def _compile(spec: tuple) -> tuple:
+    return tuple((name, required, _PARSERS[typ], typ != "str") for name, typ, required in spec)
+
+
+_COMPILED = {id(spec): _compile(spec) for spec in (_SETTLEMENT, _VISIT, _LINE, _PERSON)}
+
+
 def _fields(obj: Any, path: str, spec: tuple) -> list:
     if not isinstance(obj, dict):
         raise RequestError(path, "应为 JSON 对象", "must be a JSON object")
     out = []
-    for name, typ, required in spec:
-        value = obj.get(name)
-        if value is None or (value == "" and typ != "str"):
+    get = obj.get
+    for name, required, parse, empty_is_null in _COMPILED[id(spec)]:
+        value = get(name)
+        if value is None or (empty_is_null and value == ""):
             if required:
                 if name in obj:
                     raise RequestError(f"{path}.{name}", "不能为空", "must not be null")
                 raise RequestError(f"{path}.{name}", "缺少必需的字段", "required field missing")
             out.append(None)
         else:
-            out.append(_PARSERS[typ](value, f"{path}.{name}"))
+            out.append(parse(value, f"{path}.{name}"))
     return out
 
 
