@@ -18,6 +18,11 @@ Answer 200:
      "skipped": {"R15": "仅在批量筛查中运行", …},
      "ms": 0.41}                              server time spent on the request
 
+``settlement.vali_flag``: '1' valid; left out, valid; null or any other value, reversed (冲正): no rule
+judges it (spec 5.1) and it replaces, as invalid, an earlier version of the same setl_id in the
+history. The optional fee_list_d columns (inscp_amt, chrgitm_lv, prd_days, pric_uplmt_amt) left
+out of every line skip the rules that need them, as a dataset without the column does.
+
 400 names the bad field in Chinese (``lines[2].pric：取值不是最多六位小数``); 401 without a valid
 ``X-Api-Key`` header or a logged-in session; 503 when the bureau has no usable dataset. With
 ``?dry_run=1`` the settlement is judged but not added to the history.

@@ -24,6 +24,7 @@ No Django here: the service (service.py) owns the loading, the locking and the p
 import datetime as dt
 import heapq
 import itertools
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -244,8 +245,6 @@ class PrescreenResult:
 
     def as_json(self) -> dict:
         """The API's response body: amounts as text with two places, evidence as an object."""
-        import json
-
         findings = []
         for f in self.findings:
             item = dict(f)
@@ -345,7 +344,7 @@ class Prescreener:
         self.readmit_days = int(p["readmit_days"])
         self.exclude_diag = tuple(p["readmit_exclude_diag"])
         self.overlap_days = int(p["overlap_days"])
-        self._plans: dict[tuple[frozenset[str], bool], tuple[list[str], dict[str, str]]] = {}
+        self._plans: dict[tuple[frozenset[str], bool, bool], tuple[list[str], dict[str, str]]] = {}
 
     # -------------------------------------------------------- what can run
 
@@ -361,13 +360,13 @@ class Prescreener:
             return "缺少可选表 kb_item"
         if rule_id in ("R01", "R02", "R12") and not has_person:
             return "缺少可选表 psn_info"
-        if rule_id == "R05" and ref.kb_item is None and "pric_uplmt_amt" not in request.line_columns:
+        if rule_id == "R05" and ref.kb_item is None and request.lines and "pric_uplmt_amt" not in request.line_columns:
             return "缺少 kb_item 或 fee_list_d.pric_uplmt_amt"
         if rule_id == "R06" and ref.kb_item_pair is None:
             return "缺少可选表 kb_item_pair"
-        if rule_id == "R13" and "prd_days" not in request.line_columns:
+        if rule_id == "R13" and request.lines and "prd_days" not in request.line_columns:
             return "缺少可选列 fee_list_d.prd_days"
-        if rule_id == "R14":
+        if rule_id == "R14" and request.lines:
             for column in ("chrgitm_lv", "inscp_amt"):
                 if column not in request.line_columns:
                     return f"缺少可选列 fee_list_d.{column}"
@@ -394,8 +393,8 @@ class Prescreener:
 
     def _plan(self, request: PrescreenRequest) -> tuple[list[str], dict[str, str]]:
         """The rules to run and the skipped ones with their reasons; they depend on the reference
-        data (fixed), the optional line columns and whether a person is given, so are cached."""
-        key = (request.line_columns, request.person is not None)
+        data (fixed), the optional line columns and whether a person and lines are given: cached."""
+        key = (request.line_columns, request.person is not None, bool(request.lines))
         plan = self._plans.get(key)
         if plan is None:
             run, skipped = [], {}

@@ -343,26 +343,20 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def record_json(record: Any, spec: tuple, omit: frozenset[str] | set[str] = frozenset()) -> dict:
+def _record_json(record: Any, spec: tuple, omit: frozenset[str] | set[str] = frozenset()) -> dict:
     return {name: _json_value(getattr(record, name)) for name, _, _ in spec if name not in omit}
 
 
 def request_json(request: PrescreenRequest, *, with_person: bool = True) -> dict:
     """The request as JSON data that parse_request reads back to the same records."""
     s = request.settlement
-    settlement = record_json(s, _SETTLEMENT)
+    settlement = _record_json(s, _SETTLEMENT)
     if s.has_vali:
         settlement["vali_flag"] = s.vali_flag
     omit = frozenset(OPTIONAL_LINE_COLUMNS) - request.line_columns
-    data: dict = {"settlement": settlement, "lines": [record_json(f, _LINE, omit) for f in request.lines]}
+    data: dict = {"settlement": settlement, "lines": [_record_json(f, _LINE, omit) for f in request.lines]}
     if request.visit is not None:
-        data["visit"] = record_json(request.visit, _VISIT)
+        data["visit"] = _record_json(request.visit, _VISIT)
     if with_person and request.person is not None:
-        data["person"] = record_json(request.person, _PERSON)
+        data["person"] = _record_json(request.person, _PERSON)
     return data
-
-
-SETTLEMENT_FIELDS = _SETTLEMENT
-VISIT_FIELDS = _VISIT
-LINE_FIELDS = _LINE
-PERSON_FIELDS = _PERSON
