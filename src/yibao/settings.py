@@ -102,3 +102,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"yibao": {"handlers": ["console"], "level": os.environ.get("YIBAO_LOG_LEVEL", "INFO")}},
 }
+
+# Pre-screen (事前提醒、事中监控): API keys as "key=bureau code,…"; the dataset that holds the
+# reference tables and recent claims (default: the bureau's latest screening run); days of history.
+YIBAO_PRESCREEN_KEYS = os.environ.get("YIBAO_PRESCREEN_KEYS", "")
+YIBAO_PRESCREEN_HISTORY_DAYS = int(os.environ.get("YIBAO_PRESCREEN_HISTORY_DAYS", "180"))

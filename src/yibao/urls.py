@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yibao.monitoring.prescreen.api import prescreen
+
 urlpatterns = [
     path("", include("yibao.core.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("catalog/", include("yibao.catalog.urls")),
     path("law/", include("yibao.law.urls")),
     path("api/v1/catalog/", include("yibao.catalog.api")),
+    path("api/v1/prescreen", prescreen, name="prescreen"),
     path("monitoring/", include("yibao.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
