@@ -3,6 +3,7 @@ Spark runs it after sqlglot translates it (pinned version, tested on every rule)
 
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -57,6 +58,31 @@ def _kind(type_text: str) -> str:
     return "other"
 
 
+SPILL_PREFIX = "yibao-duckdb-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def spill_dir(base: str | Path | None) -> Path:
+    """A spill folder of this process's own under base; folders left by runs that were stopped
+    (killed before they could clean up) are removed first."""
+    base = Path(base or tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    for old in base.glob(SPILL_PREFIX + "*"):
+        pid = old.name[len(SPILL_PREFIX):].split("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-", dir=base))
+
+
 class DuckDBBackend(Backend):
     name = "duckdb"
 
@@ -68,9 +94,16 @@ class DuckDBBackend(Backend):
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
-        # Spill to disk rather than fail when a join outgrows memory.
-        self.con.execute(f"SET temp_directory = '{temp_dir or tempfile.gettempdir()}'")
+        # Spill to disk rather than fail when a join outgrows memory, in a folder of our own that
+        # close() removes (and the next run removes if this one is killed).
+        self.spill = spill_dir(temp_dir)
+        self.con.execute(f"SET temp_directory = '{str(self.spill).replace(chr(39), chr(39) * 2)}'")
         self.con.execute("SET preserve_insertion_order = false")
+        # Every rule reads the same Parquet files: parse their footers once.
+        self.con.execute("SET parquet_metadata_cache = true")
+        # A join with a small table (the items a rule's limit applies to) becomes an IN filter read
+        # inside the Parquet scan, so the columns of the other lines are never decoded.
+        self.con.execute("SET dynamic_or_filter_threshold = 2000")
 
     def register(self, name: str, path: Path, fmt: str) -> None:
         p = str(path).replace("'", "''")
@@ -105,6 +138,7 @@ class DuckDBBackend(Backend):
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self.spill, ignore_errors=True)
 
 
 def spark_session(master: str | None = None):

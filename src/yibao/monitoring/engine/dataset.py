@@ -6,14 +6,22 @@ A wrong dataset is refused whole, naming the table, the column and the first off
 
 import csv
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .backends import Backend
 from .schema import NOT_NULL, PAIR_WINDOWS, SQL_TYPES, TABLES, Table
 
 log = logging.getLogger(__name__)
 MAX_REPORTED_ROWS = 5
+KEEP_VALUES = 50_000_000  # key values kept in memory between two checks (about 1 GB of ids)
 
 # What a text value of each type must look like (the spec's section 1 and 5.24).
 PATTERNS = {
@@ -112,12 +120,153 @@ def _csv_lines(path: Path, column: str, values: list[str], key: str | None) -> l
     return out
 
 
+def _parquet_files(tf: TableFile) -> list[Path]:
+    """The Parquet files of a table, as the backends read them (a folder's *.parquet parts)."""
+    return sorted(tf.path.glob("*.parquet")) if tf.path.is_dir() else [tf.path]
+
+
+class ParquetFacts:
+    """What a Parquet table's footers and key columns prove without a scan by the engine.
+
+    Used only to skip a check that cannot fail: where the files cannot prove it (no statistics,
+    overlapping key ranges, text keys pointing at settlements of another type), the engine runs the
+    check in SQL as for CSV, and a check that fails is always re-run in SQL to name the rows.
+    """
+
+    def __init__(self, tf: TableFile):
+        self.files = _parquet_files(tf)
+        self.metadata = [pq.read_metadata(p) for p in self.files]
+        self._kept: dict[str, pa.ChunkedArray] = {}
+
+    def _chunks(self, column: str):
+        """(file, row group, column statistics) of every non-empty row group; None without the column."""
+        out = []
+        for path, md in zip(self.files, self.metadata, strict=True):
+            names = [md.schema.column(i).path for i in range(md.num_columns)]
+            if column not in names:
+                return None
+            idx = names.index(column)
+            for rg in range(md.num_row_groups):
+                if md.row_group(rg).num_rows:
+                    out.append((path, rg, md.row_group(rg).column(idx).statistics))
+        return out
+
+    def null_free(self, column: str) -> bool:
+        """True when the footers record no null in the column."""
+        chunks = self._chunks(column)
+        return chunks is not None and all(st is not None and st.has_null_count and st.null_count == 0
+                                          for _, _, st in chunks)
+
+    def _read(self, column: str, chunks, fn):
+        def one(chunk):
+            path, rg, _ = chunk
+            return fn(pq.ParquetFile(path).read_row_group(rg, columns=[column]).column(0).combine_chunks())
+
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+            return list(pool.map(one, chunks))
+
+    def unique(self, column: str, keep: bool = False) -> bool:
+        """True when the column's values are proven distinct: the row groups' [min, max] ranges are
+        disjoint and each row group is strictly increasing or has as many distinct values as rows."""
+        chunks = self._chunks(column)
+        if not chunks or not all(st is not None and st.has_min_max for _, _, st in chunks):
+            return not chunks and chunks is not None
+        try:
+            ordered = sorted(chunks, key=lambda c: c[2].min)
+            if any(not a[2].max < b[2].min for a, b in zip(ordered, ordered[1:], strict=False)):
+                return False
+        except TypeError:  # statistics of mixed types across files
+            return False
+
+        def distinct(arr: pa.Array) -> bool:
+            if len(arr) < 2 or arr.null_count:
+                return arr.null_count == 0
+            if pc.all(pc.less(arr.slice(0, len(arr) - 1), arr.slice(1))).as_py():
+                return True
+            return pc.count_distinct(arr).as_py() == len(arr)
+
+        # setl_d.setl_id is kept for the line-to-settlement check, unless it is very large.
+        keep = keep and sum(st.num_values for _, _, st in chunks) <= KEEP_VALUES
+
+        def check(arr: pa.Array):
+            return distinct(arr), (arr if keep else None)
+
+        results = self._read(column, chunks, check)
+        if keep:
+            self._kept[column] = pa.chunked_array([a for _, a in results], type=results[0][1].type)
+        return all(ok for ok, _ in results)
+
+    def distinct_runs(self, column: str, limit: int) -> pa.ChunkedArray | None:
+        """The column's values with consecutive repeats dropped (lines of one settlement are usually
+        stored together); None when that does not shrink it below `limit` values."""
+        chunks = self._chunks(column)
+        if chunks is None:
+            return None
+
+        def runs(arr: pa.Array) -> pa.Array:
+            if len(arr) < 2:
+                return arr
+            change = pc.not_equal(arr.slice(1), arr.slice(0, len(arr) - 1))
+            return arr.filter(pa.concat_arrays([pa.array([True]), change.fill_null(True)]))
+
+        parts = self._read(column, chunks, runs)
+        if sum(len(p) for p in parts) > limit:
+            return None
+        return pa.chunked_array(parts, type=parts[0].type if parts else pa.string())
+
+    def column(self, column: str) -> pa.ChunkedArray:
+        if column in self._kept:
+            return self._kept[column]
+        return pa.chunked_array([pq.read_table(p, columns=[column]).column(0) for p in self.files])
+
+
+def _fixed_width(arr: pa.Array) -> np.ndarray | None:
+    """The strings of a text array as a NumPy array of fixed-width bytes (no copy), when they all
+    have one length and hold no NUL byte (NumPy's bytes would drop trailing NULs); else None."""
+    if arr.null_count or not len(arr) or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    lengths = pc.min_max(pc.binary_length(arr))
+    width = lengths["max"].as_py()
+    if not width or lengths["min"].as_py() != width or pc.any(pc.match_substring(arr, "\x00")).as_py():
+        return None
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32,
+                            count=len(arr) + 1, offset=arr.offset * (8 if pa.types.is_large_string(arr.type) else 4))
+    return np.frombuffer(arr.buffers()[2], dtype=f"S{width}", count=len(arr), offset=int(offsets[0]))
+
+
+def all_in(values: pa.ChunkedArray, known: pa.ChunkedArray) -> bool:
+    """True when every value is one of the known values (text, no nulls).
+
+    Ids of one width whose known values are sorted (as extracts usually are) are looked up by
+    binary search; otherwise by hashing.
+    """
+    if not len(values):
+        return True
+    known_arr = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known
+    sorted_known = _fixed_width(known_arr)
+    if sorted_known is not None and len(sorted_known) > 1 and not bool(np.all(sorted_known[1:] > sorted_known[:-1])):
+        sorted_known = None
+    if sorted_known is not None:
+        for chunk in values.chunks:
+            probe = _fixed_width(chunk)
+            if probe is None:
+                if len(chunk) and not pc.all(pc.is_in(chunk, value_set=known_arr)).as_py():
+                    return False
+                continue
+            pos = np.searchsorted(sorted_known, probe)
+            if np.any(pos >= len(sorted_known)) or not np.array_equal(sorted_known[pos], probe):
+                return False
+        return True
+    return pc.all(pc.is_in(values, value_set=known_arr)).as_py() is True
+
+
 class Loader:
     """Register, validate and type a dataset's tables on one backend."""
 
     def __init__(self, backend: Backend, root: Path):
         self.backend = backend
         self.root = Path(root)
+        self._parquet: dict[str, ParquetFacts | None] = {}
 
     def load(self) -> Dataset:
         files = find_tables(self.root)
@@ -137,6 +286,17 @@ class Loader:
                 log.warning("dataset %s refused: %s %s %s", self.root, p.table, p.column, p.rows)
             raise DatasetError(problems)
         return Dataset(self.root, files, present)
+
+    def _facts(self, tf: TableFile) -> ParquetFacts | None:
+        if tf.fmt != "parquet":
+            return None
+        if tf.name not in self._parquet:
+            try:
+                self._parquet[tf.name] = ParquetFacts(tf)
+            except (OSError, pa.ArrowException) as e:  # the engine will say what is wrong with the file
+                log.info("no footer facts for %s: %s", tf.path, e)
+                self._parquet[tf.name] = None
+        return self._parquet[tf.name]
 
     def _rows(self, tf: TableFile, table: Table, column: str, sql_where: str) -> list[str]:
         key = table.key[0] if len(table.key) == 1 else None
@@ -167,8 +327,9 @@ class Loader:
                 problems.append(problem)
             if check:
                 checks.append(check)
+        facts = self._facts(tf)
         for col in NOT_NULL.get(table.name, ()):
-            if col in kinds:
+            if col in kinds and not (facts and facts.null_free(col)):
                 checks.append((col, f"{_ident(col)} IS NULL", "不能为空"))
         if table.name == "kb_item_pair" and "window" in kinds:
             allowed = ", ".join(_quote(w) for w in PAIR_WINDOWS)
@@ -243,6 +404,9 @@ class Loader:
             if not table.key:
                 continue
             key = table.key[0]
+            facts = self._facts(tf)
+            if facts and facts.unique(key, keep=name == "setl_d"):
+                continue
             dup = self.backend.query(
                 f"SELECT CAST({key} AS VARCHAR) AS v FROM {name} GROUP BY {key} HAVING COUNT(*) > 1 "
                 f"ORDER BY v LIMIT {MAX_REPORTED_ROWS}"
@@ -250,6 +414,8 @@ class Loader:
             if dup:
                 rows = _csv_lines(tf.path, key, dup, key) if tf.fmt == "csv" else [f"{key}={v}" for v in dup]
                 problems.append(Problem(name, key, "主键重复", rows))
+        if self._settlements_known(files):
+            return problems
         orphans = self.backend.query(
             "SELECT CAST(f.feedetl_sn AS VARCHAR) AS v FROM fee_list_d f LEFT JOIN setl_d s ON f.setl_id = s.setl_id "
             f"WHERE s.setl_id IS NULL ORDER BY v LIMIT {MAX_REPORTED_ROWS}"
@@ -260,3 +426,16 @@ class Loader:
                     else [f"feedetl_sn={v}" for v in orphans])
             problems.append(Problem("fee_list_d", "setl_id", "指向不存在的结算", rows))
         return problems
+
+    def _settlements_known(self, files: dict[str, TableFile]) -> bool:
+        """True when the Parquet files prove every fee line's setl_id is a settlement's (spec 5.2):
+        the distinct runs of fee_list_d.setl_id, looked up in setl_d.setl_id of the same type."""
+        fee, setl = self._facts(files["fee_list_d"]), self._facts(files["setl_d"])
+        if not fee or not setl:
+            return False
+        rows = sum(md.num_rows for md in fee.metadata)
+        known = setl.column("setl_id")
+        keys = fee.distinct_runs("setl_id", limit=max(rows // 2, 100_000))
+        if keys is None or keys.type != known.type or not pa.types.is_string(keys.type):
+            return False
+        return all_in(keys, known)

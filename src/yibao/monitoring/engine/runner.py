@@ -64,6 +64,9 @@ def render(sql: str, rule_id: str, dataset: Dataset, config: ScreeningConfig) ->
         "diag_excluded": " OR ".join(f"starts_with(COALESCE(b.diag, ''), {_sql_list([d])})"
                                      for d in p["readmit_exclude_diag"]) or "FALSE",
         "valid_settlement": "s.vali_flag = '1'" if dataset.has("setl_d", "vali_flag") else "TRUE",
+        "valid_line": "NOT EXISTS (SELECT 1 FROM setl_d s WHERE s.setl_id = f.setl_id "
+                      "AND (s.vali_flag IS NULL OR s.vali_flag <> '1'))" if dataset.has("setl_d", "vali_flag")
+        else "TRUE",
         "fixmedins_table": "fixmedins" if dataset.has("fixmedins") else
         "(SELECT CAST(NULL AS VARCHAR) AS fixmedins_code, CAST(NULL AS VARCHAR) AS fixmedins_type, "
         "CAST(NULL AS VARCHAR) AS hosp_lv WHERE FALSE)",
