@@ -1,12 +1,14 @@
 -- v_setl: valid settlements with their visit (spec 2, 5.1–5.3). A settlement whose visit is
--- unknown is outpatient and has no visit day.
+-- unknown is outpatient and has no visit day (5.2), so no rule that reads this view needs it: the
+-- rules reading settlements want a visit day or an inpatient stay. An inner join lets the optimizer
+-- run a rule's own, narrower join (by person, by a few settlements) before the visits are looked up.
 CREATE VIEW v_setl AS
 SELECT s.setl_id, s.mdtrt_id, s.psn_no, s.fixmedins_code, s.setl_time, s.fund_pay_sumamt,
        COALESCE(m.med_type IN ({inpatient_med_types}), FALSE) AS inpatient,
        CAST(m.begntime AS DATE) AS adm_day,
        CAST(COALESCE(m.endtime, m.begntime) AS DATE) AS dis_day,
        m.dscg_maindiag_code AS diag
-FROM setl_d s LEFT JOIN mdtrt_d m ON s.mdtrt_id = m.mdtrt_id
+FROM setl_d s JOIN mdtrt_d m ON s.mdtrt_id = m.mdtrt_id
 WHERE {valid_settlement};
 
 -- v_fee: fee lines of valid settlements (spec 2, 5.1). The dataset check has made sure every
