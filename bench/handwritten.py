@@ -168,19 +168,16 @@ WHERE s.vali_flag = '1' AND CAST(m.begntime AS DATE) > p.death_date""",
     # Only a line with more than overlap_days of supply can be the P of a finding (D is never
     # before P), so only the person × item groups holding one need the window.
     "R13": """
-WITH l AS (
-    SELECT f.feedetl_sn, f.setl_id, f.psn_no, f.fixmedins_code, f.fee_ocur_time, f.med_list_codg, f.list_type,
-           f.prd_days, f.det_item_fee_sumamt
-    FROM {fee} f""" + VALID_ONLY + """
-), g AS (
-    SELECT DISTINCT psn_no, med_list_codg FROM l WHERE prd_days > """ + str(OVERLAP_DAYS) + """
-), d AS (
-    SELECT l.*, lag(prd_days) OVER w AS prev_days, CAST(lag(fee_ocur_time) OVER w AS DATE) AS prev_day
-    FROM l SEMI JOIN g USING (psn_no, med_list_codg)
-    WINDOW w AS (PARTITION BY psn_no, med_list_codg ORDER BY fee_ocur_time, feedetl_sn)
-)
 SELECT fixmedins_code, psn_no, setl_id, feedetl_sn, med_list_codg, det_item_fee_sumamt AS amount
-FROM d
+FROM (
+    SELECT f.feedetl_sn, f.setl_id, f.psn_no, f.fixmedins_code, f.fee_ocur_time, f.med_list_codg, f.list_type,
+           f.prd_days, f.det_item_fee_sumamt,
+           lag(f.prd_days) OVER w AS prev_days, CAST(lag(f.fee_ocur_time) OVER w AS DATE) AS prev_day
+    FROM {fee} f""" + VALID_ONLY + """
+    WHERE EXISTS (SELECT 1 FROM {fee} g WHERE g.psn_no = f.psn_no AND g.med_list_codg = f.med_list_codg
+                  AND g.prd_days > """ + str(OVERLAP_DAYS) + """)
+    WINDOW w AS (PARTITION BY f.psn_no, f.med_list_codg ORDER BY f.fee_ocur_time, f.feedetl_sn)
+) d
 WHERE list_type IN ('101', '102', '103') AND prd_days > 0
   AND prev_days - date_diff('day', prev_day, CAST(fee_ocur_time AS DATE)) > """ + str(OVERLAP_DAYS),
     "R14": """
