@@ -11,12 +11,17 @@ WITH e AS (
     FROM e l JOIN e e2 ON l.certno = e2.certno AND l.psn_no <> e2.psn_no
     WHERE l.begndate <= e2.enddate AND e2.begndate <= l.enddate
       AND (l.begndate > e2.begndate OR (l.begndate = e2.begndate AND l.psn_no > e2.psn_no))
+), cand AS (
+    -- Only the few persons with a duplicate enrolment: filter settlements before the visits join.
+    SELECT s.setl_id, s.psn_no, s.fixmedins_code, s.fund_pay_sumamt, CAST(m.begntime AS DATE) AS adm_day
+    FROM setl_d s JOIN mdtrt_d m ON s.mdtrt_id = m.mdtrt_id
+    WHERE s.psn_no IN (SELECT psn_no FROM ovl) AND {valid_settlement}
 )
 SELECT s.fixmedins_code, s.psn_no, s.setl_id,
        MIN(s.fund_pay_sumamt) AS amount_base,
        list(DISTINCT o.other_psn_no) AS ev_other_psn_no,
        CAST(MIN(s.adm_day) AS VARCHAR) AS ev_visit_day
-FROM v_setl s
+FROM cand s
 JOIN ovl o ON s.psn_no = o.psn_no
 WHERE s.adm_day IS NOT NULL AND s.adm_day BETWEEN o.from_day AND o.to_day
 GROUP BY s.fixmedins_code, s.psn_no, s.setl_id
