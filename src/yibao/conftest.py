@@ -175,3 +175,34 @@ def audit_guard_allows_test_flush():
 
     with flush_lifts_guard():
         yield
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hash test passwords cheaply: the real hasher costs a noticeable fraction of a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def county(db):
+    """A county bureau with its default sections and posts."""
+    from yibao.org.constants import BureauLevel
+    from yibao.org.services import do_create_bureau
+
+    return do_create_bureau("栾川县医疗保障局", level=BureauLevel.COUNTY, code="410324", actor=None)
+
+
+@pytest.fixture
+def make_user(db):
+    """Return a function that creates a user with a role in a bureau (password 'pw')."""
+    from django.contrib.auth import get_user_model
+
+    from yibao.org.models import UserProfile
+
+    def make(username: str, role: str | None, bureau=None, **extra):
+        user = get_user_model().objects.create_user(username=username, password="pw", **extra)
+        if role is not None:
+            UserProfile.objects.create(user=user, bureau=bureau, role=role)
+        return user
+
+    return make

@@ -18,3 +18,25 @@ def spark_backend():
     backend = SparkBackend(master="local[1]")
     yield backend
     backend.spark.stop()
+
+
+@pytest.fixture
+def dataset_dir(tmp_path):
+    """A small hand-written dataset (see test_runs.write_dataset) that triggers R01, R05, R09, R12, R14."""
+    from .test_runs import write_dataset
+
+    return write_dataset(tmp_path / "dataset")
+
+
+@pytest.fixture
+def analyst(make_user, county):
+    from yibao.org.constants import Role
+
+    return make_user("analyst1", Role.ANALYST, county, first_name="周明")
+
+
+@pytest.fixture
+def run(county, dataset_dir, analyst):
+    from yibao.monitoring.services import do_run_screening
+
+    return do_run_screening(county, dataset_dir, actor=analyst)

@@ -18,13 +18,9 @@ from yibao.monitoring.services import (
     do_confirm_second_review,
     do_create_leads,
 )
-from yibao.monitoring.tests import test_runs as shared
+from yibao.monitoring.tests.test_runs import DATASET, write_dataset
 from yibao.org.constants import BureauLevel, Role
 from yibao.org.services import do_create_bureau
-
-# Fixtures shared with test_runs.
-analyst, county, dataset_dir, fast_passwords, make_user, run = (
-    shared.analyst, shared.county, shared.dataset_dir, shared.fast_passwords, shared.make_user, shared.run)
 
 
 @pytest.fixture
@@ -102,9 +98,9 @@ def test_the_form_says_in_chinese_when_the_folder_or_the_configuration_is_wrong(
 
 
 def test_a_failed_run_shows_the_datasets_problems(county, tmp_path, as_user, analyst):
-    tables = dict(shared.DATASET)
+    tables = dict(DATASET)
     tables["fee_list_d"] += "L9,S99,P0001,H001,2024-03-01 09:10:00,X001,201,1,1,1.00,1.00,01\n"
-    folder = shared.write_dataset(tmp_path / "orphan", tables)
+    folder = write_dataset(tmp_path / "orphan", tables)
     response = as_user(analyst).post(reverse("monitoring:run_create"), {
         "bureau": county.pk, "dataset_path": str(folder), "engine": "duckdb"}, follow=True)
     page = text(response)

@@ -11,12 +11,7 @@ from yibao.monitoring.prescreen import service
 from yibao.monitoring.prescreen.api import prescreen
 from yibao.urls import urlpatterns as project_urlpatterns
 
-from . import test_runs as shared
-
-# Fixtures shared with test_runs: its county (410324), its hand-written dataset and a run screening it.
-analyst, county, dataset_dir, fast_passwords, make_user, run = (
-    shared.analyst, shared.county, shared.dataset_dir, shared.fast_passwords, shared.make_user, shared.run)
-write_dataset = shared.write_dataset
+from .test_runs import write_dataset
 
 # The project urls plus the pre-screen's route (the project adds the same line).
 urlpatterns = [path("api/v1/prescreen", prescreen, name="prescreen"), *project_urlpatterns]

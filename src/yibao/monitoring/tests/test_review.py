@@ -22,12 +22,7 @@ from yibao.monitoring.services import (
     do_transition,
     do_uphold_finding,
 )
-from yibao.monitoring.tests import test_runs as shared
 from yibao.org.constants import Role
-
-# Fixtures shared with test_runs.
-analyst, county, dataset_dir, fast_passwords, make_user, run = (
-    shared.analyst, shared.county, shared.dataset_dir, shared.fast_passwords, shared.make_user, shared.run)
 
 
 @pytest.fixture

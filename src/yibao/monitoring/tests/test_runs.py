@@ -1,7 +1,7 @@
 """Screening runs recorded in the database: findings upserted by identity, sightings per run.
 
-The fixtures here (a tiny hand-written dataset, a county bureau, users by role) are shared by the
-other monitoring tests, which import them.
+The tiny hand-written dataset here (DATASET, write_dataset) is screened by the fixtures `dataset_dir`
+and `run` of this folder's conftest; `county` and `make_user` come from the root conftest.
 """
 
 import json
@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from yibao.core.models import AuditEvent
@@ -24,7 +23,6 @@ from yibao.monitoring.services import (
     do_screen_for_bureau,
 )
 from yibao.org.constants import BureauLevel, Role
-from yibao.org.models import UserProfile
 from yibao.org.services import do_create_bureau
 
 # A county's claims, hand-written to trigger R01, R05, R09, R12 and R14 (spec section 3):
@@ -97,40 +95,22 @@ def key_of(finding: Finding) -> tuple[str, str]:
     return finding.rule_id, finding.feedetl_sn or finding.setl_id
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def dataset_dir(tmp_path) -> Path:
-    return write_dataset(tmp_path / "dataset")
 
 
-@pytest.fixture
-def county(db):
-    return do_create_bureau("栾川县医疗保障局", level=BureauLevel.COUNTY, code="410324", actor=None)
 
 
-@pytest.fixture
-def make_user(db):
-    def make(username: str, role: str | None, bureau=None, **extra):
-        user = get_user_model().objects.create_user(username=username, password="pw", **extra)
-        if role is not None:
-            UserProfile.objects.create(user=user, bureau=bureau, role=role)
-        return user
-
-    return make
 
 
-@pytest.fixture
-def analyst(make_user, county):
-    return make_user("analyst1", Role.ANALYST, county, first_name="周明")
 
 
-@pytest.fixture
-def run(county, dataset_dir, analyst) -> ScreeningRun:
-    return do_run_screening(county, dataset_dir, actor=analyst)
+
+
+
+
+
+
 
 
 # ---------------------------------------------------------------- runs

@@ -1,32 +1,8 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from yibao.org.constants import BureauLevel
-from yibao.org.models import Officer, UserProfile
-from yibao.org.services import do_create_bureau
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def county(db):
-    return do_create_bureau("栾川县医疗保障局", level=BureauLevel.COUNTY, code="410324", actor=None)
-
-
-@pytest.fixture
-def make_user(db):
-    def make(username: str, role: str | None, bureau=None, **extra):
-        user = get_user_model().objects.create_user(username=username, password="pw", **extra)
-        if role is not None:
-            UserProfile.objects.create(user=user, bureau=bureau, role=role)
-        return user
-
-    return make
+from yibao.org.models import Officer
 
 
 @pytest.fixture
