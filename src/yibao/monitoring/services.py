@@ -56,6 +56,7 @@ from .models import (
     ScreeningRun,
 )
 from .models.finding import identity_hash
+from .prescreen.evaluator import institution_rank
 
 log = logging.getLogger(__name__)
 
@@ -145,19 +146,6 @@ def can_change_lead(user: Any, bureau: Bureau | None = None) -> bool:
 
 # ---------------------------------------------------------------- screening runs
 
-def rank_of(fixmedins_type: str | None, hosp_lv: str | None) -> int:
-    """Institution rank as the spec defines it (5.23): pharmacies 0; 三级 3, 二级 2, 一级 1, else 0."""
-    if fixmedins_type == "2":
-        return 0
-    if hosp_lv in ("01", "02", "03", "04"):
-        return 3
-    if hosp_lv in ("05", "06", "07"):
-        return 2
-    if hosp_lv in ("08", "09", "10"):
-        return 1
-    return 0
-
-
 def _table_source(path: Path, fmt: str) -> str:
     p = str(path).replace("'", "''")
     if fmt == "csv":
@@ -214,7 +202,7 @@ def read_references(dataset_dir: Path, codes: Iterable[str], psn_nos: Iterable[s
                                "JOIN wanted w ON CAST(t.fixmedins_code AS VARCHAR) = w.code").fetchall()
             for code, name, kind, hosp_lv, admdvs in rows:
                 institutions.append({"code": code, "name": name or "", "type": kind or "", "hosp_lv": hosp_lv or "",
-                                     "admdvs": admdvs or "", "rank": rank_of(kind, hosp_lv)})
+                                     "admdvs": admdvs or "", "rank": institution_rank(kind, hosp_lv)})
             con.unregister("wanted")
         if "psn_info" in files and psn_nos:
             tf = files["psn_info"]

@@ -8,19 +8,6 @@ from playwright.sync_api import expect
 
 from yibao.catalog.models import PowerItem
 from yibao.catalog.tests.test_pages import LUANCHUAN, import_seeds
-from yibao.core.migrations._audit_guard import flush_lifts_guard
-
-
-@pytest.fixture(scope="module", autouse=True)
-def audit_guard_allows_test_flush():
-    """Importing writes audit events; let the flush after each browser test empty them on SQLite."""
-    with flush_lifts_guard():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

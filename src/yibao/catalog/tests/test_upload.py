@@ -20,11 +20,6 @@ URL = "/catalog/import/"
 LUANCHUAN = "栾川县医疗保障局"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def bureau():
     return Bureau.objects.create(name=LUANCHUAN, code="410324")

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from yibao.conftest import login
-from yibao.core.migrations._audit_guard import flush_lifts_guard
 from yibao.monitoring.constants import FindingStatus
 from yibao.monitoring.models import Finding, Lead
 from yibao.monitoring.tests.test_runs import write_dataset
@@ -17,18 +16,6 @@ from yibao.org.models import UserProfile
 from yibao.org.services import do_create_bureau
 
 PASSWORD = "monitor-Passw0rd"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def audit_guard_allows_test_flush():
-    """Runs and reviews write audit events; let the flush after each browser test empty them on SQLite."""
-    with flush_lifts_guard():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
