@@ -92,7 +92,8 @@ LEAD_REASON_REQUIRED = frozenset({LeadStatus.NOT_FILED, LeadStatus.TRANSFERRED})
 RUN_ROLES = frozenset({Role.ANALYST, Role.HEAD})
 LEAD_ROLES = frozenset({Role.ANALYST, Role.HEAD})
 
-# Days the institution has to appeal after the second review (working days, from the calendar).
+# Days the institution has to appeal after the second review, in working days: a procedural default
+# of this bureau's two-library process, not a number the law fixes.
 APPEAL_WINDOW_WORKDAYS = 10
 
 
