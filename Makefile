@@ -71,7 +71,7 @@ test-sqlite:
 test-postgres:
 	@echo "==> PostgreSQL"
 	@mkdir -p $(RESULTS) && rm -f $(RESULTS)/postgresql.xml
-	@url=$$(bash scripts/start-postgres.sh); \
+	@url=$$(bash scripts/start-postgres.sh) && [ -n "$$url" ] || { echo "start-postgres.sh gave no database URL" >&2; exit 1; }; \
 	echo "==> pytest -m db on PostgreSQL ($$(sed -E 's#//([^:]*):[^@]*@#//\1:***@#' <<<"$$url"))"; \
 	rc=0; YIBAO_DATABASE_URL=$$url $(UV) run pytest -q -m db --junitxml=$(RESULTS)/postgresql.xml || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "==> no database tests selected on PostgreSQL"; rc=0; fi; \

@@ -58,9 +58,21 @@ if [[ $STATUS != online* ]]; then
     SUDO=()
     [ "$(id -u)" -eq 0 ] || SUDO=(sudo -n)
     # Without systemd running (containers, CI) pg_ctlcluster starts the server directly.
+    # A server killed without a clean stop (a machine image taken while it ran) leaves its
+    # socket lock behind, and the new server refuses to start while it is there.
+    lock=/var/run/postgresql/.s.PGSQL.$PORT.lock
+    if [ -f "$lock" ]; then
+        owner=$(head -n 1 "$lock" 2>/dev/null || true)
+        if [[ $owner =~ ^[0-9]+$ ]] && ! kill -0 "$owner" 2>/dev/null; then
+            say "removing the stale socket lock $lock (PID $owner is gone)"
+            "${SUDO[@]}" rm -f "$lock"
+        fi
+    fi
     err=$(mktemp)
-    if ! "${SUDO[@]}" pg_ctlcluster "$VERSION" "$CLUSTER" start 2>"$err"; then
-        "${SUDO[@]}" pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start \
+    # Its stdout goes to stderr too ("Removed stale pid file." after an unclean stop), so that
+    # the only line on stdout is the URL.
+    if ! "${SUDO[@]}" pg_ctlcluster "$VERSION" "$CLUSTER" start 2>"$err" >&2; then
+        "${SUDO[@]}" pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start >&2 \
             || { cat "$err" >&2; rm -f "$err"; die "could not start PostgreSQL $VERSION/$CLUSTER"; }
     fi
     rm -f "$err"
@@ -99,7 +111,7 @@ END
 SQL
 
 if ! as_postgres psql -p "$PORT" -X -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1; then
-    as_postgres createdb -p "$PORT" -O "$PG_USER" -E UTF8 -T template0 --locale=C.UTF-8 "$PG_DB"
+    as_postgres createdb >&2 -p "$PORT" -O "$PG_USER" -E UTF8 -T template0 --locale=C.UTF-8 "$PG_DB"
 fi
 say "role $PG_USER (CREATEDB) and database $PG_DB ready"
 
