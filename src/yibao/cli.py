@@ -295,6 +295,36 @@ def monitor_screen(
             typer.echo(f"  {rule}: 跳过（{reason}）")
 
 
+@monitor_app.command("prescreen-compact")
+def monitor_prescreen_compact(
+    bureau: str | None = typer.Option(None, "--bureau", help="单位行政区划代码（默认：所有有预审日志的单位）"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Drop from the pre-screen journals the settlements older than the history window."""
+    _django()
+    from yibao.monitoring.prescreen.service import compact_journal, journal_codes
+
+    results = []
+    for code in [bureau] if bureau else journal_codes():
+        result = compact_journal(code)
+        if result is None:
+            _fail(f"单位 {code} 没有预审日志")
+        results.append({"bureau": code, **result.as_dict()})
+    if as_json:
+        _print_json(results)
+        return
+    if not results:
+        typer.echo("没有预审日志")
+    for r in results:
+        sizes = f"{_megabytes(r['size_before'])} → {_megabytes(r['size_after'])}"
+        state = f"已改写（{sizes}）" if r["replaced"] else "没有超出历史窗口的结算，未改写"
+        typer.echo(f"{r['bureau']}：保留 {r['kept']} 条，删除 {r['dropped']} 条，{state}")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 @app.command()
 def migrate() -> None:
     """Create or update the database tables."""

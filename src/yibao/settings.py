@@ -107,3 +107,8 @@ LOGGING = {
 # reference tables and recent claims (default: the bureau's latest screening run); days of history.
 YIBAO_PRESCREEN_KEYS = os.environ.get("YIBAO_PRESCREEN_KEYS", "")
 YIBAO_PRESCREEN_HISTORY_DAYS = int(os.environ.get("YIBAO_PRESCREEN_HISTORY_DAYS", "180"))
+# A bureau's journal of pre-screened settlements (var/prescreen/<code>.jsonl) bigger than this many
+# bytes when a worker loads the bureau is compacted then, if a quarter of its entries are older than
+# the history window (0: only by `yibao monitor prescreen-compact`).
+YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES = int(os.environ.get("YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES",
+                                                           str(64 * 1024 * 1024)))

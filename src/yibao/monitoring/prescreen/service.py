@@ -10,6 +10,9 @@ YIBAO_PRESCREEN_HISTORY_DAYS    days of claims kept as history (default 180)
 YIBAO_PRESCREEN_JOURNAL_DIR     where each bureau's journal of pre-screened settlements lives
                                 (default var/prescreen; "off" keeps the history in memory only)
 YIBAO_PRESCREEN_REFRESH_SECONDS how often to look for a newer screening run (default 300; 0 never)
+YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES
+                                a journal bigger than this when a worker loads the bureau is compacted
+                                then, if a quarter of its entries left the history (default 64 MiB; 0 never)
 
 The request path does no database query: keys are hashed once, the bureau's reference data and
 history are in memory, and the settlement is appended to the history in memory and to the journal
@@ -18,13 +21,15 @@ pre-screened in a process and, at most every YIBAO_PRESCREEN_REFRESH_SECONDS, to
 screening run (which is then loaded in the background and swapped in).
 """
 
+import datetime as dt
 import gc
 import hashlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,13 +43,14 @@ from ..engine.config import ScreeningConfig
 from ..engine.dataset import DatasetError
 from ..engine.rules import DEFAULT_PARAMETERS, RULES
 from .evaluator import DEFAULT_HISTORY_DAYS, Prescreener, PrescreenResult
-from .journal import Journal
+from .journal import Compaction, Journal
 from .loading import load_dataset
-from .request import RequestError, parse_request
+from .request import PrescreenRequest, RequestError, parse_request, parse_ts
 
 log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_SECONDS = 300
+DEFAULT_JOURNAL_COMPACT_BYTES = 64 * 1024 * 1024
 
 
 class PrescreenUnavailable(Exception):
@@ -116,12 +122,23 @@ def _refresh_seconds() -> float:
     return float(_setting("YIBAO_PRESCREEN_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
 
 
-def _journal_path(code: str) -> Path | None:
+def _journal_compact_bytes() -> int:
+    return int(_setting("YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES", DEFAULT_JOURNAL_COMPACT_BYTES))
+
+
+def _journal_folder() -> Path | None:
     folder = _setting("YIBAO_PRESCREEN_JOURNAL_DIR", settings.VAR_DIR / "prescreen")
     if str(folder).lower() in ("off", "none", "0"):
         return None
+    return Path(folder)
+
+
+def _journal_path(code: str) -> Path | None:
+    folder = _journal_folder()
+    if folder is None:
+        return None
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in code)
-    return Path(folder) / f"{safe}.jsonl"
+    return folder / f"{safe}.jsonl"
 
 
 def _config_of(data: dict | None) -> ScreeningConfig:
@@ -194,19 +211,37 @@ class BureauState:
             self.catch_up()
             result = self.prescreener.evaluate(request)
             if record:
-                self.prescreener.record(request)
+                _record(self.prescreener, request)
                 if self.journal is not None:
                     self.journal.append(body if body is not None else data)
         return result
 
 
-def _replay(code: str, entries: Iterable[dict], prescreener: Prescreener) -> int:
-    """Add journal entries (requests accepted before) to the history; return how many."""
+def _record(prescreener: Prescreener, request: PrescreenRequest) -> None:
+    """Add a request to the history, keeping its visit when it replaces a settlement already held.
+
+    HistoryStore.add stores the visit before removing the earlier version, and that removal drops
+    the visit when no other settlement refers to it: put it back. It matters for every settlement
+    sent again and for every entry read again after the journal was compacted.
+    """
+    prescreener.record(request)
+    if request.visit is not None and request.settlement.setl_id in prescreener.history:
+        prescreener.history.put_visit(request.visit)
+
+
+def _replay(code: str, entries: Iterable[dict], prescreener: Prescreener, days: Counter | None = None) -> int:
+    """Add journal entries (requests accepted before) to the history; return how many.
+
+    days: counts the entries by settlement day, to tell how many a compaction would drop.
+    """
     n = 0
     for data in entries:
         try:
-            prescreener.record(parse_request(data))
+            request = parse_request(data)
+            _record(prescreener, request)
             n += 1
+            if days is not None:
+                days[request.settlement.setl_time.date()] += 1
         except (RequestError, ValueError, TypeError, KeyError, ArithmeticError) as e:
             log.warning("pre-screen journal of %s: entry skipped: %s", code, e)
     return n
@@ -223,9 +258,108 @@ def build_state(code: str, source: Source) -> BureauState:
     journal = Journal(journal_path) if journal_path is not None else None
     state = BureauState(code, source, Prescreener(loaded.reference, loaded.history, source.config), journal)
     if journal is not None:
-        replayed = _replay(code, journal.read_new(include_own=True), state.prescreener)
+        days: Counter = Counter()
+        replayed = _replay(code, journal.read_new(include_own=True), state.prescreener, days)
         log.info("pre-screen %s: %d journal entries replayed", code, replayed)
+        _maybe_compact(state, days, replayed)
     return state
+
+
+# ---------------------------------------------------------------- journal compaction
+
+def _setl_time(data: dict) -> dt.datetime | None:
+    try:
+        return parse_ts(data["settlement"]["setl_time"], "settlement.setl_time")
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def journal_newest(journal: Journal) -> dt.datetime | None:
+    """The newest settlement time in a journal (None if it holds none)."""
+    newest = None
+    for data in journal.entries():
+        t = _setl_time(data)
+        if t is not None and (newest is None or t > newest):
+            newest = t
+    return newest
+
+
+def history_keep(newest: dt.datetime, history_days: int) -> Callable[[dict], bool]:
+    """Whether a journal entry is still in the history: the cut HistoryStore.prune makes, from newest.
+
+    An entry without a readable settlement time is kept: a person should look at it, not a rule.
+    """
+    cutoff = newest - dt.timedelta(days=history_days)
+
+    def keep(data: dict) -> bool:
+        t = _setl_time(data)
+        return t is None or t >= cutoff
+
+    return keep
+
+
+def journal_codes() -> list[str]:
+    """The bureaus that have a journal (named by their journal file)."""
+    folder = _journal_folder()
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.jsonl") if p.is_file())
+
+
+def compact_journal(code: str, *, journal: Journal | None = None, newest: dt.datetime | None = None,
+                    min_drop_bytes: int = 1) -> Compaction | None:
+    """Drop from a bureau's journal the settlements that left the history window; None if it has none.
+
+    The window ends at `newest` (the history's newest settlement, as HistoryStore.prune cuts) or,
+    without it, at the newest settlement in the journal, which is never later: then the journal
+    keeps at least what any worker's history holds.
+    """
+    if journal is None:
+        path = _journal_path(code)
+        if path is None or not path.is_file():
+            return None
+        journal = Journal(path)
+        own = True
+    else:
+        own = False
+    try:
+        if newest is None:
+            newest = journal_newest(journal)
+        if newest is None:
+            # Nothing with a settlement time: nothing can be out of the window.
+            return journal.compact(lambda data: True)
+        return journal.compact(history_keep(newest, _history_days()), min_drop_bytes=min_drop_bytes)
+    finally:
+        if own:
+            journal.close()
+
+
+def _maybe_compact(state: BureauState, days: Counter, replayed: int) -> None:
+    """Compact the journal just replayed if it is big and a quarter of its entries left the history.
+
+    Safe while other workers use it (journal.py); they read the kept entries again, so a journal
+    that is big with entries still in the window is left alone rather than rewritten at every start.
+    """
+    journal, threshold = state.journal, _journal_compact_bytes()
+    newest = state.prescreener.history.newest
+    if journal is None or threshold <= 0 or newest is None or replayed == 0:
+        return
+    try:
+        size = journal.path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size < threshold:
+        return
+    cutoff = (newest - dt.timedelta(days=_history_days())).date()
+    old = sum(n for day, n in days.items() if day < cutoff)
+    if old * 4 < replayed:
+        log.info("pre-screen %s: journal of %d bytes not compacted: %d of %d entries left the history",
+                 state.code, size, old, replayed)
+        return
+    try:
+        compact_journal(state.code, journal=journal, newest=newest)
+    except OSError:
+        log.exception("pre-screen %s: journal compaction failed", state.code)
 
 
 _states: dict[str, BureauState] = {}
