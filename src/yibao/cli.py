@@ -295,6 +295,25 @@ def monitor_screen(
             typer.echo(f"  {rule}: 跳过（{reason}）")
 
 
+@monitor_app.command("execute-run")
+def monitor_execute_run(run_id: int = typer.Argument(..., help="排队中的筛查批次编号")) -> None:
+    """Screen a queued run: the worker the web starts for a run (settings.YIBAO_SCREENING_LAUNCHER)."""
+    _django()
+    from yibao.monitoring.constants import RunStatus
+    from yibao.monitoring.models import ScreeningRun
+    from yibao.monitoring.services import execute_run
+
+    try:
+        run = execute_run(run_id)
+    except ScreeningRun.DoesNotExist:
+        _fail(f"未找到筛查批次 #{run_id}")
+    except ValueError as e:
+        _fail(str(e))
+    if run.status != RunStatus.SUCCEEDED:
+        _fail(f"筛查 #{run.pk} 失败：{run.error}")
+    typer.echo(f"筛查 #{run.pk} 完成：疑点 {run.finding_count} 条，其中新发现 {run.new_count} 条")
+
+
 @monitor_app.command("prescreen-compact")
 def monitor_prescreen_compact(
     bureau: str | None = typer.Option(None, "--bureau", help="单位行政区划代码（默认：所有有预审日志的单位）"),

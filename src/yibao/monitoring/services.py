@@ -8,6 +8,9 @@ module stores what it finds.
 import datetime as dt
 import json
 import logging
+import os
+import socket
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -16,7 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
@@ -27,6 +31,7 @@ from yibao.org.models import Bureau
 from yibao.org.permissions import get_profile
 
 from .constants import (
+    ACTIVE_RUN_STATUSES,
     APPEAL_WINDOW_WORKDAYS,
     LEAD_REASON_REQUIRED,
     LEAD_ROLES,
@@ -34,7 +39,10 @@ from .constants import (
     LEAD_TRANSITIONS,
     PERSON_PARTIES,
     REASON_REQUIRED_MESSAGE,
+    RUN_HEARTBEAT_SECONDS,
     RUN_ROLES,
+    RUN_STALE_MINUTES,
+    SCREENING_LAUNCHERS,
     TRANSITIONS,
     Engine,
     FindingStatus,
@@ -297,6 +305,115 @@ def read_config(config_path: Path | str | None) -> Any:
                           f"parameters: {{readmit_days: 10}} 形式的映射（{e}）") from None
 
 
+def _check_run_request(bureau: Bureau, engine: str, config_path: Path | str | None, actor: Any) -> Any:
+    """Check the actor and the engine and read the configuration; return it (ConfigError when unusable)."""
+    if actor is not None and not can_start_run(actor, bureau):
+        raise PermissionDenied("您无权发起筛查。只有数据分析人员、负责人和系统管理员可以发起筛查。")
+    if engine not in Engine.values:
+        raise ValueError(f"不支持的引擎：{engine}（应为 duckdb 或 spark）")
+    return read_config(config_path)
+
+
+def _create_run(bureau: Bureau, dataset_dir: Path, *, engine: str, config_path: Path | str | None, config: Any,
+                status: str, actor: Any) -> ScreeningRun:
+    now = timezone.now()
+    return ScreeningRun.objects.create(
+        bureau=bureau, dataset_path=str(dataset_dir), engine=engine, config_path=str(config_path or ""),
+        config=config.as_dict(), status=status, started_at=now, heartbeat_at=now,
+        started_by=actor if _active(actor) else None, progress_total=len(config.enabled),
+    )
+
+
+def _run_event_data(run: ScreeningRun) -> dict:
+    return {"run": run.pk, "bureau": run.bureau_id, "dataset": run.dataset_path, "engine": run.engine,
+            "config": run.config_path}
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process of this host has the pid and has not exited (a zombie has exited)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): kill() said it exists
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+class _Heartbeat:
+    """Write the run's heartbeat every RUN_HEARTBEAT_SECONDS from a thread while a rule is screened."""
+
+    def __init__(self, run_id: int, seconds: float = RUN_HEARTBEAT_SECONDS):
+        self.run_id, self.seconds = run_id, seconds
+        self.stop_event = threading.Event()
+        # Inside a transaction (a test's) other connections cannot see the run: nothing to beat for.
+        self.thread = None if connection.in_atomic_block else threading.Thread(
+            target=self._beat, name=f"screening-heartbeat-{run_id}", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop_event.wait(self.seconds):
+                try:
+                    ScreeningRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(
+                        heartbeat_at=timezone.now())
+                except Exception:  # a missed beat is not worth killing the run for
+                    log.warning("screening run %s: heartbeat failed", self.run_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __enter__(self) -> "_Heartbeat":
+        if self.thread is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop_event.set()
+        if self.thread is not None:
+            self.thread.join(timeout=self.seconds + 5)
+
+
+def _screen_run(run: ScreeningRun, *, actor: Any, out_dir: Path | None = None,
+                progress: Callable[[str, int, int], None] | None = None, engine_options: dict | None = None,
+                raise_on_error: bool = False) -> ScreeningRun:
+    """Screen a run that is RUNNING and store its findings; a failure is recorded on the run."""
+    from .engine.config import ScreeningConfig
+    from .engine.runner import screen
+
+    config = ScreeningConfig(**run.config) if run.config else read_config(run.config_path or None)
+    dataset_dir = Path(run.dataset_path)
+
+    def on_progress(rule_id: str, i: int, n: int) -> None:
+        ScreeningRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            progress_rule=rule_id, progress_done=i - 1, progress_total=n, heartbeat_at=timezone.now())
+        if progress:
+            progress(rule_id, i, n)
+
+    try:
+        with _Heartbeat(run.pk):
+            result = screen(dataset_dir, engine=run.engine, config=config, out_dir=out_dir, progress=on_progress,
+                            engine_options=engine_options)
+            institutions, persons = read_references(
+                dataset_dir, (f["fixmedins_code"] for f in result.findings), (f["psn_no"] for f in result.findings))
+        with transaction.atomic():
+            # A run failed meanwhile (its worker taken for dead) stays failed: store nothing.
+            status = ScreeningRun.objects.select_for_update().filter(pk=run.pk).values_list(
+                "status", flat=True).first()
+            if status != RunStatus.RUNNING:
+                log.warning("screening run %s is %s, not running: its findings are not stored", run.pk, status)
+            else:
+                store_findings(run, result, institutions=institutions, persons=persons, actor=actor)
+    except Exception as exc:
+        _fail_run(run, exc, actor)
+        if raise_on_error:
+            raise
+    run.refresh_from_db()
+    return run
+
+
 def do_run_screening(
     bureau: Bureau,
     dataset_dir: Path | str,
@@ -309,48 +426,199 @@ def do_run_screening(
     engine_options: dict | None = None,
     raise_on_error: bool = False,
 ) -> ScreeningRun:
-    """Screen a dataset for a bureau and store the findings; return the run (failed runs too).
+    """Screen a dataset for a bureau now, in this process, and store the findings; return the run.
 
-    A configuration that cannot be read raises ConfigError before anything is recorded. A dataset
+    The command line and the demo use this; the web queues runs (do_queue_screening). A
+    configuration that cannot be read raises ConfigError before anything is recorded. A dataset
     or engine error is recorded on the run (status failed, error text) and re-raised only when
     raise_on_error is set. actor None is the system itself (the command line).
     """
-    from .engine.runner import screen
-
-    if actor is not None and not can_start_run(actor, bureau):
-        raise PermissionDenied("您无权发起筛查。只有数据分析人员、负责人和系统管理员可以发起筛查。")
-    if engine not in Engine.values:
-        raise ValueError(f"不支持的引擎：{engine}（应为 duckdb 或 spark）")
-    config = read_config(config_path)
+    config = _check_run_request(bureau, engine, config_path, actor)
     dataset_dir = Path(dataset_dir)
     with transaction.atomic():
-        run = ScreeningRun.objects.create(
-            bureau=bureau, dataset_path=str(dataset_dir), engine=engine, config_path=str(config_path or ""),
-            config=config.as_dict(), status=RunStatus.RUNNING, started_at=timezone.now(),
-            started_by=actor if _active(actor) else None, progress_total=len(config.enabled),
-        )
+        run = _create_run(bureau, dataset_dir, engine=engine, config_path=config_path, config=config,
+                          status=RunStatus.RUNNING, actor=actor)
+        run.worker_pid, run.worker_host = os.getpid(), socket.gethostname()
+        run.save(update_fields=["worker_pid", "worker_host"])
         record_event("screening.start", actor=actor, obj=run,
                      summary=f"发起筛查 #{run.pk}：{bureau.name}，数据集 {dataset_dir}，引擎 {engine}",
-                     data={"run": run.pk, "bureau": bureau.pk, "dataset": str(dataset_dir), "engine": engine,
-                           "config": str(config_path or "")})
+                     data=_run_event_data(run))
+    return _screen_run(run, actor=actor, out_dir=out_dir, progress=progress, engine_options=engine_options,
+                       raise_on_error=raise_on_error)
 
-    def on_progress(rule_id: str, i: int, n: int) -> None:
-        ScreeningRun.objects.filter(pk=run.pk).update(progress_rule=rule_id, progress_done=i - 1, progress_total=n)
-        if progress:
-            progress(rule_id, i, n)
 
-    try:
-        result = screen(dataset_dir, engine=engine, config=config, out_dir=out_dir, progress=on_progress,
-                        engine_options=engine_options)
-        institutions, persons = read_references(
-            dataset_dir, (f["fixmedins_code"] for f in result.findings), (f["psn_no"] for f in result.findings))
-        store_findings(run, result, institutions=institutions, persons=persons, actor=actor)
-    except Exception as exc:
-        _fail_run(run, exc, actor)
-        if raise_on_error:
-            raise
-    run.refresh_from_db()
+def screening_launcher() -> str:
+    """The launcher settings.YIBAO_SCREENING_LAUNCHER names (process, thread or inline)."""
+    name = getattr(settings, "YIBAO_SCREENING_LAUNCHER", "process") or "process"
+    if name not in SCREENING_LAUNCHERS:
+        raise ImproperlyConfigured(f"YIBAO_SCREENING_LAUNCHER must be one of {', '.join(SCREENING_LAUNCHERS)}, "
+                                   f"not {name!r}")
+    return name
+
+
+def do_queue_screening(
+    bureau: Bureau,
+    dataset_dir: Path | str,
+    *,
+    engine: str = "duckdb",
+    config_path: Path | str | None = None,
+    actor: Any,
+    launcher: str | None = None,
+) -> ScreeningRun:
+    """Queue a screening run and hand it to a worker once the queueing commits; return the run.
+
+    The actor and the configuration are checked first (PermissionDenied, ConfigError), so a bad
+    configuration is a form error and records nothing. The worker is chosen by launcher (default
+    settings.YIBAO_SCREENING_LAUNCHER): "process" a detached `yibao monitor execute-run`, "thread"
+    a daemon thread, "inline" this very call (the run is finished when it returns).
+    """
+    launcher = launcher or screening_launcher()
+    if launcher not in SCREENING_LAUNCHERS:
+        raise ValueError(f"unknown screening launcher {launcher!r}")
+    config = _check_run_request(bureau, engine, config_path, actor)
+    dataset_dir = Path(dataset_dir)
+    with transaction.atomic():
+        run = _create_run(bureau, dataset_dir, engine=engine, config_path=config_path, config=config,
+                          status=RunStatus.QUEUED, actor=actor)
+        record_event("screening.queue", actor=actor, obj=run,
+                     summary=f"提交筛查 #{run.pk}：{bureau.name}，数据集 {dataset_dir}，引擎 {engine}",
+                     data=_run_event_data(run) | {"launcher": launcher})
+        if launcher != "inline":
+            # The worker reads the run from the database: it must not start before the run is committed.
+            transaction.on_commit(lambda: launch_run(run.pk, launcher))
+    if launcher == "inline":
+        # Same connection as the queueing: the run is visible whether or not an outer transaction committed.
+        return execute_run(run.pk)
     return run
+
+
+def launch_run(run_id: int, launcher: str) -> None:
+    """Start a worker for a queued run; a worker that cannot start fails the run."""
+    try:
+        if launcher == "process":
+            _launch_process(run_id)
+        elif launcher == "thread":
+            _launch_thread(run_id)
+        else:
+            execute_run(run_id)
+    except Exception as exc:
+        log.exception("screening run %s: the %s worker did not start", run_id, launcher)
+        run = ScreeningRun.objects.get(pk=run_id)
+        _fail_run(run, RuntimeError(f"筛查进程未能启动：{exc}"), run.started_by)
+
+
+def screening_log_path(run_id: int) -> Path:
+    """The log file of a run's worker process (var/log/screening/run-N.log)."""
+    return Path(settings.VAR_DIR) / "log" / "screening" / f"run-{run_id}.log"
+
+
+def _launch_process(run_id: int) -> None:
+    import subprocess
+    import sys
+
+    log_path = screening_log_path(run_id)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "yibao.settings")}
+    with open(log_path, "ab") as out:
+        # A session of its own: the worker outlives a web worker that is restarted or killed.
+        child = subprocess.Popen(
+            [sys.executable, "-m", "yibao.cli", "monitor", "execute-run", str(run_id)],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=str(settings.BASE_DIR),
+            start_new_session=True, close_fds=True,
+        )
+    # Known before the child says so: a child that dies while starting up is then found out at once.
+    ScreeningRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        worker_pid=child.pid, worker_host=socket.gethostname(), heartbeat_at=timezone.now())
+    # Reap the child when it exits, or it would stay a zombie of this process.
+    threading.Thread(target=child.wait, name=f"screening-reaper-{run_id}", daemon=True).start()
+    log.info("screening run %s: worker process %s started, log %s", run_id, child.pid, log_path)
+
+
+def _launch_thread(run_id: int) -> None:
+    def work() -> None:
+        try:
+            execute_run(run_id)
+        except Exception:
+            log.exception("screening run %s: the worker thread failed", run_id)
+        finally:
+            connection.close()  # the thread's own connection
+
+    threading.Thread(target=work, name=f"screening-run-{run_id}", daemon=True).start()
+
+
+def execute_run(
+    run_id: int,
+    *,
+    out_dir: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    engine_options: dict | None = None,
+) -> ScreeningRun:
+    """The worker: move a queued run to running, record this process and host, screen it; return the run.
+
+    The actor's permission was checked when the run was queued; the audit events name the user who
+    queued it. Raises ValueError when the run is not queued (another worker took it, or it failed).
+    """
+    with transaction.atomic():
+        # of=self: PostgreSQL cannot lock the nullable side (started_by) of the outer join.
+        run = ScreeningRun.objects.select_for_update(of=("self",)).select_related("bureau", "started_by").get(
+            pk=run_id)
+        if run.status != RunStatus.QUEUED:
+            raise ValueError(f"筛查 #{run_id} 当前为“{run.get_status_display()}”，不是排队中，未执行")
+        now = timezone.now()
+        run.status = RunStatus.RUNNING
+        run.started_at = now
+        run.heartbeat_at = now
+        run.worker_pid = os.getpid()
+        run.worker_host = socket.gethostname()
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_pid", "worker_host"])
+        record_event("screening.start", actor=run.started_by, obj=run,
+                     summary=f"开始筛查 #{run.pk}：{run.bureau.name}，数据集 {run.dataset_path}，引擎 {run.engine}"
+                             f"（{run.worker_host} 进程 {run.worker_pid}）",
+                     data=_run_event_data(run) | {"pid": run.worker_pid, "host": run.worker_host})
+    return _screen_run(run, actor=run.started_by, out_dir=out_dir, progress=progress, engine_options=engine_options)
+
+
+def _worker_gone(run: ScreeningRun, now: dt.datetime) -> str | None:
+    """Why the run's worker is taken for dead, or None while it may still be at work."""
+    if run.worker_pid and run.worker_host == socket.gethostname() and not _pid_alive(run.worker_pid):
+        return f"筛查进程（{run.worker_host}，进程号 {run.worker_pid}）已不存在"
+    last = run.heartbeat_at or run.started_at
+    if now - last > dt.timedelta(minutes=RUN_STALE_MINUTES):
+        return f"超过 {RUN_STALE_MINUTES} 分钟没有进度（最近一次为 {timezone.localtime(last):%Y-%m-%d %H:%M:%S}）"
+    return None
+
+
+def do_fail_stale_runs(runs: Iterable[ScreeningRun] | QuerySet, *, actor: Any) -> list[ScreeningRun]:
+    """Fail the queued or running runs among these whose worker is gone; return the runs failed.
+
+    Called when runs are viewed or listed. The actor must see the run's bureau (actor None is the
+    system); each failure writes screening.interrupt.
+    """
+    ids = [r.pk for r in runs if r.status in ACTIVE_RUN_STATUSES]
+    if not ids:
+        return []
+    visible = visible_bureau_ids(actor) if actor is not None else None
+    now = timezone.now()
+    failed: list[ScreeningRun] = []
+    for run_id in ids:
+        with transaction.atomic():
+            run = ScreeningRun.objects.select_for_update().filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).first()
+            if run is None or (visible is not None and run.bureau_id not in visible):
+                continue
+            reason = _worker_gone(run, now)
+            if reason is None:
+                continue
+            run.status = RunStatus.FAILED
+            run.error = f"筛查进程已中断：{reason}。本批次未入库任何疑点，请重新发起筛查。"
+            run.finished_at = now
+            run.save(update_fields=["status", "error", "finished_at"])
+            record_event("screening.interrupt", actor=actor if _active(actor) else None, obj=run,
+                         summary=f"筛查 #{run.pk} 已中断，标记为失败：{reason}",
+                         data={"run": run.pk, "reason": reason, "pid": run.worker_pid, "host": run.worker_host,
+                               "heartbeat_at": run.heartbeat_at.isoformat() if run.heartbeat_at else None})
+        log.warning("screening run %s marked failed: %s", run_id, reason)
+        failed.append(run)
+    return failed
 
 
 FINDING_ROW_FIELDS = ("identity_hash", "rule_id", "rule_name", "severity", "fixmedins_code", "psn_no", "setl_id",

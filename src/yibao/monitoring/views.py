@@ -24,6 +24,7 @@ from yibao.org.permissions import can_view_personal_data, get_profile
 
 from . import services
 from .constants import (
+    ACTIVE_RUN_STATUSES,
     EVIDENCE_LABELS,
     EVIDENCE_LINE_KEYS,
     EVIDENCE_SETTLEMENT_KEYS,
@@ -144,18 +145,26 @@ def runnable_bureaus(request: HttpRequest) -> QuerySet:
     return visible_bureaus(request)
 
 
+def fail_stale_runs(request: HttpRequest, runs: QuerySet) -> None:
+    """Mark failed the active runs among these whose worker is gone, so none stays running forever."""
+    active = list(runs.filter(status__in=ACTIVE_RUN_STATUSES))
+    if active:
+        services.do_fail_stale_runs(active, actor=request.user)
+
+
 def run_list(request: HttpRequest) -> HttpResponse:
     """Every screening run of the bureaus the user sees, newest first."""
     runs = scoped(ScreeningRun.objects.select_related("bureau", "started_by"), request)
+    fail_stale_runs(request, runs)
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "monitoring/run_list.html", {
         "page": page, "can_run": services.can_start_run(request.user), "running": runs.filter(
-            status=RunStatus.RUNNING).exists(),
+            status__in=ACTIVE_RUN_STATUSES).exists(),
     })
 
 
 def run_create(request: HttpRequest) -> HttpResponse:
-    """新建筛查: screen a dataset folder on the server now (synchronously) and show the run."""
+    """新建筛查: queue a dataset folder on the server for screening and go to the run's page at once."""
     if not services.can_start_run(request.user):
         return forbidden(request, "您没有发起筛查的权限。只有数据分析人员、负责人和系统管理员可以发起筛查。")
     bureaus = runnable_bureaus(request)
@@ -165,24 +174,31 @@ def run_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            run = services.do_run_screening(data["bureau"], data["dataset_path"], engine=data["engine"],
-                                            config_path=data["config_path"] or None, actor=request.user)
+            run = services.do_queue_screening(data["bureau"], data["dataset_path"], engine=data["engine"],
+                                              config_path=data["config_path"] or None, actor=request.user)
         except ConfigError as e:
             form.add_error("config_path", str(e))
         except PermissionDenied as e:
             return forbidden(request, str(e))
         else:
-            if run.status == RunStatus.FAILED:
+            run.refresh_from_db()
+            if run.status == RunStatus.FAILED:  # the inline launcher, or a worker that did not start
                 messages.error(request, f"筛查 #{run.pk} 失败，未入库任何疑点。")
-            else:
+            elif run.status == RunStatus.SUCCEEDED:
                 messages.success(request, f"筛查 #{run.pk} 完成：疑点 {run.finding_count} 条，其中新发现 {run.new_count} 条。")
+            else:
+                messages.success(request, f"筛查 #{run.pk} 已开始，正在后台运行；本页显示进度，完成后自动刷新。")
             return redirect(run)
     return render(request, "monitoring/run_form.html", {"form": form})
 
 
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A run: its summary, rules screened and skipped, charts by rule, institution and severity."""
-    run = get_object_or_404(scoped(ScreeningRun.objects.select_related("bureau", "started_by"), request), pk=pk)
+    runs = scoped(ScreeningRun.objects.select_related("bureau", "started_by"), request)
+    run = get_object_or_404(runs, pk=pk)
+    if run.is_active:
+        fail_stale_runs(request, runs.filter(pk=run.pk))
+        run.refresh_from_db()
     summary = run.summary or {}
     sightings = FindingSighting.objects.filter(run=run)
     by_rule = {r["finding__rule_id"]: r for r in
@@ -215,10 +231,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress of a running run (polled by the run page); a finished run reloads the page."""
-    run = get_object_or_404(scoped(ScreeningRun.objects.all(), request), pk=pk)
+    """The progress of a queued or running run (polled by the run page); a finished run reloads the page."""
+    runs = scoped(ScreeningRun.objects.all(), request)
+    run = get_object_or_404(runs, pk=pk)
+    if run.is_active:
+        fail_stale_runs(request, runs.filter(pk=run.pk))
+        run.refresh_from_db()
     response = render(request, "monitoring/_run_progress.html", {"run": run})
-    if run.status != RunStatus.RUNNING:
+    if not run.is_active:
         response["HX-Refresh"] = "true"
     return response
 

@@ -1,10 +1,16 @@
-"""A screening run (筛查): one dataset screened for one bureau, on one engine, with one configuration."""
+"""A screening run (筛查): one dataset screened for one bureau, on one engine, with one configuration.
+
+A run started from the web is queued, then screened by a worker (a child process or a thread) that
+records its process id and host and writes a heartbeat; services.do_fail_stale_runs fails a run
+whose worker is gone.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
-from ..constants import Engine, RunStatus
+from ..constants import ACTIVE_RUN_STATUSES, Engine, RunStatus
 
 
 class ScreeningRun(models.Model):
@@ -14,8 +20,9 @@ class ScreeningRun(models.Model):
     engine = models.CharField("引擎", max_length=16, choices=Engine.choices, default=Engine.DUCKDB)
     config_path = models.CharField("配置文件", max_length=500, blank=True)
     config = models.JSONField("规则配置", default=dict, blank=True)
-    status = models.CharField("状态", max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING,
+    status = models.CharField("状态", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED,
                               db_index=True)
+    # The time the run was queued, then the time its worker began screening.
     started_at = models.DateTimeField("开始时间")
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
@@ -30,6 +37,10 @@ class ScreeningRun(models.Model):
     progress_rule = models.CharField("当前规则", max_length=8, blank=True)
     progress_done = models.PositiveSmallIntegerField("已完成规则数", default=0)
     progress_total = models.PositiveSmallIntegerField("规则总数", default=0)
+    # The worker: its process on its host, and when it last said it was alive.
+    worker_pid = models.PositiveIntegerField("筛查进程号", null=True, blank=True)
+    worker_host = models.CharField("筛查主机", max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     class Meta:
         verbose_name = "筛查批次"
@@ -47,6 +58,31 @@ class ScreeningRun(models.Model):
         if self.finished_at is None:
             return None
         return round((self.finished_at - self.started_at).total_seconds(), 1)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES
+
+    @property
+    def elapsed_seconds(self) -> int:
+        """Seconds since the run started (or was queued), up to its end."""
+        end = self.finished_at or timezone.now()
+        return max(0, int((end - self.started_at).total_seconds()))
+
+    @property
+    def elapsed_text(self) -> str:
+        """The elapsed time in Chinese: 45 秒, 3 分 05 秒, 1 小时 02 分."""
+        s = self.elapsed_seconds
+        if s < 60:
+            return f"{s} 秒"
+        if s < 3600:
+            return f"{s // 60} 分 {s % 60:02d} 秒"
+        return f"{s // 3600} 小时 {s % 3600 // 60:02d} 分"
+
+    @property
+    def progress_current(self) -> int:
+        """The number of the rule being screened (1-based), for "第 i/n 条"."""
+        return min(self.progress_done + 1, self.progress_total) if self.progress_total else 0
 
     @property
     def progress_percent(self) -> int:
