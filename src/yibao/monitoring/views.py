@@ -5,6 +5,7 @@ those below it (staff users without a bureau see all).
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,7 @@ from .forms import (
     BulkActionForm,
     FindingFilterForm,
     LeadFilterForm,
+    LeadRegisterForm,
     LeadStatusForm,
     RunForm,
     TransitionForm,
@@ -476,7 +478,39 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     _party_display(request, rows, "线索列表")
     return render_page(request, "monitoring/lead_list.html", "monitoring/_lead_results.html",
-                       {"form": form, "page": page, "rows": rows})
+                       {"form": form, "page": page, "rows": rows, "can_register": can_register_leads(request.user)})
+
+
+def can_register_leads(user: Any) -> bool:
+    """Who may register a lead by hand: those who may create leads or change them (services.do_register_lead)."""
+    return services.can_create_leads(user) or services.can_change_lead(user)
+
+
+def lead_create(request: HttpRequest) -> HttpResponse:
+    """登记线索: a lead from a report, an inspection or a transfer; then its page with the fine range."""
+    if not can_register_leads(request.user):
+        return forbidden(request, "您没有登记线索的权限。只有数据分析人员、执法人员、法制审核人员和负责人可以登记线索。")
+    bureaus = visible_bureaus(request)
+    profile = get_profile(request.user)
+    form = LeadRegisterForm(request.POST or None, bureaus=bureaus,
+                            initial={"bureau": profile.bureau_id} if profile else {})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notes = data["evidence_notes"].strip()
+        try:
+            lead = services.do_register_lead(
+                data["bureau"], source=data["source"], party_type=data["party_type"],
+                party_code=data["party_code"].strip(), party_name=data["party_name"], summary=data["summary"],
+                suspected_loss=data["suspected_loss"], provisions=data["provisions"],
+                received_date=data["received_date"], evidence={"notes": notes} if notes else {}, actor=request.user)
+        except PermissionDenied as e:
+            return forbidden(request, str(e))
+        except ValidationError as e:
+            form.add_error(None, error_text(e))
+        else:
+            messages.success(request, f"已登记线索 {lead.number}。")
+            return redirect(lead)
+    return render(request, "monitoring/lead_form.html", {"form": form})
 
 
 def _party_display(request: HttpRequest, leads: list[Lead], where: str) -> None:
