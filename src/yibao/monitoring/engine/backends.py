@@ -29,6 +29,10 @@ class Backend:
     def create_view(self, name: str, sql: str) -> None:
         raise NotImplementedError
 
+    def create_table(self, name: str, sql: str) -> None:
+        """Compute a query once and keep its result under a name for the rest of the session."""
+        raise NotImplementedError
+
     def query(self, sql: str) -> pa.Table:
         raise NotImplementedError
 
@@ -133,6 +137,9 @@ class DuckDBBackend(Backend):
     def create_view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
 
+    def create_table(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
     def query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
@@ -167,6 +174,7 @@ class SparkBackend(Backend):
 
     def __init__(self, master: str | None = None):
         self.spark = spark_session(master)
+        self._cached: list = []
 
     def register(self, name: str, path: Path, fmt: str) -> None:
         reader = self.spark.read
@@ -196,8 +204,19 @@ class SparkBackend(Backend):
     def create_view(self, name: str, sql: str) -> None:
         self.spark.sql(self.translate(sql)).createOrReplaceTempView(name)
 
+    def create_table(self, name: str, sql: str) -> None:
+        df = self.spark.sql(self.translate(sql)).cache()
+        df.createOrReplaceTempView(name)
+        self._cached.append(df)
+
     def query(self, sql: str) -> pa.Table:
         return self.spark.sql(self.translate(sql)).toArrow()
+
+    def close(self) -> None:
+        # The session outlives the backend (tests share one): release what this run cached.
+        for df in self._cached:
+            df.unpersist()
+        self._cached.clear()
 
 
 def make_backend(name: str, **options) -> Backend:

@@ -64,9 +64,8 @@ def render(sql: str, rule_id: str, dataset: Dataset, config: ScreeningConfig) ->
         "diag_excluded": " OR ".join(f"starts_with(COALESCE(b.diag, ''), {_sql_list([d])})"
                                      for d in p["readmit_exclude_diag"]) or "FALSE",
         "valid_settlement": "s.vali_flag = '1'" if dataset.has("setl_d", "vali_flag") else "TRUE",
-        "valid_line": "NOT EXISTS (SELECT 1 FROM setl_d s WHERE s.setl_id = f.setl_id "
-                      "AND (s.vali_flag IS NULL OR s.vali_flag <> '1'))" if dataset.has("setl_d", "vali_flag")
-        else "TRUE",
+        "valid_line": "NOT EXISTS (SELECT 1 FROM t_invalid_setl i WHERE i.setl_id = f.setl_id)"
+        if dataset.has("setl_d", "vali_flag") else "TRUE",
         "fixmedins_table": "fixmedins" if dataset.has("fixmedins") else
         "(SELECT CAST(NULL AS VARCHAR) AS fixmedins_code, CAST(NULL AS VARCHAR) AS fixmedins_type, "
         "CAST(NULL AS VARCHAR) AS hosp_lv WHERE FALSE)",
@@ -94,8 +93,10 @@ def prepare(backend: Backend, dataset_dir: Path, config: ScreeningConfig) -> Dat
         if not body:
             continue
         head, _, select = body.partition(" AS\n")
-        name = head.split()[-1]
-        backend.create_view(name, render(select, "", dataset, config))
+        kind, name = head.split()[1], head.split()[-1]
+        # A TABLE is computed once and kept (in memory, spilling if need be) for the rules that read it.
+        create = backend.create_table if kind == "TABLE" else backend.create_view
+        create(name, render(select, "", dataset, config))
     return dataset
 
 

@@ -9,9 +9,9 @@ FROM (
            GREATEST(date_diff('day', s.adm_day, s.dis_day), 1) AS stay_days,
            SUM(f.cnt) AS sum_cnt, SUM(f.det_item_fee_sumamt) AS sum_amount
     FROM v_fee f
-    JOIN v_setl s ON f.setl_id = s.setl_id
+    JOIN t_stay s ON f.setl_id = s.setl_id
     JOIN kb_item k ON f.med_list_codg = k.med_list_codg
-    WHERE s.inpatient AND k.per_day_of_stay
+    WHERE k.per_day_of_stay
     GROUP BY s.fixmedins_code, s.psn_no, s.setl_id, f.med_list_codg, s.adm_day, s.dis_day
 ) g
 WHERE sum_cnt > stay_days

@@ -1,9 +1,9 @@
 -- R11 重叠住院: two inpatient stays of one person at different institutions whose half-open day
 -- ranges [admission, discharge) overlap; the later-starting one is flagged (ties: larger setl_id).
--- The valid inpatient stays of at least one day are read once (a CTE both sides share).
+-- The valid inpatient stays of at least one day (from t_stay) are read once (a CTE both sides share).
 WITH stay AS (
-    SELECT setl_id, psn_no, fixmedins_code, fund_pay_sumamt, adm_day, dis_day FROM v_setl
-    WHERE inpatient AND adm_day < dis_day
+    SELECT setl_id, psn_no, fixmedins_code, fund_pay_sumamt, adm_day, dis_day FROM t_stay
+    WHERE adm_day < dis_day
 )
 SELECT x.fixmedins_code, x.psn_no, x.setl_id,
        MIN(x.fund_pay_sumamt) AS amount_base,

@@ -6,8 +6,7 @@ SELECT g.fixmedins_code, CAST(g.y AS VARCHAR) || '-' || lpad(CAST(g.m AS VARCHAR
 FROM (
     SELECT s.fixmedins_code, year(s.setl_time) AS y, month(s.setl_time) AS m,
            COUNT(*) AS n, SUM(s.fund_pay_sumamt) AS sum_fund
-    FROM v_setl s
-    WHERE s.inpatient
+    FROM t_stay s
     GROUP BY s.fixmedins_code, year(s.setl_time), month(s.setl_time)
 ) g
 LEFT JOIN v_rank r ON g.fixmedins_code = r.fixmedins_code

@@ -11,6 +11,11 @@ SELECT s.setl_id, s.mdtrt_id, s.psn_no, s.fixmedins_code, s.setl_time, s.fund_pa
 FROM setl_d s JOIN mdtrt_d m ON s.mdtrt_id = m.mdtrt_id
 WHERE {valid_settlement};
 
+-- t_invalid_setl: the few settlements that are not valid (spec 2, 5.1), kept in memory once
+-- rather than read from setl_d again by every rule that reads fee lines.
+CREATE TABLE t_invalid_setl AS
+SELECT s.setl_id FROM setl_d s WHERE NOT COALESCE({valid_settlement}, FALSE);
+
 -- v_fee: fee lines of valid settlements (spec 2, 5.1). The dataset check has made sure every
 -- line's settlement exists (5.2), so a line is valid unless its settlement is invalid: a lookup in
 -- the few invalid settlements rather than a join of every line with every settlement.
@@ -30,3 +35,9 @@ SELECT fixmedins_code,
             WHEN hosp_lv IN ('08', '09', '10') THEN 1
             ELSE 0 END AS rank
 FROM {fixmedins_table};
+
+-- t_stay: valid inpatient settlements with their stay (spec 5.3), kept in memory once: R03, R08,
+-- R09, R10, R11 and R17 read them, and finding them means joining every settlement to its visit.
+CREATE TABLE t_stay AS
+SELECT setl_id, mdtrt_id, psn_no, fixmedins_code, setl_time, fund_pay_sumamt, adm_day, dis_day, diag
+FROM v_setl WHERE inpatient;
