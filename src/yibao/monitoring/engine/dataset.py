@@ -222,15 +222,16 @@ class ParquetFacts:
 
 def _fixed_width(arr: pa.Array) -> np.ndarray | None:
     """The strings of a text array as a NumPy array of fixed-width bytes (no copy), when they all
-    have one length and hold no NUL byte (NumPy's bytes would drop trailing NULs); else None."""
+    have one length; else None. Two such arrays compare correctly only at the same width (NumPy's
+    bytes drop trailing NULs, so b"AB\\0" of width 3 would equal b"AB" of width 2): callers check it."""
     if arr.null_count or not len(arr) or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None
-    lengths = pc.min_max(pc.binary_length(arr))
-    width = lengths["max"].as_py()
-    if not width or lengths["min"].as_py() != width or pc.any(pc.match_substring(arr, "\x00")).as_py():
+    large = pa.types.is_large_string(arr.type)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if large else np.int32,
+                            count=len(arr) + 1, offset=arr.offset * (8 if large else 4))
+    width = int(offsets[1] - offsets[0])
+    if not width or not bool(np.all(np.diff(offsets) == width)):
         return None
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if pa.types.is_large_string(arr.type) else np.int32,
-                            count=len(arr) + 1, offset=arr.offset * (8 if pa.types.is_large_string(arr.type) else 4))
     return np.frombuffer(arr.buffers()[2], dtype=f"S{width}", count=len(arr), offset=int(offsets[0]))
 
 
@@ -253,6 +254,8 @@ def all_in(values: pa.ChunkedArray, known: pa.ChunkedArray) -> bool:
                 if len(chunk) and not pc.all(pc.is_in(chunk, value_set=known_arr)).as_py():
                     return False
                 continue
+            if probe.dtype != sorted_known.dtype:
+                return False  # every value has another length than every known value: none is known
             pos = np.searchsorted(sorted_known, probe)
             if np.any(pos >= len(sorted_known)) or not np.array_equal(sorted_known[pos], probe):
                 return False

@@ -159,9 +159,11 @@ class HistoryStore:
 
     def add(self, settlement: Settlement, lines: list[Line], visit: Visit | None = None, *, prune: bool = True) -> None:
         """Add a settlement with its lines (and visit); a settlement already held is replaced."""
+        # Remove first: removing the earlier version drops its visit when nothing else refers to it,
+        # which would lose the visit just stored when a settlement is sent (or replayed) again.
+        self.remove(settlement.setl_id)
         if visit is not None:
             self.visits[visit.mdtrt_id] = visit
-        self.remove(settlement.setl_id)
         entry = _Entry(settlement, lines, next(self._seq))
         self._entries[settlement.setl_id] = entry
         self._visit_refs[settlement.mdtrt_id] = self._visit_refs.get(settlement.mdtrt_id, 0) + 1

@@ -45,7 +45,7 @@ from ..engine.rules import DEFAULT_PARAMETERS, RULES
 from .evaluator import DEFAULT_HISTORY_DAYS, Prescreener, PrescreenResult
 from .journal import Compaction, Journal
 from .loading import load_dataset
-from .request import PrescreenRequest, RequestError, parse_request, parse_ts
+from .request import RequestError, parse_request, parse_ts
 
 log = logging.getLogger(__name__)
 
@@ -211,22 +211,10 @@ class BureauState:
             self.catch_up()
             result = self.prescreener.evaluate(request)
             if record:
-                _record(self.prescreener, request)
+                self.prescreener.record(request)
                 if self.journal is not None:
                     self.journal.append(body if body is not None else data)
         return result
-
-
-def _record(prescreener: Prescreener, request: PrescreenRequest) -> None:
-    """Add a request to the history, keeping its visit when it replaces a settlement already held.
-
-    HistoryStore.add stores the visit before removing the earlier version, and that removal drops
-    the visit when no other settlement refers to it: put it back. It matters for every settlement
-    sent again and for every entry read again after the journal was compacted.
-    """
-    prescreener.record(request)
-    if request.visit is not None and request.settlement.setl_id in prescreener.history:
-        prescreener.history.put_visit(request.visit)
 
 
 def _replay(code: str, entries: Iterable[dict], prescreener: Prescreener, days: Counter | None = None) -> int:
@@ -238,7 +226,7 @@ def _replay(code: str, entries: Iterable[dict], prescreener: Prescreener, days: 
     for data in entries:
         try:
             request = parse_request(data)
-            _record(prescreener, request)
+            prescreener.record(request)
             n += 1
             if days is not None:
                 days[request.settlement.setl_time.date()] += 1

@@ -13,9 +13,13 @@ WITH e AS (
       AND (l.begndate > e2.begndate OR (l.begndate = e2.begndate AND l.psn_no > e2.psn_no))
 ), cand AS (
     -- Only the few persons with a duplicate enrolment: filter settlements before the visits join.
+    -- A join with their distinct numbers (not IN): the optimizer then builds on the few persons and
+    -- filters the settlements inside the scan, where IN made it build on every settlement.
     SELECT s.setl_id, s.psn_no, s.fixmedins_code, s.fund_pay_sumamt, CAST(m.begntime AS DATE) AS adm_day
-    FROM setl_d s JOIN mdtrt_d m ON s.mdtrt_id = m.mdtrt_id
-    WHERE s.psn_no IN (SELECT psn_no FROM ovl) AND {valid_settlement}
+    FROM setl_d s
+    JOIN (SELECT DISTINCT psn_no FROM ovl) d ON s.psn_no = d.psn_no
+    JOIN mdtrt_d m ON s.mdtrt_id = m.mdtrt_id
+    WHERE {valid_settlement}
 )
 SELECT s.fixmedins_code, s.psn_no, s.setl_id,
        MIN(s.fund_pay_sumamt) AS amount_base,
