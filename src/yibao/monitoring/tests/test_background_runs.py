@@ -270,3 +270,14 @@ def _gone(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[-1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def test_the_run_list_refreshes_itself_only_while_a_run_is_queued_or_running(county, dataset_dir, analyst, client):
+    client.force_login(analyst)
+    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
+    ScreeningRun.objects.filter(pk=run.pk).update(worker_pid=os.getpid(), worker_host=socket.gethostname())
+    page = client.get(reverse("monitoring:run_list")).content.decode()
+    assert f'id="run-table" hx-get="{reverse("monitoring:run_list")}"' in page and 'hx-trigger="every 3s"' in page
+    ScreeningRun.objects.filter(pk=run.pk).update(status=RunStatus.SUCCEEDED, finished_at=timezone.now())
+    page = client.get(reverse("monitoring:run_list")).content.decode()
+    assert '<div id="run-table">' in page and 'hx-trigger="every 3s"' not in page
