@@ -240,6 +240,12 @@ def _max_fine_hint(p: Provision) -> Decimal:
     return best
 
 
+def citation_applies_to(citation: str, party: str, library: ProvisionLibrary | None = None) -> bool:
+    """Whether a provision the citation names (any version) punishes this kind of party."""
+    library = library or load_library()
+    return any(_applies_to(v, party) for pid in resolve_provisions(citation, library) for v in library.versions(pid))
+
+
 def _applies_to(p: Provision, party: str) -> bool:
     if party in p.parties:
         return True

@@ -255,6 +255,18 @@ class LeadRegisterForm(forms.Form):
             raise forms.ValidationError("请填写当事人名称。")
         return value
 
+    def clean(self) -> dict:
+        data = super().clean()
+        party, chosen = data.get("party_type"), data.get("provisions") or []
+        if party and chosen:
+            from yibao.law.calculator import citation_applies_to
+
+            wrong = [c for c in chosen if not citation_applies_to(c, party)]
+            if wrong:
+                self.add_error("provisions", f"以下条款不处罚“{PartyType(party).label}”，请核对当事人类型或条款："
+                                             + "；".join(wrong))
+        return data
+
     def clean_received_date(self) -> dt.date:
         value = self.cleaned_data["received_date"]
         if value > timezone.localdate():

@@ -161,3 +161,16 @@ def test_an_officer_registers_a_reported_lead_in_the_browser_and_sees_its_number
     expect(page.locator(".messages")).to_contain_text(f"已登记线索 {lead.number}。")
     expect(page.locator("#lead-fine")).to_contain_text("5000.00 元至 10000.00 元")
     assert lead.received_date == timezone.localdate() and lead.created_by == user
+
+
+def test_a_provision_that_does_not_punish_the_party_type_is_refused_with_the_reason(client, officer, county):
+    client.force_login(officer)
+    # 第三十八条 punishes designated institutions, not insured persons (their conduct is 第四十一条).
+    response = client.post(reverse("monitoring:lead_create"), valid_data(county, party_type=PartyType.INSURED_PERSON))
+    assert response.status_code == 200
+    assert "以下条款不处罚“参保人员”" in text(response) and OVERCHARGING in text(response)
+    assert not Lead.objects.exists()
+    insured = "《医疗保障基金使用监督管理条例》第四十一条第一款第（一）项"
+    client.post(reverse("monitoring:lead_create"),
+                valid_data(county, party_type=PartyType.INSURED_PERSON, provisions=[insured]))
+    assert Lead.objects.get().provisions == [insured]
