@@ -365,7 +365,11 @@ def serve(
     """Serve the web application: Django's server by default, gunicorn with --production."""
     if production:
         _serve_production(host, port, workers, threads)
-        return
+    else:
+        _serve_development(host, port)
+
+
+def _serve_development(host: str, port: int) -> None:
     _django()
     from django.core.management import call_command
 
@@ -409,7 +413,8 @@ def demo(
     summary = prepare_demo(seeds)
     typer.echo(summary)
     if not no_serve:
-        serve(port=port, host="127.0.0.1")
+        # Not serve(): called directly, its typer options would be their OptionInfo defaults (truthy).
+        _serve_development("127.0.0.1", port)
 
 
 def _deadline_command():
