@@ -256,6 +256,11 @@ def all_in(values: pa.ChunkedArray, known: pa.ChunkedArray) -> bool:
                 continue
             if probe.dtype != sorted_known.dtype:
                 return False  # every value has another length than every known value: none is known
+            # Lines stored settlement by settlement, every settlement with lines: the chunk's ids are
+            # then one stretch of the known ids, compared at once instead of searched one by one.
+            start = int(np.searchsorted(sorted_known, probe[0]))
+            if np.array_equal(sorted_known[start:start + len(probe)], probe):
+                continue
             pos = np.searchsorted(sorted_known, probe)
             if np.any(pos >= len(sorted_known)) or not np.array_equal(sorted_known[pos], probe):
                 return False

@@ -16,6 +16,8 @@ KNOWN = pa.chunked_array([["ST0001", "ST0002", "ST0005", "ST0009"]])
     ([["ST001"]], False),            # another width: never known
     ([["ST0001", "ST01"]], False),   # mixed widths in one chunk: looked up by hashing
     ([[]], True),
+    ([["ST0002", "ST0005"], ["ST0009"]], True),   # each chunk one stretch of the known ids
+    ([["ST0009", "ST0010"]], False),              # a stretch running past the last known id
 ])
 def test_ids_are_found_exactly_as_a_set_would_find_them(values, expected):
     chunked = pa.chunked_array(values, type=pa.string())
