@@ -121,3 +121,8 @@ YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES = int(os.environ.get("YIBAO_PRESCREEN_JOUR
 # A run whose worker is gone (its process no longer on this host, or no heartbeat for
 # monitoring.constants.RUN_STALE_MINUTES) is marked failed when the run pages are viewed.
 YIBAO_SCREENING_LAUNCHER = os.environ.get("YIBAO_SCREENING_LAUNCHER", "process")
+
+# Folders the web may screen datasets from and read rule configurations in (os.pathsep-separated;
+# default var/). A path typed in the run form must resolve inside one of them, so a web user cannot
+# make the server read arbitrary folders; the command line (an administrator's) is not limited.
+YIBAO_DATASET_ROOTS = [Path(p) for p in os.environ.get("YIBAO_DATASET_ROOTS", "").split(os.pathsep) if p] or [VAR_DIR]

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -42,18 +43,70 @@ class RunForm(forms.Form):
     def __init__(self, *args, bureaus: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bureau"].queryset = bureaus
+        self.datasets = find_datasets()
+        self.fields["dataset_path"].widget.attrs["list"] = "dataset-choices"
+        roots = "、".join(str(r) for r in dataset_roots())
+        self.fields["dataset_path"].help_text += f"；须位于 {roots} 之内"
 
     def clean_dataset_path(self) -> str:
         path = Path(self.cleaned_data["dataset_path"].strip()).expanduser()
         if not path.is_dir():
             raise forms.ValidationError(f"数据集目录不存在：{path}")
-        return str(path)
+        return str(_inside_roots(path, "数据集目录"))
 
     def clean_config_path(self) -> str:
         value = self.cleaned_data["config_path"].strip()
         if value and not Path(value).expanduser().is_file():
             raise forms.ValidationError(f"配置文件不存在：{value}")
-        return str(Path(value).expanduser()) if value else ""
+        return str(_inside_roots(Path(value).expanduser(), "配置文件")) if value else ""
+
+
+def dataset_roots() -> list[Path]:
+    """The folders the web may read datasets and configurations from (settings.YIBAO_DATASET_ROOTS)."""
+    return [Path(r).expanduser().resolve() for r in settings.YIBAO_DATASET_ROOTS]
+
+
+def _inside_roots(path: Path, what: str) -> Path:
+    # resolve() follows links and "..": a link inside a root pointing outside it is refused too.
+    real = path.resolve()
+    if not any(real == root or root in real.parents for root in dataset_roots()):
+        roots = "、".join(str(r) for r in dataset_roots())
+        raise forms.ValidationError(f"{what}不在允许的目录内：{path}（允许：{roots}；由 YIBAO_DATASET_ROOTS 设置）")
+    return real
+
+
+DATASET_SEARCH_DEPTH = 3
+DATASET_SUGGESTIONS = 50
+DATASET_SEARCH_FOLDERS = 2000  # folders looked into at most: a form must not wait on a huge share
+
+
+def find_datasets() -> list[Path]:
+    """Folders under the roots that hold a fee_list_d table (file or folder of parts), for the form's
+    suggestions: at most DATASET_SUGGESTIONS, searched DATASET_SEARCH_DEPTH levels deep."""
+    found: list[Path] = []
+    visited = 0
+
+    def walk(folder: Path, depth: int) -> None:
+        nonlocal visited
+        visited += 1
+        if visited > DATASET_SEARCH_FOLDERS:
+            return
+        try:
+            children = sorted(folder.iterdir())
+        except OSError:
+            return
+        if any(c.name.split(".")[0] == "fee_list_d" for c in children):
+            found.append(folder)
+            return
+        if depth < DATASET_SEARCH_DEPTH:
+            for c in children:
+                if len(found) < DATASET_SUGGESTIONS and c.is_dir() and not c.name.startswith("."):
+                    walk(c, depth + 1)
+
+    for root in dataset_roots():
+        if root.is_dir():
+            walk(root, 0)
+    return found[:DATASET_SUGGESTIONS]
 
 
 def _rule_choices() -> list[tuple[str, str]]:

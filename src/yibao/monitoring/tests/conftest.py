@@ -20,6 +20,12 @@ def spark_backend():
     backend.spark.stop()
 
 
+@pytest.fixture(autouse=True)
+def datasets_may_come_from_pytest_folders(settings, tmp_path_factory):
+    """The run form accepts datasets under settings.YIBAO_DATASET_ROOTS only: let it read pytest's folders."""
+    settings.YIBAO_DATASET_ROOTS = [tmp_path_factory.getbasetemp()]
+
+
 @pytest.fixture
 def dataset_dir(tmp_path):
     """A small hand-written dataset (see test_runs.write_dataset) that triggers R01, R05, R09, R12, R14."""
