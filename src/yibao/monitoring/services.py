@@ -51,6 +51,7 @@ from .constants import (
     PartyType,
     RunStatus,
 )
+from .engine.backends import pid_alive
 from .engine.config import load_config
 from .engine.rules import BASIS_LAW, RULES
 from .models import (
@@ -329,21 +330,6 @@ def _run_event_data(run: ScreeningRun) -> dict:
             "config": run.config_path}
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether a process of this host has the pid and has not exited (a zombie has exited)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: it exists
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True  # no /proc (not Linux): kill() said it exists
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
-
-
 class _Heartbeat:
     """Write the run's heartbeat every RUN_HEARTBEAT_SECONDS from a thread while a rule is screened."""
 
@@ -580,7 +566,7 @@ def execute_run(
 
 def _worker_gone(run: ScreeningRun, now: dt.datetime) -> str | None:
     """Why the run's worker is taken for dead, or None while it may still be at work."""
-    if run.worker_pid and run.worker_host == socket.gethostname() and not _pid_alive(run.worker_pid):
+    if run.worker_pid and run.worker_host == socket.gethostname() and not pid_alive(run.worker_pid):
         return f"筛查进程（{run.worker_host}，进程号 {run.worker_pid}）已不存在"
     last = run.heartbeat_at or run.started_at
     if now - last > dt.timedelta(minutes=RUN_STALE_MINUTES):

@@ -65,14 +65,19 @@ def _kind(type_text: str) -> str:
 SPILL_PREFIX = "yibao-duckdb-"
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this host has the pid and has not exited (a zombie has exited)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # someone else's process: it exists
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): kill() said it exists
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def spill_dir(base: str | Path | None) -> Path:
@@ -82,7 +87,7 @@ def spill_dir(base: str | Path | None) -> Path:
     base.mkdir(parents=True, exist_ok=True)
     for old in base.glob(SPILL_PREFIX + "*"):
         pid = old.name[len(SPILL_PREFIX):].split("-")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-", dir=base))
 
