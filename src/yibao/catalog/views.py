@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, urlencode
 
 from yibao.catalog import search
@@ -20,6 +19,7 @@ from yibao.catalog.forms import CatalogUploadForm, ItemFilterForm, SearchForm
 from yibao.catalog.models import Catalog, ItemBasis, PowerItem
 from yibao.catalog.parsing import CatalogParseError, ParsedCatalog, parse_catalog_file
 from yibao.catalog.services import ImportRefused, do_import_catalog
+from yibao.core.htmx import render_page, wants_fragment
 from yibao.org.constants import Role
 from yibao.org.models import Bureau
 from yibao.org.permissions import get_role
@@ -42,18 +42,6 @@ def can_import_catalog(user) -> bool:
 
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "catalog/forbidden.html", {"message": message}, status=403)
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    """An HTMX request for part of a page (not a history restore, which needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
-
-
-def render_page(request: HttpRequest, page: str, fragment: str, context: dict) -> HttpResponse:
-    response = render(request, fragment if wants_fragment(request) else page, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def parse_filters(params) -> dict:

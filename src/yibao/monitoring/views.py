@@ -15,11 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from yibao.core.audit import record_event
+from yibao.core.htmx import render_page
 from yibao.org.models import Bureau
 from yibao.org.permissions import can_view_personal_data, get_profile
 
@@ -64,17 +64,6 @@ SEVERITY_LABELS = dict(Severity.choices)
 
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "monitoring/forbidden.html", {"message": message}, status=403)
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
-
-
-def render_page(request: HttpRequest, page: str, fragment: str, context: dict) -> HttpResponse:
-    response = render(request, fragment if wants_fragment(request) else page, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def scoped(queryset: QuerySet, request: HttpRequest, field: str = "bureau_id") -> QuerySet:
