@@ -81,8 +81,10 @@ DATASET_SEARCH_FOLDERS = 2000  # folders looked into at most: a form must not wa
 
 
 def find_datasets() -> list[Path]:
-    """Folders under the roots that hold a fee_list_d table (file or folder of parts), for the form's
-    suggestions: at most DATASET_SUGGESTIONS, searched DATASET_SEARCH_DEPTH levels deep."""
+    """Folders under the roots whose tables the engine finds (engine.dataset.find_tables), for the
+    form's suggestions: at most DATASET_SUGGESTIONS, searched DATASET_SEARCH_DEPTH levels deep."""
+    from .engine.dataset import DatasetError, find_tables
+
     found: list[Path] = []
     visited = 0
 
@@ -92,11 +94,15 @@ def find_datasets() -> list[Path]:
         if visited > DATASET_SEARCH_FOLDERS:
             return
         try:
+            find_tables(folder)
+        except (DatasetError, OSError):  # not a dataset (or not readable): look inside
+            pass
+        else:
+            found.append(folder)
+            return
+        try:
             children = sorted(folder.iterdir())
         except OSError:
-            return
-        if any(c.name.split(".")[0] == "fee_list_d" for c in children):
-            found.append(folder)
             return
         if depth < DATASET_SEARCH_DEPTH:
             for c in children:
