@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_SECONDS = 300
 DEFAULT_JOURNAL_COMPACT_BYTES = 64 * 1024 * 1024
+# Compact at start only when at least this share of the journal left the history: every other
+# worker reads the kept entries again after a compaction, which is not worth it for a few.
+COMPACT_MIN_OLD_SHARE = 0.25
 
 
 class PrescreenUnavailable(Exception):
@@ -340,7 +343,7 @@ def _maybe_compact(state: BureauState, days: Counter, replayed: int) -> None:
         return
     cutoff = (newest - dt.timedelta(days=_history_days())).date()
     old = sum(n for day, n in days.items() if day < cutoff)
-    if old * 4 < replayed:
+    if old < replayed * COMPACT_MIN_OLD_SHARE:
         log.info("pre-screen %s: journal of %d bytes not compacted: %d of %d entries left the history",
                  state.code, size, old, replayed)
         return
