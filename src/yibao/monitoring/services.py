@@ -153,6 +153,11 @@ def can_change_lead(user: Any, bureau: Bureau | None = None) -> bool:
     return bureau is None or bureau.is_within(profile.bureau)
 
 
+def can_register_lead(user: Any, bureau: Bureau | None = None) -> bool:
+    """Who may register a lead by hand: those who may create leads or change them."""
+    return _active(user) and (can_create_leads(user, bureau) or can_change_lead(user, bureau))
+
+
 # ---------------------------------------------------------------- screening runs
 
 def _table_source(path: Path, fmt: str) -> str:
@@ -1153,7 +1158,7 @@ def do_register_lead(
     """Register a lead from another source (a report, an inspection, a transfer); fine range from the calculator."""
     if source not in LeadSource.values or party_type not in PartyType.values:
         raise ValueError("unknown source or party type")
-    if not _active(actor) or not (can_create_leads(actor, bureau) or can_change_lead(actor, bureau)):
+    if not can_register_lead(actor, bureau):
         raise PermissionDenied("您无权登记线索。")
     if not summary.strip():
         raise ValidationError("请填写线索摘要。")

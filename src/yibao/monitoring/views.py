@@ -5,7 +5,6 @@ those below it (staff users without a bureau see all).
 """
 
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -467,17 +466,12 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     _party_display(request, rows, "线索列表")
     return render_page(request, "monitoring/lead_list.html", "monitoring/_lead_results.html",
-                       {"form": form, "page": page, "rows": rows, "can_register": can_register_leads(request.user)})
-
-
-def can_register_leads(user: Any) -> bool:
-    """Who may register a lead by hand: those who may create leads or change them (services.do_register_lead)."""
-    return services.can_create_leads(user) or services.can_change_lead(user)
+                       {"form": form, "page": page, "rows": rows, "can_register": services.can_register_lead(request.user)})
 
 
 def lead_create(request: HttpRequest) -> HttpResponse:
     """登记线索: a lead from a report, an inspection or a transfer; then its page with the fine range."""
-    if not can_register_leads(request.user):
+    if not services.can_register_lead(request.user):
         return forbidden(request, "您没有登记线索的权限。只有数据分析人员、执法人员、法制审核人员和负责人可以登记线索。")
     bureaus = visible_bureaus(request)
     profile = get_profile(request.user)
