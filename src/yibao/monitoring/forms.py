@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from django import forms
@@ -43,10 +43,14 @@ class RunForm(forms.Form):
     def __init__(self, *args, bureaus: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bureau"].queryset = bureaus
-        self.datasets = find_datasets()
         self.fields["dataset_path"].widget.attrs["list"] = "dataset-choices"
         roots = "、".join(str(r) for r in dataset_roots())
         self.fields["dataset_path"].help_text += f"；须位于 {roots} 之内"
+
+    @cached_property
+    def datasets(self) -> list[Path]:
+        """The datasets to suggest: looked for only when the form is shown, not when it is posted."""
+        return find_datasets()
 
     def clean_dataset_path(self) -> str:
         path = Path(self.cleaned_data["dataset_path"].strip()).expanduser()
