@@ -17,6 +17,8 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(law_app, name="law")
 app.add_typer(penalty_app, name="penalty")
 app.add_typer(monitor_app, name="monitor")
+audit_app = typer.Typer(help="审计日志：核验哈希链", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 SEEDS_DIR_ENV = "YIBAO_SEEDS"
 
@@ -424,6 +426,27 @@ def _deadline_command():
 
 
 app.command("deadline", help="计算期限届满日（起算日不计入；届满日遇节假日顺延）")(_deadline_command())
+
+
+@audit_app.command("verify")
+def audit_verify(
+    full: bool = typer.Option(False, "--full", help="从头核验（默认从上次核验点续验）"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Verify the audit chain; exit 1 when an event was changed or a link is broken."""
+    _django()
+    from yibao.core.audit import check_chain
+
+    report = check_chain(resume=not full)
+    if as_json:
+        _print_json({"intact": report.intact, "broken": report.broken, "start_after": report.start_after,
+                     "checked": report.checked, "through_id": report.through_id})
+    elif report.intact:
+        typer.echo(f"审计链完整：核验 {report.checked} 条事件（自事件 {report.start_after} 之后至 {report.through_id}）")
+    else:
+        typer.echo(f"审计链被破坏：首个异常事件 {report.broken[0]}，共 {len(report.broken)} 条异常", err=True)
+    if not report.intact:
+        raise typer.Exit(1)
 
 
 def main() -> None:

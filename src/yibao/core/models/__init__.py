@@ -1,3 +1,3 @@
-from .audit import AuditEvent
+from .audit import AuditChainHead, AuditCheckpoint, AuditEvent
 
-__all__ = ["AuditEvent"]
+__all__ = ["AuditChainHead", "AuditCheckpoint", "AuditEvent"]

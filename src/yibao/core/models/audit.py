@@ -69,3 +69,42 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256((self.prev_hash + self.payload()).encode("utf-8")).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The chain's one head row: every append locks it first, so appends are serialised.
+
+    Locking the newest event is not enough on PostgreSQL: two transactions can both lock it, and
+    each then links a new event to it (a fork). Updating one known row makes the second writer
+    wait until the first commits, and then read the head the first wrote.
+    """
+
+    HEAD_ID = 1
+
+    last_id = models.BigIntegerField("最新事件编号", default=0)
+    last_hash = models.CharField("最新事件哈希", max_length=64, blank=True)
+    length = models.BigIntegerField("事件数", default=0)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"审计链头：{self.length} 条，最新 {self.last_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A verification that reached an event intact; the next check resumes after it."""
+
+    verified_at = models.DateTimeField("核验时间", default=timezone.now)
+    through_id = models.BigIntegerField("核验至事件编号")
+    through_hash = models.CharField("该事件哈希", max_length=64)
+    checked = models.BigIntegerField("本次核验事件数")
+
+    class Meta:
+        verbose_name = "审计链核验点"
+        verbose_name_plural = "审计链核验点"
+        ordering = ["-through_id"]
+
+    def __str__(self) -> str:
+        return f"{self.verified_at:%Y-%m-%d %H:%M} 核验至 {self.through_id}"
