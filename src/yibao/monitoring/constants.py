@@ -58,10 +58,17 @@ OPEN_STATUSES = (FindingStatus.NEW, FindingStatus.SECOND_REVIEW, FindingStatus.A
 
 
 class LeadSource(models.TextChoices):
-    MONITORING = "monitoring", "智能监控"
-    REPORT = "report", "举报投诉"
+    """Where a lead came from: the incoming sources of 《医疗保障基金使用监督管理条例》第十六条第二款, then the
+    bureau's own inspections. Incoming referrals are not `transfer`, which is the outgoing 移送."""
+
+    MONITORING = "monitoring", "智能监控"  # 医疗保障数据监控
+    RISK_ASSESSMENT = "risk_assessment", "风险评估"
+    COMPLAINT = "complaint", "举报投诉"
+    ASSIGNMENT = "assignment", "上级交办"
+    MEDIA = "media", "新闻媒体曝光"
+    AGENCY_REFERRAL = "agency_referral", "经办机构移送"
+    DEPARTMENT_REFERRAL = "department_referral", "其他部门移送"
     INSPECTION = "inspection", "监督检查"
-    TRANSFER = "transfer", "上级交办或部门移送"
     OTHER = "other", "其他"
 
 

@@ -268,7 +268,7 @@ def _party_choices() -> list[tuple[str, str]]:
 
 
 class LeadRegisterForm(forms.Form):
-    """登记线索: a lead from a report, an inspection or a transfer, entered by hand."""
+    """登记线索: a lead from any source but monitoring (a complaint, an assignment, a referral…), entered by hand."""
 
     bureau = forms.ModelChoiceField(label="单位", queryset=None, empty_label=None,
                                     error_messages={"required": "请选择单位。", "invalid_choice": "请选择可登记线索的单位。"})
@@ -298,7 +298,7 @@ class LeadRegisterForm(forms.Form):
         "required": "请填写接收日期。", **DATE_ERRORS})
     evidence_notes = forms.CharField(label="证据说明", max_length=4000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}),
-                                     help_text="可选：已收到的举报材料、检查记录、移送函等")
+                                     help_text="可选：已收到的举报材料、交办或移送函、检查记录、媒体报道等")
 
     def __init__(self, *args, bureaus: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)

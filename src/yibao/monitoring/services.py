@@ -1155,7 +1155,7 @@ def do_register_lead(
     evidence: dict | None = None,
     actor: Any,
 ) -> Lead:
-    """Register a lead from another source (a report, an inspection, a transfer); fine range from the calculator."""
+    """Register a lead from a source other than monitoring (LeadSource); fine range from the calculator."""
     if source not in LeadSource.values or party_type not in PartyType.values:
         raise ValueError("unknown source or party type")
     if not can_register_lead(actor, bureau):

@@ -470,7 +470,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 
 def lead_create(request: HttpRequest) -> HttpResponse:
-    """登记线索: a lead from a report, an inspection or a transfer; then its page with the fine range."""
+    """登记线索: a lead from a source other than monitoring; then its page with the fine range."""
     if not services.can_register_lead(request.user):
         return forbidden(request, "您没有登记线索的权限。只有数据分析人员、执法人员、法制审核人员和负责人可以登记线索。")
     bureaus = visible_bureaus(request)

@@ -1,5 +1,5 @@
 """Leads (线索): where case handling starts. Monitoring creates them from confirmed findings; other
-sources (reports, inspections, transfers) can register them by hand. A finding belongs to at most
+sources (complaints, assignments, referrals, inspections…, LeadSource) are registered by hand. A finding belongs to at most
 one lead: the same finding never becomes two leads."""
 
 from django.conf import settings
@@ -12,7 +12,7 @@ from ..constants import PERSON_PARTIES, LeadSource, LeadStatus, PartyType
 class Lead(models.Model):
     bureau = models.ForeignKey("org.Bureau", verbose_name="单位", on_delete=models.PROTECT, related_name="leads")
     number = models.CharField("线索编号", max_length=40, unique=True)
-    source = models.CharField("来源", max_length=16, choices=LeadSource.choices, default=LeadSource.MONITORING)
+    source = models.CharField("来源", max_length=24, choices=LeadSource.choices, default=LeadSource.MONITORING)
     party_type = models.CharField("当事人类型", max_length=32, choices=PartyType.choices)
     party_code = models.CharField("当事人编号", max_length=64, blank=True,
                                   help_text="定点医药机构编号或人员编号")

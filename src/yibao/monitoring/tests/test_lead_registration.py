@@ -1,10 +1,12 @@
-"""登记线索: a lead from a report, an inspection or a transfer, registered by hand on the lead pages."""
+"""登记线索: a lead from a complaint, an assignment, a referral, an inspection…, registered by hand on the lead pages."""
 
 import datetime as dt
+import importlib
 import re
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +33,7 @@ def text(response) -> str:
 
 def valid_data(county, **changes) -> dict:
     data = {
-        "bureau": county.pk, "source": LeadSource.REPORT, "party_type": PartyType.INSTITUTION,
+        "bureau": county.pk, "source": LeadSource.COMPLAINT, "party_type": PartyType.INSTITUTION,
         "party_code": "H009", "party_name": "栾川县某诊所", "summary": "群众举报某诊所对同一检查项目重复收费",
         "suspected_loss": "5000.00", "provisions": [OVERCHARGING], "received_date": "2025-03-10",
         "evidence_notes": "举报信一份，收费票据复印件三张",
@@ -74,7 +76,7 @@ def test_a_valid_registration_creates_the_lead_with_its_fine_range_and_audit_eve
     response = client.post(reverse("monitoring:lead_create"), valid_data(county), follow=True)
     lead = Lead.objects.get()
     assert response.redirect_chain[-1][0] == reverse("monitoring:lead_detail", args=[lead.pk])
-    assert (lead.bureau, lead.source, lead.party_type) == (county, LeadSource.REPORT, PartyType.INSTITUTION)
+    assert (lead.bureau, lead.source, lead.party_type) == (county, LeadSource.COMPLAINT, PartyType.INSTITUTION)
     assert (lead.party_code, lead.party_name) == ("H009", "栾川县某诊所")
     assert lead.suspected_loss == Decimal("5000.00") and lead.provisions == [OVERCHARGING]
     assert (lead.fine_min, lead.fine_max) == (Decimal("5000.00"), Decimal("10000.00"))  # 1 to 2 times the loss
@@ -85,15 +87,51 @@ def test_a_valid_registration_creates_the_lead_with_its_fine_range_and_audit_eve
     assert f"已登记线索 {lead.number}。" in page and f"线索 {lead.number}" in page
     assert "5000.00 元至 10000.00 元" in page and "举报投诉" in page
     event = AuditEvent.objects.get(action="lead.create", object_id=str(lead.pk))
-    assert event.actor == officer and event.data["source"] == LeadSource.REPORT
+    assert event.actor == officer and event.data["source"] == LeadSource.COMPLAINT
 
 
 def test_a_registration_without_provisions_says_no_fine_range_was_calculated(client, officer, county):
     client.force_login(officer)
-    client.post(reverse("monitoring:lead_create"), valid_data(county, provisions=[], source=LeadSource.TRANSFER))
+    client.post(reverse("monitoring:lead_create"), valid_data(county, provisions=[], source=LeadSource.ASSIGNMENT))
     lead = Lead.objects.get()
     assert lead.fine_min is None and lead.fine_note == "未指定适用条款，未计算罚款幅度。"
-    assert lead.get_source_display() == "上级交办或部门移送"
+    assert lead.get_source_display() == "上级交办"
+
+
+def test_the_form_offers_every_incoming_source_of_article_16_each_under_its_own_name(client, officer):
+    client.force_login(officer)
+    page = text(client.get(reverse("monitoring:lead_create")))
+    offered = re.findall(r'<option value="([a-z_]+)"', page[page.index('id="id_source"'):page.index("</select>",
+                                                                                                  page.index('id="id_source"'))])
+    assert offered == ["risk_assessment", "complaint", "assignment", "media", "agency_referral",
+                       "department_referral", "inspection", "other"]
+    # 移送 stays the outgoing transfer of the glossary: no incoming source is called that.
+    assert "transfer" not in LeadSource.values
+    assert LeadSource.ASSIGNMENT.label == "上级交办" and LeadSource.DEPARTMENT_REFERRAL.label == "其他部门移送"
+
+
+def test_the_lead_list_filters_by_each_new_source(client, officer, county):
+    client.force_login(officer)
+    client.post(reverse("monitoring:lead_create"), valid_data(county, source=LeadSource.MEDIA, party_code="H001"))
+    client.post(reverse("monitoring:lead_create"), valid_data(county, source=LeadSource.AGENCY_REFERRAL,
+                                                              party_code="H002"))
+    page = text(client.get(reverse("monitoring:lead_list"), {"source": LeadSource.MEDIA}))
+    assert "H001" in page and "H002" not in page
+    assert '<td class="nowrap">新闻媒体曝光</td>' in page
+    event = AuditEvent.objects.filter(action="lead.create").order_by("pk").last()
+    assert "（经办机构移送）" in event.summary
+
+
+def test_old_report_and_transfer_leads_become_complaints_and_department_referrals(officer, county):
+    migration = importlib.import_module("yibao.monitoring.migrations.0003_lead_sources_of_article_16")
+    base = {"bureau": county, "party_type": PartyType.INSTITUTION, "summary": "旧线索", "received_date": dt.date(2025, 1, 2)}
+    Lead.objects.bulk_create([Lead(number="XS1", source="report", **base), Lead(number="XS2", source="transfer", **base),
+                              Lead(number="XS3", source="monitoring", **base)])
+    migration.rename_sources(migration.FORWARD)(apps, None)
+    assert dict(Lead.objects.values_list("number", "source")) == {
+        "XS1": "complaint", "XS2": "department_referral", "XS3": "monitoring"}
+    migration.rename_sources(migration.BACKWARD)(apps, None)
+    assert dict(Lead.objects.values_list("number", "source")) == {"XS1": "report", "XS2": "transfer", "XS3": "monitoring"}
 
 
 def test_an_invalid_registration_shows_chinese_errors_and_creates_nothing(client, officer, county):
@@ -147,7 +185,7 @@ def test_an_officer_registers_a_reported_lead_in_the_browser_and_sees_its_number
     page.goto(f"{live_server.url}{reverse('monitoring:lead_list')}")
     page.get_by_role("link", name="登记线索").click()
     expect(page.get_by_role("heading", name="登记线索")).to_be_visible()
-    page.select_option("#id_source", LeadSource.REPORT.value)
+    page.select_option("#id_source", LeadSource.COMPLAINT.value)
     page.select_option("#id_party_type", PartyType.INSTITUTION.value)
     page.fill("#id_party_code", "H009")
     page.fill("#id_party_name", "栾川县某诊所")

@@ -202,7 +202,7 @@ def test_a_lead_moves_from_received_to_assessing_and_not_filing_needs_a_reason(c
 def test_a_lead_from_a_report_is_registered_by_hand_with_its_fine_range(county, make_user):
     officer = make_user("officer1", Role.OFFICER, county)
     lead = do_register_lead(
-        county, source=LeadSource.REPORT, party_type=PartyType.INSTITUTION, party_code="H009",
+        county, source=LeadSource.COMPLAINT, party_type=PartyType.INSTITUTION, party_code="H009",
         party_name="某诊所", summary="群众举报某诊所虚开检查项目", suspected_loss=Decimal("5000"),
         provisions=["《医疗保障基金使用监督管理条例》第三十八条第（三）项"], actor=officer)
     assert lead.number.startswith("XS410324")
