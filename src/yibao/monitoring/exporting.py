@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -36,6 +37,12 @@ def _user_label(user: Any) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+def _run_label(run: Any) -> str:
+    # Text, not a datetime cell: the run number goes with the time, and a spreadsheet has no time
+    # zone, so the time is written as the bureau reads it (Asia/Shanghai), never in UTC.
+    return f"#{run.pk} {timezone.localtime(run.started_at):%Y-%m-%d %H:%M}"
 
 
 def _sheet(wb: Workbook, title: str, columns: tuple, first: bool = False):
@@ -74,8 +81,7 @@ def findings_workbook(findings: QuerySet, *, user: Any) -> tuple[bytes, int]:
             f.fixmedins_code or "", names.get((f.bureau_id, f.fixmedins_code or ""), ""), f.psn_no or "",
             person.get("name") or "", person.get("certno") or "", f.setl_id or "", f.feedetl_sn or "",
             f.med_list_codg or "", f.day or "", f.month or "", f.amount, f.basis,
-            f"#{f.first_seen_run_id} {f.first_seen_run.started_at:%Y-%m-%d %H:%M}",
-            f"#{f.last_seen_run_id} {f.last_seen_run.started_at:%Y-%m-%d %H:%M}", f.times_seen,
+            _run_label(f.first_seen_run), _run_label(f.last_seen_run), f.times_seen,
             _user_label(f.first_reviewer), _user_label(f.second_reviewer), f.dismissed_reason, leads.get(f.pk, ""),
         ])
         ws.cell(row=ws.max_row, column=16).number_format = "#,##0.00"

@@ -140,7 +140,7 @@ class FindingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["bureau"].choices = [("", "全部单位")] + [(str(b.pk), b.name) for b in bureaus]
         self.fields["run"].choices = [("", "全部批次")] + [
-            (str(r.pk), f"#{r.pk} {r.started_at:%Y-%m-%d %H:%M}（{r.finding_count} 条）") for r in runs]
+            (str(r.pk), f"#{r.pk} {timezone.localtime(r.started_at):%Y-%m-%d %H:%M}（{r.finding_count} 条）") for r in runs]
         self.fields["rule"].choices = _rule_choices()
         self.fields["institution"].choices = [("", "全部机构")] + [
             (code, f"{name}（{code}）" if name else code) for code, name in institutions]

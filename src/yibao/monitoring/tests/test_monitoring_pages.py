@@ -1,5 +1,6 @@
 """The monitoring pages with Django's test client: runs, findings, review, leads, export, masking."""
 
+import datetime as dt
 import io
 import json
 import re
@@ -258,6 +259,22 @@ def test_the_export_has_chinese_headers_names_beside_codes_and_masked_persons(ru
     assert len(rows) == 2
     assert AuditEvent.objects.filter(action="finding.export").exists()
     assert not AuditEvent.objects.filter(action="pii.view").exists()
+
+
+def test_run_times_in_the_run_filter_and_the_export_are_shanghai_times_not_utc(run, as_user, analyst):
+    # 17:30 UTC is 01:30 the next day in Shanghai: a UTC time would show the wrong day.
+    ScreeningRun.objects.filter(pk=run.pk).update(started_at=dt.datetime(2025, 3, 1, 17, 30, tzinfo=dt.UTC))
+    client = as_user(analyst)
+    page = text(client.get(reverse("monitoring:finding_list")))
+    assert f"#{run.pk} 2025-03-02 01:30（" in page and "2025-03-01 17:30" not in page
+    rows = read_xlsx(client.get(reverse("monitoring:finding_export")))
+    first, last = rows[0].index("首次发现"), rows[0].index("最近发现")
+    assert {r[first] for r in rows[1:]} == {r[last] for r in rows[1:]} == {f"#{run.pk} 2025-03-02 01:30"}
+    page = text(client.get(reverse("monitoring:run_detail", args=[run.pk])))
+    assert "2025-03-02 01:30" in page and "2025-03-01 17:30" not in page
+    finding = Finding.objects.filter(bureau=run.bureau).first()
+    page = text(client.get(reverse("monitoring:finding_detail", args=[finding.pk])))
+    assert "2025-03-02 01:30" in page and "2025-03-01 17:30" not in page
 
 
 def test_a_head_exports_full_personal_data_and_it_is_audited(run, as_user, head):
