@@ -524,7 +524,9 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_change = services.can_change_lead(request.user, lead.bureau) and allowed
     return render(request, "monitoring/lead_detail.html", {
         "lead": lead, "findings": findings, "provisions": provisions,
-        "measures": (lead.assessment or {}).get("measures", []), "notes": (lead.assessment or {}).get("notes", []),
+        "measures": (lead.assessment or {}).get("measures", []),
+        # The notes that explain the fine range are already shown beside it: each note once.
+        "notes": [n for n in (lead.assessment or {}).get("notes", []) if n not in lead.fine_note],
         "status_form": LeadStatusForm(allowed=allowed) if can_change else None,
         "rules": (lead.evidence or {}).get("rules", {}), "loss": (lead.evidence or {}).get("loss", {}),
     })

@@ -310,6 +310,15 @@ def test_a_person_lead_shows_the_name_masked_to_an_analyst(run, as_user, analyst
     assert "无法计算罚款幅度" in page
 
 
+def test_a_lead_page_gives_each_note_of_the_calculator_once(run, as_user, analyst, county, make_user):
+    confirmed_findings(county, analyst, make_user)
+    lead = do_create_leads(Finding.objects.filter(rule_id="R09"), actor=analyst)[0]
+    note = "第四十条第二款以“以骗取医疗保障基金为目的”为要件，事实中未认定，不适用。"
+    assert note in lead.fine_note and any(note in n for n in lead.assessment["notes"])
+    page = text(as_user(analyst).get(reverse("monitoring:lead_detail", args=[lead.pk])))
+    assert page.count(note) == 1
+
+
 def test_the_head_moves_a_lead_to_assessing_from_its_page(run, as_user, analyst, county, make_user, head):
     confirmed_findings(county, analyst, make_user)
     lead = do_create_leads(Finding.objects.filter(rule_id="R09"), actor=analyst)[0]
