@@ -56,6 +56,8 @@ from .models import Finding, FindingSighting, Institution, Lead, ScreeningRun
 PAGE_SIZE = 50
 TOP_INSTITUTIONS = 20
 STATUS_LABELS = dict(FindingStatus.choices)
+# How one finding can be made a lead: the party it names (group_by of do_create_leads) and the key it needs.
+LEAD_GROUPS = (("institution", "以定点医药机构为当事人", "fixmedins_code"), ("person", "以参保人员为当事人", "psn_no"))
 SEVERITY_LABELS = dict(Severity.choices)
 
 
@@ -359,12 +361,18 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             transitions.append({"name": name, "label": t.label, "reason_required": t.reason_required,
                                 "blocked": blocked, "stage": t.stage, "danger": t.target == FindingStatus.DISMISSED})
     lead_link = finding.lead_links.select_related("lead").first()
+    # A confirmed finding becomes a lead here as from the list: through finding_bulk and do_create_leads.
+    lead_groups = []
+    if finding.status == FindingStatus.CONFIRMED and lead_link is None and services.can_create_leads(
+            request.user, finding.bureau):
+        lead_groups = [(value, label) for value, label, key in LEAD_GROUPS if getattr(finding, key)]
     context = {
         "finding": finding, "institution": institution, "person": people.get(finding.psn_no or ""),
         "evidence": evidence_table(evidence), "claims": claims, "highlight": highlight,
         "basis": basis_link(finding.rule_id, article_links()), "rule": RULES.get(finding.rule_id),
         "events": finding.events.select_related("actor"), "sightings": sightings, "transitions": transitions,
-        "form": TransitionForm(), "lead": lead_link.lead if lead_link else None,
+        "form": TransitionForm(), "lead": lead_link.lead if lead_link else None, "lead_groups": lead_groups,
+        "create_leads": CREATE_LEADS,
         "keys": [("结算ID", finding.setl_id), ("费用明细流水号", finding.feedetl_sn), ("医疗目录编码", finding.med_list_codg),
                  ("日期", finding.day), ("月份", finding.month)],
     }

@@ -220,6 +220,43 @@ def test_a_finding_is_reviewed_from_its_page_and_the_first_reviewer_is_told_to_l
     assert "同一人不能对同一疑点既初审又复审" in text(response)
 
 
+def form_fields(page: str, form_id: str) -> dict[str, str]:
+    """The hidden and selected values a form on the page would post."""
+    form = page[page.index(f'id="{form_id}"'):]
+    form = form[:form.index("</form>")]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    fields |= {name: value for name, value in re.findall(r'<select name="(\w+)"><option value="([^"]*)"', form)}
+    return fields
+
+
+def test_a_confirmed_finding_is_registered_as_a_lead_from_its_own_page(run, as_user, analyst, county, make_user):
+    findings = confirmed_findings(county, analyst, make_user)
+    r09 = next(f for f in findings if f.rule_id == "R09")
+    client = as_user(analyst)
+    page = text(client.get(reverse("monitoring:finding_detail", args=[r09.pk])))
+    assert "登记为线索" in page and "以定点医药机构为当事人" in page and "以参保人员为当事人" in page
+    fields = form_fields(page, "finding-lead-form")
+    assert fields["ids"] == str(r09.pk) and fields["group_by"] == "institution"
+    response = client.post(reverse("monitoring:finding_bulk"), fields, follow=True)
+    lead = Lead.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("monitoring:lead_detail", args=[lead.pk])
+    assert list(lead.lead_findings.values_list("finding_id", flat=True)) == [r09.pk]
+    assert lead.party_code == r09.fixmedins_code and 'id="lead-loss">1600.00<' in text(response)
+    page = text(client.get(reverse("monitoring:finding_detail", args=[r09.pk])))
+    assert f"已纳入线索 <a href=\"{reverse('monitoring:lead_detail', args=[lead.pk])}\">{lead.number}</a>" in page
+    assert "登记为线索" not in page
+
+
+def test_the_lead_action_is_offered_only_for_confirmed_findings_and_to_whom_may_make_leads(
+        run, as_user, analyst, county, make_user):
+    unconfirmed = Finding.objects.filter(bureau=county).first()
+    assert "登记为线索" not in text(as_user(analyst).get(reverse("monitoring:finding_detail", args=[unconfirmed.pk])))
+    findings = confirmed_findings(county, analyst, make_user)
+    officer = make_user("officer1", Role.OFFICER, county)
+    page = text(as_user(officer).get(reverse("monitoring:finding_detail", args=[findings[0].pk])))
+    assert "登记为线索" not in page
+
+
 def test_findings_of_another_bureau_are_not_found(run, make_user, as_user, county):
     other = do_create_bureau("嵩县医疗保障局", level=BureauLevel.COUNTY, code="410325", actor=None)
     client = as_user(make_user("stranger", Role.ANALYST, other))
