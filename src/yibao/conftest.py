@@ -71,6 +71,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if settings.configured and settings.STATIC_ROOT:
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # The law library's full texts load after every migrate (law.apps); tests build the library they need.
+    settings.YIBAO_LOAD_LAW_TEXTS = False
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,4 +1,4 @@
-"""Parse a regulation's text into articles, paragraphs and clauses (条、款、项)."""
+"""Parse a regulation's text into articles, paragraphs and clauses (条、款、项) under their 章 and 节."""
 
 import re
 from dataclasses import dataclass, field
@@ -10,8 +10,12 @@ from yibao.law.text import squeeze_spaces
 N = NUMBER_PATTERN
 _ARTICLE = re.compile(rf"^第\s*(?P<n>{N})\s*条(?:[\s\u3000]+|(?=[^\s款项]))(?P<text>.*)$")
 _CLAUSE = re.compile(rf"^[（(]\s*(?P<n>{N})\s*[)）]\s*(?P<text>.*)$")
-_CHAPTER = re.compile(rf"^第\s*{N}\s*[章节编]\s*")
-_JUNK = re.compile(r"^\[(?:bookmark|footnote)[^\]]*\]$", re.IGNORECASE)
+_HEADING = re.compile(rf"^第\s*(?P<n>{N})\s*(?P<level>[章节编])(?:[\s\u3000]*(?P<title>.*))?$")
+# A heading is short; a longer line that starts 第二节 is prose.
+HEADING_MAX_LENGTH = 40
+# Law collections kept as Markdown mark the title and the 章/节 headings with #.
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+_JUNK = re.compile(r"^(?:\[(?:bookmark|footnote)[^\]]*\]|<!--.*-->)$", re.IGNORECASE)
 _NOTE = re.compile(r"^[（(].{2,80}[)）]$")
 
 
@@ -37,6 +41,8 @@ class ParsedArticle:
     number: int
     line: int
     paragraphs: list[Paragraph] = field(default_factory=list)
+    chapter: str = ""  # 第一章 总则
+    section: str = ""  # 第一节 一般规定
 
     @property
     def text(self) -> str:
@@ -62,6 +68,8 @@ class ParsedRegulation:
                     "number": a.number,
                     "text": a.text,
                     "line": a.line,
+                    "chapter": a.chapter,
+                    "section": a.section,
                     "paragraphs": [
                         {
                             "number": p.number,
@@ -82,13 +90,34 @@ def _cn(n: int) -> str:
     return to_chinese_numeral(n)
 
 
+def heading_label(line: str) -> tuple[str, str] | None:
+    """Return (level, label) for a 章/节/编 heading line: ("章", "第一章 总则"); None for other lines.
+
+    The label drops the spaces documents put inside short titles (总　则)."""
+    m = _HEADING.match(line)
+    if not m or len(line) >= HEADING_MAX_LENGTH:
+        return None
+    title = re.sub(r"[\s\u3000]+", "", m.group("title") or "")
+    number = squeeze_spaces(m.group("n"))
+    return m.group("level"), f"第{number}{m.group('level')}" + (f" {title}" if title else "")
+
+
 def parse_regulation_text(text: str, source: str = "<text>") -> ParsedRegulation:
     """Split a regulation into articles; a line starting （一） is a clause of the paragraph above."""
     title = note = None
+    chapter = section = ""
     articles: list[ParsedArticle] = []
     for lineno, raw in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
-        line = raw.strip().strip("\u3000").strip()
+        line = _MARKDOWN_HEADING.sub("", raw.strip().strip("\u3000").strip())
         if not line or _JUNK.match(line):
+            continue
+        heading = heading_label(line)
+        if heading:
+            level, label = heading
+            if level == "章":
+                chapter, section = label, ""
+            elif level == "节":
+                section = label
             continue
         m = _ARTICLE.match(line)
         if m:
@@ -97,19 +126,15 @@ def parse_regulation_text(text: str, source: str = "<text>") -> ParsedRegulation
                 raise RegulationParseError(
                     f"{source}，第{lineno}行：条文序号不连续（第{articles[-1].number}条之后是第{number}条）"
                 )
-            article = ParsedArticle(number, lineno)
+            article = ParsedArticle(number, lineno, chapter=chapter, section=section)
             article.paragraphs.append(Paragraph(1, squeeze_spaces(m.group("text"))))
             articles.append(article)
             continue
         if not articles:
-            if _CHAPTER.match(line):
-                continue
             if title is None:
                 title = squeeze_spaces(line)
             elif note is None and _NOTE.match(line):
                 note = line
-            continue
-        if _CHAPTER.match(line) and len(line) < 40:
             continue
         current = articles[-1]
         c = _CLAUSE.match(line)

@@ -1,4 +1,5 @@
-"""Write to the law library. The library keeps each article once, with the fullest text seen."""
+"""Write to the law library. The library keeps each article once: its official text where the
+library holds the law's full text (law/data/texts/), otherwise the fullest text quoted."""
 
 from django.db import transaction
 
@@ -6,7 +7,8 @@ from yibao.core.audit import record_event
 from yibao.law import registry
 from yibao.law.citations import Citation
 from yibao.law.models import Article, Law
-from yibao.law.regulation import ParsedRegulation
+from yibao.law.regulation import ParsedArticle, ParsedRegulation
+from yibao.law.texts import LawText, law_texts
 
 
 def get_or_create_law(name: str, rank: str | None) -> Law:
@@ -27,7 +29,7 @@ def keep_article(law: Law, number: int, text: str | None, *, source_file: str, s
     """Return the article, storing this text when it is fuller than the one kept.
 
     A quoted article is often cut short (a list quotes only the clause it needs), so the longest
-    text seen is the best copy of the article the library has.
+    text seen is the best copy of the article the library has, unless it has the official text.
     """
     article, created = Article.objects.get_or_create(
         law=law, number=number,
@@ -35,7 +37,7 @@ def keep_article(law: Law, number: int, text: str | None, *, source_file: str, s
                   "structure": structure or []},
     )
     article.changed = created
-    if not created and text and len(text) > len(article.text):
+    if not created and not article.official and text and len(text) > len(article.text):
         article.changed = True
         article.text = text
         article.source_file = source_file
@@ -63,12 +65,8 @@ def do_import_regulation(parsed: ParsedRegulation, *, source_file: str, actor=No
         law = get_or_create_law(known.name if known else registry.strip_edition(title), known.rank if known else None)
         changed = 0
         for a in parsed.articles:
-            structure = [
-                {"number": p.number, "text": p.text, "clauses": [{"number": c.number, "text": c.text} for c in p.clauses]}
-                for p in a.paragraphs
-            ]
             article = keep_article(law, a.number, a.text, source_file=source_file, source_line=a.line,
-                                   structure=structure)
+                                   structure=_structure(a))
             changed += article.changed
         if not changed:
             return law
@@ -77,6 +75,74 @@ def do_import_regulation(parsed: ParsedRegulation, *, source_file: str, actor=No
         from yibao.catalog import search  # lazy: the catalog app depends on this module
         search.index_articles(law.articles.all())
     return law
+
+
+def _structure(a: ParsedArticle) -> list[dict]:
+    return [
+        {"number": p.number, "text": p.text, "clauses": [{"number": c.number, "text": c.text} for c in p.clauses]}
+        for p in a.paragraphs
+    ]
+
+
+def do_load_law_text(law_text: LawText, *, actor=None) -> tuple[Law, bool]:
+    """Store a law's official full text and its data; return the law and whether anything changed.
+
+    The articles catalogues quote are the same rows: their quotations give way to the official text.
+    Loading the same file again changes nothing."""
+    with transaction.atomic():
+        law = get_or_create_law(law_text.name, law_text.rank)
+        if law.text_digest == law_text.digest:
+            return law, False
+        law.issuer = law_text.issuer
+        law.document_number = law_text.document_number
+        law.promulgated_on = law_text.promulgated
+        law.effective_on = law_text.effective
+        law.history = [{"date": h.date.isoformat(), "note": h.note} for h in law_text.history]
+        law.source = law_text.source_label
+        law.source_url = law_text.source_url
+        law.article_total = law_text.article_total
+        law.text_digest = law_text.digest
+        law.save()
+        parsed = law_text.parse()
+        loaded = _store_official_articles(law, law_text, parsed.articles) if parsed else 0
+        record_event(
+            "law.load_text", actor=actor, obj=law,
+            summary=f"载入法规全文《{law.name}》{loaded}条" if parsed else f"登记法规《{law.name}》（未收录全文）",
+            data={"file": law_text.relative_path, "source": law.source, "articles": loaded,
+                  "digest": law_text.digest},
+        )
+        if parsed:
+            from yibao.catalog import search  # lazy: the catalog app depends on this module
+
+            search.index_articles(law.articles.all())
+    return law, True
+
+
+def _store_official_articles(law: Law, law_text: LawText, articles: list[ParsedArticle]) -> int:
+    existing = {a.number: a for a in law.articles.all()}
+    new, changed = [], []
+    for a in articles:
+        values = {
+            "text": a.text, "structure": _structure(a), "chapter": a.chapter, "section": a.section,
+            "official": True, "source_file": law_text.relative_path,
+            "source_line": law_text.body_line + a.line - 1,
+        }
+        article = existing.get(a.number)
+        if article is None:
+            new.append(Article(law=law, number=a.number, **values))
+            continue
+        for field, value in values.items():
+            setattr(article, field, value)
+        changed.append(article)
+    Article.objects.bulk_create(new)
+    Article.objects.bulk_update(changed, ["text", "structure", "chapter", "section", "official", "source_file",
+                                          "source_line"])
+    return len(articles)
+
+
+def do_load_law_texts(*, actor=None) -> list[Law]:
+    """Load every official text of law/data/texts/ that is new or changed; return the laws loaded."""
+    return [law for law, changed in (do_load_law_text(t, actor=actor) for t in law_texts()) if changed]
 
 
 def provision_review(provision):
