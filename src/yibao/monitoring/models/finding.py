@@ -88,6 +88,11 @@ class Finding(models.Model):
     def key_values(self) -> dict[str, str | None]:
         return {c: getattr(self, c) for c in IDENTITY_COLUMNS}
 
+    @property
+    def key_parts(self) -> list[str]:
+        """The fee line, item, day and month keys the rule uses, for the list's 明细/项目 column."""
+        return [v for v in (self.feedetl_sn, self.med_list_codg, self.day, self.month) if v]
+
 
 class FindingSighting(models.Model):
     """A finding as one run saw it: the amount and the evidence of that run."""

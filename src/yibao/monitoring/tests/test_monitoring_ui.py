@@ -66,8 +66,8 @@ def test_analysts_screen_review_in_two_steps_and_turn_findings_into_a_lead(analy
     page.get_by_role("button", name="开始筛查").click()
     expect(page.locator(".messages")).to_contain_text("完成：疑点 8 条，其中新发现 8 条")
     expect(page.locator("#run-findings")).to_have_text("8")
-    expect(page.locator("#chart-rules canvas")).to_have_count(1)  # ECharts drew the chart
-    expect(page.locator("#chart-severity canvas")).to_have_count(1)
+    expect(page.locator("#chart-rules svg")).to_have_count(1)  # ECharts drew the chart
+    expect(page.locator("#chart-severity svg")).to_have_count(1)
     expect(page.locator("table.rules")).to_contain_text("跳过：缺少可选表 kb_item_pair")
 
     # First review of every finding of the run.
@@ -123,7 +123,7 @@ def test_an_analyst_drills_down_from_the_chart_page_to_a_findings_evidence(analy
     run = do_run_screening(analysts[0].profile.bureau, write_dataset(tmp_path / "dataset"), actor=analysts[0])
     login(page, live_server, "analyst1", PASSWORD)
     page.goto(f"{live_server.url}/monitoring/findings/by-institution/")
-    expect(page.locator("#chart-institutions canvas")).to_have_count(1)
+    expect(page.locator("#chart-institutions svg")).to_have_count(1)
     page.get_by_role("link", name="栾川县中医院").click()
     expect(page.locator("#finding-count")).to_have_text("4")
     page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
