@@ -43,8 +43,8 @@ def screened(transactional_db, tmp_path):
 
 
 def no_horizontal_overflow(page) -> None:
-    sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert sizes[0] <= sizes[1], f"the page is {sizes[0]} px wide in a {sizes[1]} px window"
+    sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth, location.pathname]")
+    assert sizes[0] <= sizes[1], f"{sizes[2]} is {sizes[0]} px wide in a {sizes[1]} px window"
 
 
 def chart_labels(page, chart_id: str) -> list[dict]:
@@ -96,6 +96,16 @@ def test_the_findings_list_and_the_charts_fit_a_1366_screen_with_whole_labels(sc
     page.goto(f"{live_server.url}{reverse('monitoring:institution_summary')}")
     assert "金额（元）" in {label["text"] for label in assert_labels_inside(page, "chart-institutions")}
     no_horizontal_overflow(page)
+
+    for url in (reverse("monitoring:run_list"), reverse("monitoring:lead_list"), reverse("monitoring:lead_create")):
+        page.goto(f"{live_server.url}{url}")
+        no_horizontal_overflow(page)
+    # One finding of each rule: their pages show the claims the rule read, with long codes.
+    for rule_id in RULES:
+        finding = Finding.objects.filter(rule_id=rule_id).order_by("pk").first()
+        page.goto(f"{live_server.url}{reverse('monitoring:finding_detail', args=[finding.pk])}")
+        expect(page.locator("#finding-status")).to_be_visible()
+        no_horizontal_overflow(page)
 
 
 @pytest.mark.e2e
