@@ -28,18 +28,42 @@ def law_list(request: HttpRequest) -> HttpResponse:
     return render(request, "law/law_list.html", {"groups": groups, "law_count": len(laws)})
 
 
+def table_of_contents(articles: list[Article]) -> list[dict]:
+    """Group articles in order under their 章 and 节: [{label, anchor, sections: [{label, anchor, articles}]}].
+
+    A text without chapters is one group without a label."""
+    chapters: list[dict] = []
+    for a in articles:
+        if not chapters or chapters[-1]["label"] != a.chapter:
+            chapters.append({"label": a.chapter, "anchor": f"c{len(chapters) + 1}", "sections": []})
+        sections = chapters[-1]["sections"]
+        if not sections or sections[-1]["label"] != a.section:
+            sections.append({"label": a.section, "anchor": f"{chapters[-1]['anchor']}s{len(sections) + 1}",
+                             "articles": []})
+        sections[-1]["articles"].append(a)
+    return chapters
+
+
 def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A law's articles, each with how many current items cite it."""
+    """A law's data and text: for a full text its table of contents by 章/节 and every article in
+    full; otherwise the articles quoted. Each article says how many current items cite it."""
     law = get_object_or_404(Law, pk=pk)
-    articles = law.articles.annotate(
+    articles = list(law.articles.annotate(
         item_count=Count("citations__item", filter=CURRENT_CITATION, distinct=True)
-    ).order_by("number")
+    ).order_by("number"))
+    for a in articles:
+        a.paragraphs = paragraphs_of(a)
     whole_law = (
         law.citations.filter(article__isnull=True, item__catalog__is_current=True)
         .select_related("item__catalog__bureau")
         .order_by("item__catalog__bureau__name", "item__position")
     )
-    return render(request, "law/law_detail.html", {"law": law, "articles": articles, "whole_law": whole_law})
+    context = {
+        "law": law, "articles": articles, "whole_law": whole_law,
+        "chapters": table_of_contents(articles) if law.has_full_text else [],
+        "has_headings": any(a.chapter for a in articles),
+    }
+    return render(request, "law/law_detail.html", context)
 
 
 def paragraphs_of(article: Article) -> list[dict]:
@@ -55,6 +79,15 @@ def paragraphs_of(article: Article) -> list[dict]:
                          if c.get("number") else "", "text": c.get("text", "")} for c in p.get("clauses", [])],
         })
     return rows
+
+
+def provisions_of(article: Article) -> list:
+    """The encoded provisions (law/provisions) of this article, every version, by paragraph."""
+    from yibao.law.provisions import load_library
+
+    library = load_library()
+    found = [p for pid in library.for_article(article.law.name, article.number) for p in library.versions(pid)]
+    return sorted(found, key=lambda p: (p.paragraph, p.id, p.valid_from))
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -77,6 +110,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "law": article.law,
         "paragraphs": paragraphs_of(article),
         "citations": citations,
+        "provisions": provisions_of(article),
         "current_count": current,
         "old_count": len(citations) - current,
         "previous": others.filter(number__lt=article.number).order_by("-number").first(),
