@@ -85,7 +85,8 @@ def catalog_import(
         for r in results:
             state = "新版本" if r["created"] else "内容未变，未导入"
             typer.echo(f"{r['title']}：{state}（第{r['version']}版，{r['items']}项；"
-                       f"新增{len(r['added'])}，删除{len(r['removed'])}，变更{len(r['changed'])}）")
+                       f"新增{len(r['added'])}，删除{len(r['removed'])}，变更{len(r['changed'])}，"
+                       f"更名{len(r['renamed'])}）")
         for e in errors:
             typer.echo(e, err=True)
     if errors:

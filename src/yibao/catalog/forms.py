@@ -5,8 +5,11 @@ from pathlib import Path
 from django import forms
 
 from yibao.catalog.constants import PowerType
+from yibao.catalog.parsing.document import SUPPORTED_SUFFIXES
+from yibao.catalog.parsing.errors import clip
 
-UPLOAD_SUFFIXES = (".txt", ".xlsx", ".docx")
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
+UPLOAD_FORMATS = "、".join(UPLOAD_SUFFIXES)  # for messages: .txt、.tsv、.md、…
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -66,7 +69,8 @@ class SearchForm(forms.Form):
 class CatalogUploadForm(forms.Form):
     """Upload one catalogue document; 单位 and 日期 fill in what the file does not say."""
 
-    file = forms.FileField(label="清单文件", help_text="支持 .txt、.xlsx、.docx 格式")
+    file = forms.FileField(label="清单文件", help_text=f"支持 {UPLOAD_FORMATS} 格式（Markdown 表格、网页表格均可）",
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}))
     bureau = forms.CharField(label="单位", required=False, max_length=100,
                              help_text="文件未写明所属单位时填写，如：栾川县医疗保障局",
                              widget=forms.TextInput(attrs={"list": "bureau-names"}))
@@ -78,7 +82,8 @@ class CatalogUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(f"不支持的文件格式“{suffix or '无扩展名'}”，请上传 .txt、.xlsx 或 .docx 文件。")
+            raise forms.ValidationError(f"不支持的文件格式“{clip(suffix, 12) if suffix else '无扩展名'}”，"
+                                        f"请上传 {UPLOAD_FORMATS} 文件。")
         if upload.size > UPLOAD_MAX_BYTES:
             raise forms.ValidationError("文件过大（超过 20 MB）。")
         if upload.size == 0:

@@ -8,6 +8,9 @@ from django.db import transaction
 from yibao.catalog.parsing import CatalogParseError, parse_catalog_file
 from yibao.catalog.services import ImportRefused, do_import_catalog
 
+# The command line's way to give what a file does not say (the web asks for its form fields instead).
+CLI_ASKS = {"bureau": "请用 --bureau 指定单位", "date": "请用 --date 指定清单日期（YYYY-MM-DD）"}
+
 
 def import_files(files: list[Path], *, bureau: str | None = None, date: dt.date | None = None,
                  actor=None) -> tuple[list[dict], list[str]]:
@@ -24,5 +27,5 @@ def import_files(files: list[Path], *, bureau: str | None = None, date: dt.date 
         with transaction.atomic():
             results = [do_import_catalog(p, actor=actor, bureau_name=bureau, date=date).as_dict() for p in parsed]
     except ImportRefused as e:
-        return [], [str(e)]
+        return [], [e.explain(CLI_ASKS)]
     return results, []

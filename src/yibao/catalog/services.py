@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.db import transaction
 from yibao.catalog.constants import BasisRole, DutyStage
 from yibao.catalog.models import Catalog, Duty, ItemBasis, PowerItem
 from yibao.catalog.parsing import ParsedCatalog, ParsedItem
+from yibao.catalog.renames import Candidate, match_renames
 from yibao.core.audit import record_event
 from yibao.law.services import article_for
 
@@ -34,7 +36,20 @@ STAGE_WORDS = (
 
 
 class ImportRefused(ValueError):
-    """The import cannot go ahead; the message is Chinese, for the user."""
+    """The import cannot go ahead; the message is Chinese, for the user.
+
+    `missing` names what the file lacks and the caller may supply ('bureau' or 'date'); the caller
+    says how, in its own words (a form field on the web, an option on the command line).
+    """
+
+    def __init__(self, message: str, *, missing: str | None = None):
+        super().__init__(message)
+        self.missing = missing
+
+    def explain(self, asks: Mapping[str, str] | None = None) -> str:
+        """The message, with the caller's way to supply what is missing when it has one."""
+        ask = (asks or {}).get(self.missing or "")
+        return f"{self}，{ask}" if ask else str(self)
 
 
 @dataclass
@@ -45,6 +60,7 @@ class ImportResult:
     removed: list[str] = field(default_factory=list)
     changed: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    renamed: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -58,6 +74,7 @@ class ImportResult:
             "added": self.added,
             "removed": self.removed,
             "changed": self.changed,
+            "renamed": self.renamed,
             "warnings": self.warnings,
         }
 
@@ -95,6 +112,7 @@ def item_identity(item: ParsedItem) -> str:
 def _comparable(item: ParsedItem) -> dict:
     d = item.as_dict()
     d.pop("line", None)
+    d.pop("notes", None)  # how the parser read the cells, not what the item says
     return d
 
 
@@ -114,11 +132,11 @@ def do_import_catalog(
 
     name = (bureau_name or parsed.bureau or "").strip()
     if not name:
-        raise ImportRefused(f"{parsed.source}：文件未写明所属单位，请指定单位（--bureau）")
+        raise ImportRefused(f"{parsed.source}：文件未写明所属单位", missing="bureau")
     if date is None and parsed.date:
         date = dt.date.fromisoformat(parsed.date)
     if date is None:
-        raise ImportRefused(f"{parsed.source}：文件未写明日期，请指定清单日期（--date）")
+        raise ImportRefused(f"{parsed.source}：文件未写明日期", missing="date")
     items = parsed.items
     keys: list[str] = []
     seen: dict[str, int] = {}
@@ -163,22 +181,54 @@ def do_import_catalog(
             elif before is not None and before.fingerprint != fp:
                 changed.append({"key": key, "name": item.name, "fields": _changed_fields(before, comp)})
         removed = list(old) if previous else []
+        renamed = _renames(old, removed, dict(zip(keys, zip(items, comparable, strict=True), strict=True)), added)
+        if renamed:
+            gone = {r["old_key"] for r in renamed} | {r["key"] for r in renamed}
+            added = [k for k in added if k not in gone]
+            removed = [k for k in removed if k not in gone]
         if previous:
             Catalog.objects.filter(pk=previous.pk).update(is_current=False)
-        catalog.changes = {"added": added, "removed": removed, "changed": changed}
+        catalog.changes = {"added": added, "removed": removed, "changed": changed, "renamed": renamed}
         catalog.save(update_fields=["changes"])
         record_event(
             "catalog.import",
             actor=actor,
             obj=catalog,
             summary=f"导入《{catalog.title}》第{catalog.version}版，{len(items)}项",
-            data={"source": parsed.source, "added": len(added), "removed": len(removed), "changed": len(changed)},
+            data={"source": parsed.source, "added": len(added), "removed": len(removed), "changed": len(changed),
+                  "renamed": len(renamed)},
         )
         from yibao.catalog import search
 
         search.index_catalog(catalog)
     log.info("imported %s as version %s of %s/%s", parsed.source, catalog.version, bureau.name, series)
-    return ImportResult(catalog, True, added, removed, changed, parsed.warnings)
+    return ImportResult(catalog, True, added, removed, changed, parsed.warnings, renamed)
+
+
+def _cited(bases: list[dict]) -> frozenset[tuple]:
+    return frozenset((b["law"], b["article"], b["paragraph"], b["clause"]) for b in bases)
+
+
+def _renames(old: dict[str, PowerItem], removed: list[str], new: dict[str, tuple[ParsedItem, dict]],
+             added: list[str]) -> list[dict]:
+    """The removed and added items that are one item renamed (renames.py), each with what else changed."""
+    if not removed or not added:
+        return []
+    before = {k: item_snapshot(old[k]) for k in removed}
+    gone = [Candidate(k, s["name"], s["sub_item"] or "", s["type"], s["national_code"] or "", _cited(s["bases"]))
+            for k, s in before.items()]
+    came = []
+    for k in added:
+        item, comp = new[k]
+        came.append(Candidate(k, item.name, item.sub_item or "", item.type, item.national_code or "",
+                              _cited(comp["bases"])))
+    renamed = []
+    for was, now in match_renames(gone, came):
+        fields = [FIELD_LABELS[f] for f in COMPARED_FIELDS
+                  if f not in ("name", "sub_item") and before[was.key].get(f) != new[now.key][1].get(f)]
+        renamed.append({"key": now.key, "old_key": was.key, "name": now.label, "old_name": was.label,
+                        "fields": fields})
+    return renamed
 
 
 def _changed_fields(before: PowerItem, comp: dict) -> list[str]:

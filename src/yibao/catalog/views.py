@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header, urlencode
 from yibao.catalog import search
 from yibao.catalog.constants import BasisRole, PowerType
 from yibao.catalog.exporting import FORMATS, XLSX_CONTENT_TYPE, article_label, current_items, render_export
-from yibao.catalog.forms import CatalogUploadForm, ItemFilterForm, SearchForm
+from yibao.catalog.forms import UPLOAD_FORMATS, CatalogUploadForm, ItemFilterForm, SearchForm
 from yibao.catalog.models import Catalog, ItemBasis, PowerItem
 from yibao.catalog.parsing import CatalogParseError, ParsedCatalog, parse_catalog_file
 from yibao.catalog.services import ImportRefused, do_import_catalog
@@ -29,6 +29,8 @@ IMPORT_ROLES = frozenset({Role.ADMIN, Role.HEAD, Role.LEGAL_REVIEWER})
 IMPORT_FORBIDDEN = "您没有导入权责清单的权限。只有系统管理员、负责人和法制审核人员可以导入清单。"
 EXTRA_LABELS = {"accountability": "追责情形", "accountability_basis": "追责依据", "guiding_department": "指导部门"}
 TYPE_LABELS = dict(PowerType.choices)
+# The web's way to give what a file does not say: the upload form's fields (the CLI names its options).
+WEB_ASKS = {"bureau": "请在“单位”栏填写所属单位后重新上传", "date": "请在“日期”栏填写清单日期后重新上传"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -78,7 +80,23 @@ def group_by_law(bases: list[ItemBasis]) -> list[dict]:
 
 def change_counts(catalog: Catalog) -> dict:
     changes = catalog.changes or {}
-    return {k: len(changes.get(k, [])) for k in ("added", "removed", "changed")}
+    return {k: len(changes.get(k, [])) for k in ("added", "removed", "changed", "renamed")}
+
+
+def identity_aliases(catalogs: list[Catalog], key: str) -> set[str]:
+    """The identity keys one item had across the versions: its key and those a rename joined to it."""
+    links: dict[str, set[str]] = {}
+    for c in catalogs:
+        for r in (c.changes or {}).get("renamed", []):
+            links.setdefault(r["key"], set()).add(r["old_key"])
+            links.setdefault(r["old_key"], set()).add(r["key"])
+    aliases, todo = {key}, [key]
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in aliases:
+                aliases.add(other)
+                todo.append(other)
+    return aliases
 
 
 # ---------------------------------------------------------------- items
@@ -122,10 +140,11 @@ def item_history(item: PowerItem) -> list[dict]:
     versions = list(
         Catalog.objects.filter(bureau_id=item.catalog.bureau_id, series=item.catalog.series).order_by("version")
     )
+    aliases = identity_aliases(versions, item.identity_key)
     present = {
         i.catalog_id: i
-        for i in PowerItem.objects.filter(catalog__in=versions, identity_key=item.identity_key).only(
-            "id", "catalog_id", "name", "sub_item"
+        for i in PowerItem.objects.filter(catalog__in=versions, identity_key__in=aliases).only(
+            "id", "catalog_id", "name", "sub_item", "identity_key"
         )
     }
     rows = []
@@ -134,15 +153,19 @@ def item_history(item: PowerItem) -> list[dict]:
         version_item = present.get(catalog.pk)
         row = {"catalog": catalog, "item": version_item, "fields": [], "is_this": version_item and version_item.pk == item.pk}
         if version_item is None:
-            if item.identity_key in changes.get("removed", []):
+            if aliases & set(changes.get("removed", [])):
                 rows.append({**row, "state": "删除"})
             continue
+        rename = next((r for r in changes.get("renamed", []) if r.get("key") == version_item.identity_key), None)
         if catalog.previous_id is None:
             row["state"] = "首次导入"
-        elif item.identity_key in changes.get("added", []):
+        elif rename:
+            row["state"] = "更名"
+            row["fields"] = [f"原名：{rename.get('old_name', '')}", *rename.get("fields", [])]
+        elif version_item.identity_key in changes.get("added", []):
             row["state"] = "新增"
         else:
-            entry = next((c for c in changes.get("changed", []) if c.get("key") == item.identity_key), None)
+            entry = next((c for c in changes.get("changed", []) if c.get("key") == version_item.identity_key), None)
             row["state"] = "变更" if entry else "无变化"
             row["fields"] = entry.get("fields", []) if entry else []
         rows.append(row)
@@ -200,8 +223,9 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
     changes = catalog.changes or {}
     by_key = {i.identity_key: i for i in items}
     previous_items = {}
-    if catalog.previous_id and (changes.get("removed") or changes.get("changed")):
-        keys = list(changes.get("removed", [])) + [c.get("key") for c in changes.get("changed", [])]
+    if catalog.previous_id and (changes.get("removed") or changes.get("changed") or changes.get("renamed")):
+        keys = (list(changes.get("removed", [])) + [c.get("key") for c in changes.get("changed", [])]
+                + [r.get("old_key") for r in changes.get("renamed", [])])
         previous_items = {i.identity_key: i for i in catalog.previous.items.filter(identity_key__in=keys)}
     added = [by_key[k] for k in changes.get("added", []) if k in by_key]
     removed = [previous_items[k] for k in changes.get("removed", []) if k in previous_items]
@@ -210,7 +234,13 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
          "fields": c.get("fields", [])}
         for c in changes.get("changed", [])
     ]
-    marks = {i.identity_key: "新增" for i in added} | {c["item"].identity_key: "变更" for c in changed if c["item"]}
+    renamed = [
+        {"item": by_key.get(r.get("key")), "before": previous_items.get(r.get("old_key")), "name": r.get("name"),
+         "old_name": r.get("old_name"), "fields": r.get("fields", [])}
+        for r in changes.get("renamed", [])
+    ]
+    marks = ({i.identity_key: "新增" for i in added} | {c["item"].identity_key: "变更" for c in changed if c["item"]}
+             | {r["item"].identity_key: "更名" for r in renamed if r["item"]})
     for i in items:
         i.mark = marks.get(i.identity_key, "")
     versions = Catalog.objects.filter(bureau_id=catalog.bureau_id, series=catalog.series).order_by("-version")
@@ -220,6 +250,7 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "added": added,
         "removed": removed,
         "changed": changed,
+        "renamed": renamed,
         "has_diff": catalog.previous_id is not None,
         "versions": versions,
         "export_query": urlencode({"bureau": catalog.bureau_id}) if catalog.is_current else "",
@@ -252,7 +283,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     """Upload a catalogue document; every problem is shown and nothing is imported unless it parses whole."""
     if not can_import_catalog(request.user):
         return forbidden(request, IMPORT_FORBIDDEN)
-    problems, error = [], None
+    problems, error, refused = [], None, False
     if request.method == "POST":
         form = CatalogUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -264,14 +295,19 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
             except CatalogParseError as e:
                 problems = e.problems
             except ImportRefused as e:
-                error = str(e)
+                refused = True
+                if e.missing in form.fields:
+                    form.add_error(e.missing, e.explain(WEB_ASKS))
+                else:
+                    error = e.explain(WEB_ASKS)
             else:
                 c = result.catalog
                 if result.created:
                     messages.success(
                         request,
                         f"已导入《{c.title}》为新版本（第{c.version}版），共{c.item_count}项；"
-                        f"新增{len(result.added)}项，删除{len(result.removed)}项，变更{len(result.changed)}项。",
+                        f"新增{len(result.added)}项，删除{len(result.removed)}项，变更{len(result.changed)}项，"
+                        f"更名{len(result.renamed)}项。",
                     )
                 else:
                     messages.info(request, f"内容与《{c.title}》第{c.version}版相同，未生成新版本（共{c.item_count}项）。")
@@ -285,8 +321,9 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
         "problems": problems,
         "error": error,
         "bureau_names": Bureau.objects.order_by("code", "name").values_list("name", flat=True),
+        "formats": UPLOAD_FORMATS,
     }
-    return render(request, "catalog/import.html", context, status=400 if (problems or error) else 200)
+    return render(request, "catalog/import.html", context, status=400 if (problems or error or refused) else 200)
 
 
 # ---------------------------------------------------------------- search

@@ -8,7 +8,9 @@ documents need, stated once:
   empty continues the item above and its text joins the cell it belongs to;
 * a row with fewer cells than the header is realigned only when its content fixes every cell
   (a 10-digit code, a level such as 县级, a type such as 行政处罚), otherwise it is refused;
-* a section heading (一、行政处罚) sets the type where the table has no type column.
+* a section heading (一、行政处罚) sets the type where the table has no type column;
+* a header may span two rows (事项名称 over 主项 | 子项; see columns.py);
+* a cell that says 同上 (〃, 同前) holds the value of the cell above it, and the item notes so.
 """
 
 import itertools
@@ -19,8 +21,8 @@ from pathlib import Path
 from yibao.law.citations import Citation, split_bases
 from yibao.law.text import html_to_paragraphs, squeeze_spaces
 
-from .columns import detect_header
-from .errors import CatalogParseError, Problem
+from .columns import MULTI_COLUMN_FIELDS, detect_header, detect_two_row_header, sense_of
+from .errors import CatalogParseError, Problem, clip
 from .types import POWER_TYPES, SECTION_HEADING, power_type
 
 SEQ = re.compile(r"^\s*(?:\d{1,4}(?:[.\-－]\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[.、．]?\s*$")
@@ -52,6 +54,15 @@ PARAGRAPH_START = re.compile(
     r"|\d{1,2}\s*[.、．]|[一二三四五六七八九十]{1,3}\s*、)"
 )
 SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
+# A cell that repeats the one above it: 同上, “同上”, 〃, 同前.
+DITTO = re.compile(r"^\s*[“”\"'「『]?\s*(?:同上|同前|同上栏|〃|″)\s*[”“\"'」』]?\s*[。.]?\s*$")
+# Rows below a header read to confirm what its columns hold.
+HEADER_SAMPLE_ROWS = 30
+TEXT_SUFFIXES = (".txt", ".tsv", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+OFFICE_SUFFIXES = (".xlsx", ".docx")
+# Every kind of file parse_catalog_file reads; the upload form accepts these.
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + OFFICE_SUFFIXES
 
 
 @dataclass
@@ -92,6 +103,7 @@ class ParsedItem:
     basis_text: str
     line: int
     extra: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # how cells were read, e.g. 同上 taken from the row above
 
     def as_dict(self) -> dict:
         return {
@@ -110,6 +122,7 @@ class ParsedItem:
             "duty_bases": [c.as_dict() for c in self.duty_bases],
             "extra": self.extra,
             "line": self.line,
+            "notes": self.notes,
         }
 
 
@@ -141,6 +154,7 @@ class _Builder:
     section_type: str | None
     duties: list[ParsedDuty] = field(default_factory=list)
     where: str | None = None  # the sheet or table of the item's first row, for problems
+    notes: list[str] = field(default_factory=list)
 
 
 def split_line(line: str) -> list[str]:
@@ -248,7 +262,7 @@ def parse_catalog_text(text: str, source: str = "<text>") -> ParsedCatalog:
 
 
 def parse_catalog_file(path: str | Path) -> ParsedCatalog:
-    """Parse a catalogue file: .txt/.tsv/.md text, .xlsx workbook or .docx tables."""
+    """Parse a catalogue file: .txt/.tsv/.md text, .html tables, .xlsx workbook or .docx tables."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -266,7 +280,17 @@ def parse_catalog_file(path: str | Path) -> ParsedCatalog:
             text = path.read_bytes().decode("gb18030")
         except UnicodeDecodeError:
             raise CatalogParseError([Problem(path.name, None, None, "文件编码无法识别（应为 UTF-8 或 GB18030 文本）")]) from None
+    if suffix in HTML_SUFFIXES or looks_like_html_table(text):
+        from .html_table import rows_from_html
+
+        return parse_catalog_rows(rows_from_html(text), path.name)
     return parse_catalog_text(text, path.name)
+
+
+def looks_like_html_table(text: str) -> bool:
+    """A text export that is a whole HTML table (a web page saved as text), not a list with HTML in cells."""
+    head = text.lstrip("\ufeff \t\r\n")[:2000].lower()
+    return head.startswith("<") and "<table" in head and "\t" not in head
 
 
 def _bureau_from_title(title: str | None) -> str | None:
@@ -314,19 +338,23 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
     def problem(row: RawRow, column: str | None, message: str) -> None:
         problems.append(Problem(source + (f"［{row.where}］" if row.where else ""), row.line, column, message))
 
-    for row in rows:
+    skip_to = 0
+    for index, row in enumerate(rows):
+        if index < skip_to:
+            continue
         cells = [c.strip() for c in row.cells]
         nonempty = [c for c in cells if c]
         if not nonempty:
             continue
         if all(SEPARATOR.match(c) or not c for c in cells) and any(SEPARATOR.match(c) for c in cells):
             continue
-        header = detect_header(cells)
+        header = _read_header(rows, index, cells)
         if header:
-            fields, n = header, len(cells)
-            while n and not cells[n - 1] and (n - 1) not in fields:
+            fields, names, skip_to = header
+            n = len(names)
+            while n and not names[n - 1] and (n - 1) not in fields:
                 n -= 1
-            header_names = cells[:n]
+            header_names = names[:n]
             continue
         if len(nonempty) == 1 and (len(cells) == 1 or fields is None):
             text = re.sub(r"^#{1,6}\s+", "", squeeze_spaces(nonempty[0]))
@@ -334,11 +362,11 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
             if section and power_type(section.group("name")):
                 section_type = power_type(section.group("name"))
             elif section and fields is not None:
-                problem(row, None, f"无法识别的事项类型标题“{text}”")
+                problem(row, None, f"无法识别的事项类型标题“{clip(text)}”")
             elif fields is None and not TITLE_NOISE.match(text):
                 titles.append(text)
             elif fields is not None and text not in titles:
-                warnings.append(f"第{row.line}行：忽略表格外的文字“{text[:30]}”")
+                warnings.append(f"第{row.line}行：忽略表格外的文字“{clip(text)}”")
             continue
         if fields is None:
             if len(nonempty) == 1:
@@ -374,6 +402,33 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
     return ParsedCatalog(title, bureau, date, items, source, warnings)
 
 
+def _next_filled(rows: list[RawRow], index: int) -> int | None:
+    """The index of the first row after `index` with any content, in the same sheet or table."""
+    for j in range(index + 1, len(rows)):
+        if rows[j].where != rows[index].where:
+            return None
+        if any(c.strip() for c in rows[j].cells):
+            return j
+    return None
+
+
+def _read_header(rows: list[RawRow], index: int, cells: list[str]) -> tuple[dict[int, str], list[str], int] | None:
+    """Return (fields, column names, index of the first row after the header) when a header starts here.
+
+    A two-row header (事项名称 over 主项 | 子项) is tried first: its top row alone may pass for a
+    header and would leave the second row to be refused as data.
+    """
+    below = _next_filled(rows, index)
+    if below is not None and sum(1 for c in cells if c) >= 2 and any(sense_of(c).field for c in cells if c):
+        samples = [[c.strip() for c in r.cells] for r in rows[below + 1: below + 1 + HEADER_SAMPLE_ROWS]]
+        two = detect_two_row_header(cells, [c.strip() for c in rows[below].cells], samples)
+        if two:
+            return two[0], two[1], below + 1
+    samples = [[c.strip() for c in r.cells] for r in rows[index + 1: index + 1 + HEADER_SAMPLE_ROWS]]
+    one = detect_header(cells, samples)
+    return (one, cells, index + 1) if one else None
+
+
 def _col_name(header_names: list[str], col: int) -> str:
     return header_names[col] if 0 <= col < len(header_names) and header_names[col] else f"第{col + 1}列"
 
@@ -384,7 +439,7 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
     is_item = bool(first) and bool(SEQ.match(first))
     leading_empty = all(not c for c in cells[: seq_col + 1])
     if not is_item and not leading_empty:
-        problem(row, _col_name(header_names, seq_col), f"无法归属的行：“{first[:20]}”既不是序号，也不是上一事项的续行")
+        problem(row, _col_name(header_names, seq_col), f"无法归属的行：“{clip(first)}”既不是序号，也不是上一事项的续行")
         return
     if not is_item and not builders:
         problem(row, None, "续行之前没有事项")
@@ -398,6 +453,7 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
             problem(row, None, f"该行有{len(cells)}个单元格，表头有{n}列，无法根据内容唯一确定各单元格所属的列")
         return
     placed: dict[str, str] = {}
+    dittos: dict[str, int] = {}
     for i, cell in enumerate(cells):
         col = layout[i]
         if col < 0 or not cell:
@@ -405,7 +461,21 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
         f = fields.get(col)
         if f is None:
             continue
-        placed[f] = cell
+        if DITTO.match(cell):
+            dittos[f] = col
+            continue
+        if f in MULTI_COLUMN_FIELDS and placed.get(f):
+            placed[f] = f"{placed[f]}\n{cell}"
+        else:
+            placed[f] = cell
+    notes: list[str] = []
+    for f, col in dittos.items():
+        above = _value_above(builders, f)
+        if not above:
+            problem(row, _col_name(header_names, col), "单元格写“同上”，但上方没有可沿用的内容")
+            return
+        placed[f] = above
+        notes.append(f"“{_col_name(header_names, col)}”列写“同上”，取上一行的值")
     if is_item:
         current = builders[-1] if builders else None
         same = (
@@ -418,7 +488,7 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
             # Merged cells repeated on every row (Word, filled spreadsheets): the same item goes on.
             _add_duty_row(current, placed, fields)
             return
-        b = _Builder(row.line, {}, tuple(c for c in layout if c >= 0), section_type, where=row.where)
+        b = _Builder(row.line, {}, tuple(c for c in layout if c >= 0), section_type, where=row.where, notes=notes)
         if not placed.get("name") and current is not None:
             placed["name"] = current.cells.get("name", "")
         b.cells.update({f: v for f, v in placed.items() if f not in ("duty_post", "duty_text")})
@@ -430,13 +500,14 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
         placed.get("sub_item") and current.cells.get("sub_item") and NUMBERED_SUB.match(placed["sub_item"])
     ) or (placed.get("national_code") and current.cells.get("national_code"))
     if starts_sub_item:
-        b = _Builder(row.line, {}, current.layout, current.section_type, where=row.where)
+        b = _Builder(row.line, {}, current.layout, current.section_type, where=row.where, notes=notes)
         # The main item's cells merged over its sub-items (name, type, subject, level) hold for each.
         b.cells.update({f: current.cells[f] for f in SUB_ITEM_INHERITS if current.cells.get(f)})
         b.cells.update({f: v for f, v in placed.items() if f not in ("duty_post", "duty_text")})
         builders.append(b)
         _add_duty_row(b, placed, fields, first=True)
         return
+    current.notes.extend(n for n in notes if n not in current.notes)
     if placed.get("duty_post"):
         _add_duty_row(current, placed, fields)
         return
@@ -447,6 +518,18 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
             current.duties[-1].department = _join(current.duties[-1].department or "", v)
         else:
             current.cells[f] = (_join_text if f in TEXT_CELLS else _join)(current.cells.get(f, ""), v)
+
+
+def _value_above(builders: list[_Builder], f: str) -> str:
+    """The value the row above gave field `f`: the last item's cell, or its last duty's post or text."""
+    if not builders:
+        return ""
+    last = builders[-1]
+    if f in ("duty_post", "duty_text"):
+        if not last.duties:
+            return ""
+        return last.duties[-1].post or "" if f == "duty_post" else last.duties[-1].text
+    return last.cells.get(f, "")
 
 
 def _add_duty_row(b: _Builder, placed: dict[str, str], fields: dict[int, str], first: bool = False) -> None:
@@ -504,7 +587,7 @@ def _finish(b: _Builder, fields, header_names, source, problems, warnings) -> Pa
         ptype = power_type(type_text)
         if ptype is None:
             problems.append(Problem(source, b.line, where("type"),
-                                    f"未知的事项类型“{type_text}”（应为{'、'.join(POWER_TYPES)}之一）"))
+                                    f"未知的事项类型“{clip(type_text)}”（应为{'、'.join(POWER_TYPES)}之一）"))
             return None
     elif b.section_type:
         ptype = b.section_type
@@ -513,7 +596,7 @@ def _finish(b: _Builder, fields, header_names, source, problems, warnings) -> Pa
         return None
     code = c.get("national_code", "").strip() or None
     if code and not CODE.match(code):
-        problems.append(Problem(source, b.line, where("national_code"), f"基本编码“{code}”不是10位数字"))
+        problems.append(Problem(source, b.line, where("national_code"), f"基本编码“{clip(code)}”不是10位数字"))
         return None
     basis_raw = c.get("basis", "")
     bases = split_bases(basis_raw) if basis_raw else None
@@ -545,4 +628,5 @@ def _finish(b: _Builder, fields, header_names, source, problems, warnings) -> Pa
         basis_text="\n".join(html_to_paragraphs(basis_raw)),
         line=b.line,
         extra={f: squeeze_spaces(c[f]) for f in EXTRA_FIELDS if c.get(f)},
+        notes=list(b.notes),
     )

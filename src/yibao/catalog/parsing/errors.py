@@ -2,6 +2,15 @@
 
 from dataclasses import dataclass
 
+# Messages quote the input they refuse; a long cell is cut to this many characters and an ellipsis.
+ECHO_MAX_CHARS = 40
+
+
+def clip(text: str, limit: int = ECHO_MAX_CHARS) -> str:
+    """Return text for quoting in a message: at most `limit` characters, '…' marking a cut."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 @dataclass(frozen=True)
 class Problem:

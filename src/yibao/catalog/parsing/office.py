@@ -16,6 +16,7 @@ is a row with `where` 表k (the k-th table); `line` counts the rows read so far.
 """
 
 import datetime as dt
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -24,6 +25,17 @@ from .document import RawRow
 from .errors import CatalogParseError, Problem
 
 _ZEROS_FORMAT = re.compile(r"^0+$")
+log = logging.getLogger(__name__)
+# What the user reads when a workbook or document cannot be opened; the library's own words go to the log.
+UNREADABLE = {
+    ".xlsx": "无法读取 Excel 工作簿（.xlsx）：文件已损坏，或不是真正的 .xlsx 文件（如改了扩展名的 .xls、.csv）。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。",
+    ".docx": "无法读取 Word 文档（.docx）：文件已损坏，或不是真正的 .docx 文件（如改了扩展名的 .doc）。请用 Word 或 WPS 打开后另存为 .docx 再上传。",
+}
+
+
+def _unreadable(path: Path, exc: BaseException) -> CatalogParseError:
+    log.warning("cannot open %s: %s: %s", path.name, type(exc).__name__, exc)
+    return CatalogParseError([Problem(path.name, None, None, UNREADABLE[path.suffix.lower()])])
 
 
 def cell_text(value, number_format: str | None = None) -> str:
@@ -51,7 +63,7 @@ def cell_text(value, number_format: str | None = None) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
 
 
-def _grid_rows(grid: list[list[str]], covered: list[list[bool]]) -> list[list[str]]:
+def grid_rows(grid: list[list[str]], covered: list[list[bool]]) -> list[list[str]]:
     """Drop columns made only of covered or empty cells; turn single merged-cell rows into one cell."""
     width = max((len(r) for r in grid), default=0)
     keep = [
@@ -77,8 +89,8 @@ def rows_from_xlsx(path: str | Path) -> list[RawRow]:
     try:
         # Not read-only: read-only sheets do not report their merged ranges.
         workbook = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise CatalogParseError([Problem(path.name, None, None, f"无法读取 Excel 工作簿（.xlsx）：{exc}")]) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
+        raise _unreadable(path, exc) from None
     rows: list[RawRow] = []
     try:
         for sheet in workbook.worksheets:
@@ -98,7 +110,7 @@ def rows_from_xlsx(path: str | Path) -> list[RawRow]:
                     for c in range(left + 1, min(merged.max_col, n_cols)):
                         grid[r][c] = ""
                         covered[r][c] = True
-            for r, cells in enumerate(_grid_rows(grid, covered)):
+            for r, cells in enumerate(grid_rows(grid, covered)):
                 rows.append(RawRow(r + 1, cells, sheet.title))
     finally:
         workbook.close()
@@ -114,8 +126,8 @@ def rows_from_docx(path: str | Path) -> list[RawRow]:
     path = Path(path)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise CatalogParseError([Problem(path.name, None, None, f"无法读取 Word 文档（.docx）：{exc}")]) from None
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
+        raise _unreadable(path, exc) from None
     rows: list[RawRow] = []
     tables = 0
     for block in document.iter_inner_content():
@@ -143,6 +155,6 @@ def rows_from_docx(path: str | Path) -> list[RawRow]:
         width = max((len(r) for r in grid), default=0)
         for r in range(len(grid)):
             covered[r].extend([False] * (width - len(covered[r])))
-        for cells in _grid_rows(grid, covered):
+        for cells in grid_rows(grid, covered):
             rows.append(RawRow(len(rows) + 1, cells, f"表{tables}"))
     return rows
