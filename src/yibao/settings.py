@@ -100,7 +100,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"yibao": {"handlers": ["console"], "level": os.environ.get("YIBAO_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "yibao": {"handlers": ["console"], "level": os.environ.get("YIBAO_LOG_LEVEL", "INFO")},
+        # With DEBUG off (the demo, production) Django would only mail a failed request's traceback
+        # to ADMINS, which nobody set: print it, as the 500 page tells the user it was recorded.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # Pre-screen (事前提醒、事中监控): API keys as "key=bureau code,…"; the dataset that holds the

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yibao.core.forms import LoginForm
 from yibao.monitoring.prescreen.api import prescreen
 
 urlpatterns = [
     path("", include("yibao.core.urls")),
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("yibao.org.urls")),
     path("catalog/", include("yibao.catalog.urls")),

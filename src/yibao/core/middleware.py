@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 
 # The pre-screen API authenticates itself: an X-Api-Key header or a session (prescreen/api.py).
-OPEN_PREFIXES = ("/login/", "/static/", "/admin/login/", "/healthz", "/api/v1/prescreen")
+OPEN_PREFIXES = ("/login/", "/static/", "/admin/login/", "/healthz", "/api/v1/prescreen", "/favicon.ico")
 
 
 class LoginRequiredMiddleware:

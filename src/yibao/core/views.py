@@ -1,7 +1,12 @@
-"""Home page and health check."""
+"""Home page, health check and the site icon."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+FAVICON = "yibao/favicon.ico"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,3 +26,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    """Browsers ask for /favicon.ico on their own, before and besides any page's <link rel="icon">."""
+    path = finders.find(FAVICON)
+    if path is None:
+        raise Http404("favicon missing")
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")
