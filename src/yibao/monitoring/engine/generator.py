@@ -51,7 +51,7 @@ order, so feedetl_sn follows fee_ocur_time.
   manifest (note "background").
 
 Planted cases (fixed size, about 700 lines, whatever N; written with the last chunk, with ids in
-ranges of their own: psn_no 440199…, setl_id ST9…, feedetl_sn FD9…): each case has its own persons (born
+ranges of their own: psn_no 440199… (the region's first four digits, then 99), setl_id ST9…, feedetl_sn FD9…): each case has its own persons (born
 and enrolled so that nothing else fires), mostly its own institutions and its own items (planted
 items without limits are absent from ``kb_item``). Violations and near-misses of each rule:
 
@@ -165,7 +165,8 @@ import pyarrow.parquet as pq
 from .rules import DEFAULT_PARAMETERS, RULES
 from .schema import TABLES
 
-__all__ = ["GenerationReport", "generate_dataset", "arrow_schema", "ARROW_TYPES", "MIN_LINES", "CHUNK_LINES"]
+__all__ = ["GenerationReport", "generate_dataset", "arrow_schema", "ARROW_TYPES", "MIN_LINES", "CHUNK_LINES", "Region",
+           "GUANGZHOU"]
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "str": pa.string(),
@@ -199,12 +200,67 @@ BRDY0 = (date(1925, 1, 1) - EPOCH).days
 GZ_DISTRICTS = [("440103", "荔湾区"), ("440104", "越秀区"), ("440105", "海珠区"), ("440106", "天河区"),
                 ("440111", "白云区"), ("440112", "黄埔区"), ("440113", "番禺区"), ("440114", "花都区"),
                 ("440115", "南沙区"), ("440117", "从化区"), ("440118", "增城区")]
-CERT_REGIONS = [d for d, _ in GZ_DISTRICTS] + ["440303", "440604", "441202", "445102", "430102", "430521",
-                                               "360102", "450102", "510104", "420102", "410102", "350102"]
 PLACES = ["石牌", "五山", "员村", "猎德", "棠下", "车陂", "龙洞", "沙河", "东圃", "新港", "江南", "昌岗", "芳村",
           "西关", "东山", "北京路", "三元里", "同和", "京溪", "嘉禾", "大石", "市桥", "洛浦", "新塘", "荔城", "街口",
           "新华", "狮岭", "南沙", "黄阁", "萝岗", "长岭", "鱼珠", "华林", "逢源", "沙面", "赤岗", "琶洲", "天园", "黄村"]
 PHARMACY_CHAINS = ["大参林", "老百姓大药房", "一心堂", "国大药房", "采芝林", "健民药店", "海王星辰", "益丰大药房"]
+# For a region given by its code and name only: place names found in most counties, national chains.
+COMMON_PLACES = ("城关", "东城", "西城", "南关", "北关", "城南", "城北", "新区", "东关", "西关", "河东", "河西")
+NATIONAL_CHAINS = ("老百姓大药房", "国大药房", "益丰大药房", "一心堂", "大参林", "海王星辰")
+# Regions of the ID numbers of persons born outside the dataset's region.
+OTHER_CERT_REGIONS = ("440303", "440604", "441202", "445102", "430102", "430521", "360102", "450102", "510104",
+                      "420102", "410102", "350102")
+# The planted persons' ID numbers use these regions, which background ID numbers must never use (R16).
+PLANTED_CERT_REGIONS = ("650102", "650103", "650104", "650105", "650106")
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where the generated institutions and insured persons are (行政区划).
+
+    ``districts`` are the (code, name) of the areas institutions and enrolments are spread over (a
+    county is one); institution names are ``name`` + district + place + kind, e.g. 广州市天河区石牌医院
+    or 栾川县人民医院. The planted cases sit in ``home``; person numbers start with its first four digits.
+    """
+
+    name: str
+    districts: tuple[tuple[str, str], ...]
+    home: str
+    places: tuple[str, ...] = COMMON_PLACES
+    pharmacy_chains: tuple[str, ...] = NATIONAL_CHAINS
+
+    def __post_init__(self) -> None:
+        codes = [c for c, _ in self.districts]
+        if not codes or any(len(c) != 6 or not c.isdigit() for c in codes):
+            raise ValueError(f"a region needs 6-digit district codes, not {codes!r}")
+        if self.home not in codes:
+            raise ValueError(f"home {self.home!r} is not one of the districts {codes!r}")
+        if set(codes) & set(PLANTED_CERT_REGIONS):
+            raise ValueError("regions 650102–650106 are kept for the planted persons' ID numbers")
+
+    @classmethod
+    def of(cls, code: str, name: str, places: tuple[str, ...] = ()) -> Region:
+        """A region given by one 行政区划 code and its name, e.g. Region.of("410324", "栾川县")."""
+        return cls(name="", districts=((code, name),), home=code, places=tuple(places) or COMMON_PLACES)
+
+    @property
+    def home_name(self) -> str:
+        return self.name + dict(self.districts)[self.home]
+
+    @property
+    def psn_prefix(self) -> str:
+        return self.home[:4]
+
+    @property
+    def cert_regions(self) -> list[str]:
+        """Regions of the background ID numbers: the districts (most persons), then others."""
+        own = [c for c, _ in self.districts]
+        return own + [c for c in OTHER_CERT_REGIONS if c not in own]
+
+
+# The default: Guangzhou, the planted cases in 天河区.
+GUANGZHOU = Region(name="广州市", districts=tuple(GZ_DISTRICTS), home="440106", places=tuple(PLACES),
+                   pharmacy_chains=tuple(PHARMACY_CHAINS))
 HOSP_KIND = {3: ["人民医院", "中心医院", "中医医院", "妇幼保健院"], 2: ["医院", "中医院", "第二人民医院"],
              1: ["社区卫生服务中心", "镇卫生院"], 0: ["门诊部", "诊所"]}
 HOSP_LV = {3: ["01", "02", "03", "04"], 2: ["05", "06", "07"], 1: ["08", "09", "10"], 0: ["11", None]}
@@ -479,6 +535,8 @@ class _World:
     maternity: np.ndarray
     maternity_w: np.ndarray
     pharm: np.ndarray
+    region: Region = GUANGZHOU
+    cert_regions: list[str] = field(default_factory=lambda: GUANGZHOU.cert_regions)
 
     @property
     def n_items(self) -> int:
@@ -489,7 +547,7 @@ class _World:
         return len(self.inst_code)
 
 
-def _build_world(rng: np.random.Generator, lines: int) -> _World:
+def _build_world(rng: np.random.Generator, lines: int, region: Region = GUANGZHOU) -> _World:
     code: list[str] = []
     name: list[str] = []
     list_type: list[str] = []
@@ -579,11 +637,12 @@ def _build_world(rng: np.random.Generator, lines: int) -> _World:
     size = []
     for j in range(n_hosp):
         r = int(ranks[j])
-        d, dname = GZ_DISTRICTS[int(rng.integers(len(GZ_DISTRICTS)))]
+        d, dname = region.districts[int(rng.integers(len(region.districts)))]
         inst_code.append(f"H{d}{j + 1:05d}")
         kinds = HOSP_KIND[r]
-        place = PLACES[int(rng.integers(len(PLACES)))]
-        inst_name.append(f"广州市{dname}{place}{kinds[j % len(kinds)]}" if r < 3 else f"广州市{dname}{kinds[j % len(kinds)]}")
+        place = region.places[int(rng.integers(len(region.places)))]
+        inst_name.append(f"{region.name}{dname}{place}{kinds[j % len(kinds)]}" if r < 3
+                         else f"{region.name}{dname}{kinds[j % len(kinds)]}")
         inst_type.append("1")
         lvs = HOSP_LV[r]
         inst_lv.append(lvs[int(rng.integers(len(lvs)))])
@@ -591,9 +650,10 @@ def _build_world(rng: np.random.Generator, lines: int) -> _World:
         inst_rank.append(r)
         size.append({3: 10.0, 2: 4.0, 1: 1.5, 0: 0.7}[r] * float(np.exp(0.5 * rng.standard_normal())))
     for j in range(n_pharm):
-        d, _ = GZ_DISTRICTS[int(rng.integers(len(GZ_DISTRICTS)))]
+        d, _ = region.districts[int(rng.integers(len(region.districts)))]
         inst_code.append(f"P{d}{j + 1:05d}")
-        inst_name.append(f"{PHARMACY_CHAINS[j % len(PHARMACY_CHAINS)]}（{PLACES[int(rng.integers(len(PLACES)))]}{j + 1}店）")
+        chain = region.pharmacy_chains[j % len(region.pharmacy_chains)]
+        inst_name.append(f"{chain}（{region.places[int(rng.integers(len(region.places)))]}{j + 1}店）")
         inst_type.append("2")
         inst_lv.append(None)
         inst_admdvs.append(d)
@@ -613,7 +673,7 @@ def _build_world(rng: np.random.Generator, lines: int) -> _World:
         inst_rank=rank_a, hosp=hosp, hosp_w=size_a[:n_hosp] / size_a[:n_hosp].sum(),
         inpatient=inpatient, inpatient_w=size_a[inpatient] / size_a[inpatient].sum(),
         maternity=maternity, maternity_w=size_a[maternity] / size_a[maternity].sum(),
-        pharm=np.arange(n_hosp, n_hosp + n_pharm),
+        pharm=np.arange(n_hosp, n_hosp + n_pharm), region=region, cert_regions=region.cert_regions,
     )
 
 
@@ -669,8 +729,8 @@ def _persons(rng: np.random.Generator, world: _World, n: int, state: _State) -> 
     age0 = (DAY0 - brdy) / 365.2425
     cls = np.where(gend == 9, OTHER, cls)
     chronic = rng.random(n) < np.where(age0 >= 60, 0.35, np.where(age0 >= 18, 0.10, 0.02))
-    region = rng.integers(len(GZ_DISTRICTS), size=n)
-    cert_region = np.where(rng.random(n) < 0.7, region, rng.integers(len(CERT_REGIONS), size=n))
+    region = rng.integers(len(world.region.districts), size=n)
+    cert_region = np.where(rng.random(n) < 0.7, region, rng.integers(len(world.cert_regions), size=n))
     # certno sequence: unique per (region, birthday, sex) thanks to a counter carried across chunks
     group = ((cert_region * (DAY0 - BRDY0 + 1) + (brdy - BRDY0)) * 2 + male).astype(np.int64)
     order = np.argsort(group, kind="stable")
@@ -944,7 +1004,7 @@ def _background_chunk(rng: np.random.Generator, world: _World, n_persons: int, b
     # Tables
     vid = state.visit + np.arange(nv)
     pid = state.person + person
-    psn_ids = _ids("4401", pid, 14)
+    psn_ids = _ids(world.region.psn_prefix, pid, 14)
     inst_codes = _take(world.inst_code, inst)
     diag_idx, diag_list, diag_valid = _diagnoses(rng, setting, med_type, ps["cls"][person])
     mdtrt = pa.table({
@@ -977,9 +1037,9 @@ def _background_chunk(rng: np.random.Generator, world: _World, n_persons: int, b
     n = n_persons
     brdy = ps["brdy"]
     has_death = dies
-    cert = _certnos(ps)
+    cert = _certnos(ps, world.cert_regions)
     psn = pa.table({
-        "psn_no": _ids("4401", state.person + np.arange(n), 14), "certno": cert,
+        "psn_no": _ids(world.region.psn_prefix, state.person + np.arange(n), 14), "certno": cert,
         "gend": _take(["1", "2", "9"], np.select([ps["gend"] == 1, ps["gend"] == 2], [0, 1], 2)),
         "brdy": _date(brdy), "death_date": _date(DAY0 + death, has_death),
     }, schema=arrow_schema("psn_info"))
@@ -995,8 +1055,8 @@ def _background_chunk(rng: np.random.Generator, world: _World, n_persons: int, b
     e_type = np.concatenate([staff, ~staff[switch]]).astype(np.int64)
     order = np.lexsort((e_begin, e_person))
     enrol = pa.table({
-        "psn_no": _ids("4401", state.person + e_person[order], 14),
-        "insu_admdvs": _take([d for d, _ in GZ_DISTRICTS], ps["region"][e_person[order]]),
+        "psn_no": _ids(world.region.psn_prefix, state.person + e_person[order], 14),
+        "insu_admdvs": _take([d for d, _ in world.region.districts], ps["region"][e_person[order]]),
         "insutype": _take(["390", "310"], e_type[order]), "begndate": _date(e_begin[order]),
         "enddate": _date(e_end[order], e_end_valid[order]),
     }, schema=arrow_schema("insu_enrol"))
@@ -1020,13 +1080,13 @@ def _diagnoses(rng: np.random.Generator, setting: np.ndarray, med_type: np.ndarr
     return idx, flat, valid
 
 
-def _certnos(ps: dict[str, np.ndarray]) -> pa.Array:
+def _certnos(ps: dict[str, np.ndarray], cert_regions: list[str]) -> pa.Array:
     n = len(ps["brdy"])
     d = (np.asarray(ps["brdy"]) .astype("datetime64[D]"))
     y = d.astype("datetime64[Y]").astype(np.int64) + 1970
     mth = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    regions = np.array([[int(c) for c in r] for r in CERT_REGIONS], dtype=np.uint8)
+    regions = np.array([[int(c) for c in r] for r in cert_regions], dtype=np.uint8)
     body = np.empty((n, 17), dtype=np.uint8)
     body[:, :6] = regions[ps["cert_region"]]
     for k, (val, width) in enumerate(((y, 4), (mth, 2), (day, 2), (ps["seq3"], 3))):
@@ -1072,7 +1132,9 @@ class _Planted:
     ID_BASE = 9_000_000_000_000_000
     LINE_BASE = 900_000_000_000_000_000
 
-    def __init__(self) -> None:
+    def __init__(self, region: Region = GUANGZHOU, list_every_institution: bool = False) -> None:
+        self.region = region
+        self.list_every_institution = list_every_institution
         self.rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
         self.expected: list[tuple[str, str, dict[str, str], str, Any]] = []
         self.items: dict[str, dict[str, Any]] = {}
@@ -1091,30 +1153,33 @@ class _Planted:
     def person(self, gend: str = "1", brdy: str | None = "1980-05-01", death: str | None = None,
                certno: str | None = None, enrol: list[tuple[str, str | None, str]] | None = None,
                listed: bool = True) -> str:
-        psn = f"4401{self.PSN_BASE + self.n_psn + 1:014d}"
+        psn = f"{self.region.psn_prefix}{self.PSN_BASE + self.n_psn + 1:014d}"
         self.n_psn += 1
         if certno is None:
             k = self.cert_seq
             self.cert_seq += 1
-            region = ("650102", "650103", "650104", "650105", "650106")[k // 400]
+            region = PLANTED_CERT_REGIONS[k // 400]
             certno = certno_of(region, _d(brdy) if brdy else date(1980, 1, 1), (k % 400) * 2 + (gend == "1"))
         if listed:
             self.rows["psn_info"].append({"psn_no": psn, "certno": certno, "gend": gend,
                                           "brdy": _d(brdy) if brdy else None, "death_date": _d(death) if death else None})
         for begin, end, insutype in enrol if enrol is not None else [("2015-01-01", death, "310")]:
-            self.rows["insu_enrol"].append({"psn_no": psn, "insu_admdvs": "440106", "insutype": insutype,
+            self.rows["insu_enrol"].append({"psn_no": psn, "insu_admdvs": self.region.home, "insutype": insutype,
                                             "begndate": _d(begin), "enddate": _d(end) if end else None})
         return psn
 
     def inst(self, hosp_lv: str | None = "05", kind: str = "1", listed: bool = True, name: str = "") -> str:
         self.n_inst += 1
-        code = f"{'H' if kind == '1' else 'P'}440106{90000 + self.n_inst:05d}"
+        code = f"{'H' if kind == '1' else 'P'}{self.region.home}{90000 + self.n_inst:05d}"
+        if not listed and self.list_every_institution:
+            # Listed unrated instead of missing: rank 0 either way (spec 5.23), so the findings are the same.
+            listed, hosp_lv = True, None
         self.inst_rank[code] = _rank(kind, hosp_lv) if listed else 0
         if listed:
-            label = name or (f"广州市天河区{PLACES[self.n_inst % len(PLACES)]}{'医院' if kind == '1' else '药房'}"
-                             f"（{self.n_inst}）")
+            place = self.region.places[self.n_inst % len(self.region.places)]
+            label = name or f"{self.region.home_name}{place}{'医院' if kind == '1' else '药房'}（{self.n_inst}）"
             self.rows["fixmedins"].append({"fixmedins_code": code, "fixmedins_name": label, "fixmedins_type": kind,
-                                           "hosp_lv": hosp_lv, "admdvs": "440106"})
+                                           "hosp_lv": hosp_lv, "admdvs": self.region.home})
         return code
 
     def item(self, list_type: str, name: str, chrgitm: str, kb: dict[str, Any] | None = None) -> str:
@@ -1353,7 +1418,9 @@ def _r04(b: _Planted) -> None:
         (b.inst("11"), r1, "violation", "rank-1 item at hosp_lv 11 (unrated, rank 0)"),
         (b.inst(None), r1, "violation", "rank-1 item at a hospital with null hosp_lv (rank 0)"),
         (b.inst("01", kind="2"), r1, "violation", "rank-1 item at a pharmacy with hosp_lv 01 (pharmacies rank 0)"),
-        (b.inst("02", listed=False), r1, "violation", "rank-1 item at an institution missing from fixmedins (rank 0)"),
+        (b.inst("02", listed=False), r1, "violation", "rank-1 item at an institution missing from fixmedins (rank 0)"
+         if not b.list_every_institution else "rank-1 item at an institution listed unrated (rank 0, for a demo: "
+         "missing from fixmedins otherwise)"),
     ]
     for k, (inst, item, kind, note) in enumerate(cases):
         med_type = "41" if inst.startswith("P") else "11"
@@ -2078,8 +2145,8 @@ class GenerationReport:
         return d
 
 
-def _planted_block() -> _Planted:
-    b = _Planted()
+def _planted_block(region: Region = GUANGZHOU, list_every_institution: bool = False) -> _Planted:
+    b = _Planted(region, list_every_institution)
     _plant(b)
     return b
 
@@ -2088,8 +2155,14 @@ MIN_LINES = 1000  # the planted cases take about 700
 
 
 def generate_dataset(out: Path, *, lines: int, seed: int, fmt: str = "parquet",
-                     progress: Callable[[int, int], None] | None = None) -> GenerationReport:
+                     progress: Callable[[int, int], None] | None = None, region: Region = GUANGZHOU,
+                     list_every_institution: bool = False) -> GenerationReport:
     """Write a dataset of exactly `lines` fee lines to `out` (which must not exist or be empty).
+
+    The institutions and persons are in `region` (Guangzhou by default; a bureau's demo passes its
+    own, e.g. Region.of("410324", "栾川县")). With `list_every_institution` the institutions the
+    planted cases leave out of fixmedins are listed unrated instead, so every institution the claims
+    name has a name: the findings are the same (both are rank 0), only the manifest's note differs.
 
     The dataset is built in a hidden sibling folder and renamed at the end: an interrupted run
     (an exception, including one raised by `progress(lines_done, lines)`) leaves nothing behind.
@@ -2108,7 +2181,7 @@ def generate_dataset(out: Path, *, lines: int, seed: int, fmt: str = "parquet",
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
-        report = _generate(tmp, lines, seed, fmt, progress)
+        report = _generate(tmp, lines, seed, fmt, progress, region, list_every_institution)
         if out.exists():
             out.rmdir()
         os.replace(tmp, out)
@@ -2120,16 +2193,17 @@ def generate_dataset(out: Path, *, lines: int, seed: int, fmt: str = "parquet",
     return report
 
 
-def _generate(root: Path, lines: int, seed: int, fmt: str,
-              progress: Callable[[int, int], None] | None) -> GenerationReport:
+def _generate(root: Path, lines: int, seed: int, fmt: str, progress: Callable[[int, int], None] | None,
+              region: Region = GUANGZHOU, list_every_institution: bool = False) -> GenerationReport:
     entropy = seed & 0xFFFF_FFFF_FFFF_FFFF
-    world = _build_world(np.random.default_rng(np.random.SeedSequence([entropy, 0])), lines)
-    b = _planted_block()
+    world = _build_world(np.random.default_rng(np.random.SeedSequence([entropy, 0])), lines, region)
+    b = _planted_block(region, list_every_institution)
     background = lines - len(b.lines)
     assert background >= 100, "the planted cases outgrew MIN_LINES"
     n_chunks = max(1, math.ceil(background / CHUNK_LINES))
     budgets = [background // n_chunks + (1 if k < background % n_chunks else 0) for k in range(n_chunks)]
-    state = _State(person=1, visit=1, line=1, cert_counter=np.zeros(len(CERT_REGIONS) * (DAY0 - BRDY0 + 1) * 2, dtype=np.int32),
+    state = _State(person=1, visit=1, line=1, cert_counter=np.zeros(len(world.cert_regions) * (DAY0 - BRDY0 + 1) * 2,
+                                                                         dtype=np.int32),
                    billed=np.zeros((world.n_inst, world.n_items), dtype=np.int64),
                    r17_n=np.zeros((world.n_inst, 24), dtype=np.int64),
                    r17_sum=np.zeros((world.n_inst, 24), dtype=np.int64))

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from yibao.monitoring.engine.generator import generate_dataset
+from yibao.monitoring.engine.generator import Region, generate_dataset
 from yibao.monitoring.engine.rules import RULES
 from yibao.monitoring.engine.runner import screen
 
@@ -62,3 +62,61 @@ def test_spark_gives_the_same_findings_file(generated, duckdb_result, spark_back
     assert spark.findings == duckdb_result.findings
     for name in ("findings.csv", "findings.parquet"):
         assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "duck" / name).read_bytes()
+
+
+# ------------------------------------------------------------------------------------------------
+# A dataset of a bureau's own region (the demo's)
+
+LUANCHUAN = Region.of("410324", "栾川县", places=("城关", "潭头", "庙子", "合峪", "三川", "冷水"))
+
+
+@pytest.fixture(scope="module")
+def luanchuan(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen") / "luanchuan"
+    generate_dataset(out, lines=3000, seed=7, region=LUANCHUAN, list_every_institution=True)
+    return out, json.loads((out / "_planted.json").read_text(encoding="utf-8"))
+
+
+def test_a_regions_dataset_names_every_institution_its_claims_name_and_all_are_local(luanchuan):
+    import pyarrow.parquet as pq
+
+    out, _ = luanchuan
+    fixmedins = {r["fixmedins_code"]: r for r in pq.read_table(out / "fixmedins.parquet").to_pylist()}
+    claimed = set(pq.read_table(out / "setl_d.parquet").column("fixmedins_code").to_pylist())
+    assert claimed <= set(fixmedins), sorted(claimed - set(fixmedins))
+    assert {r["admdvs"] for r in fixmedins.values()} == {"410324"}
+    hospitals = [r["fixmedins_name"] for r in fixmedins.values() if r["fixmedins_type"] == "1"]
+    assert hospitals and all(name.startswith("栾川县") for name in hospitals), hospitals
+    assert any(name in ("栾川县人民医院", "栾川县中心医院", "栾川县中医医院", "栾川县妇幼保健院") for name in hospitals)
+    assert not any("广州" in r["fixmedins_name"] or "天河" in r["fixmedins_name"] for r in fixmedins.values())
+    enrolments = pq.read_table(out / "insu_enrol.parquet").to_pylist()
+    assert {e["insu_admdvs"] for e in enrolments} == {"410324"}
+    assert all(e["psn_no"].startswith("4103") for e in enrolments)
+
+
+def test_a_regions_dataset_plants_the_same_cases_as_the_default_one(generated, luanchuan):
+    def kinds(manifest):
+        counts: dict[tuple[str, str], int] = {}
+        for m in manifest:
+            if not m["note"].startswith("background"):
+                counts[(m["rule_id"], m["kind"])] = counts.get((m["rule_id"], m["kind"]), 0) + 1
+        return counts
+
+    assert kinds(luanchuan[1]) == kinds(generated[1])
+
+
+def test_a_regions_dataset_screens_to_exactly_its_manifest(luanchuan):
+    out, manifest = luanchuan
+    found = {(f["rule_id"], _key(f, f["rule_id"])): f for f in screen(out, engine="duckdb").findings}
+    planted = {(m["rule_id"], tuple((k, m["key"].get(k)) for k in RULES[m["rule_id"]].keys)): m for m in manifest}
+    assert {k for k, m in planted.items() if m["kind"] == "violation"} == set(found)
+    for key, m in planted.items():
+        if m["kind"] == "violation" and "amount" in m:
+            assert str(found[key]["amount"]) == m["amount"], m
+
+
+def test_a_region_is_given_by_six_digit_codes_and_keeps_clear_of_the_planted_id_regions():
+    with pytest.raises(ValueError, match="6-digit"):
+        Region.of("4103", "栾川县")
+    with pytest.raises(ValueError, match="650102"):
+        Region.of("650102", "乌鲁木齐市天山区")
