@@ -142,14 +142,25 @@ def do_reveal_personal_data(officer: Officer, *, actor: Any) -> dict[str, str]:
     return {field: getattr(officer, field) for field in PERSONAL_FIELDS}
 
 
-def ensure_demo_users(bureau: Bureau) -> list:
-    """Create the demo users of a bureau, one per role, if they do not exist; return them all."""
+def ensure_demo_users(
+    bureau: Bureau, *, username_prefix: str = "", full_names: dict[str, str] | None = None
+) -> list:
+    """Create the demo users of a bureau, one per role (two officers), if they do not exist; return them all.
+
+    Without a prefix they are the README's users (officer1 … admin). Another bureau's staff get a
+    prefix (yangquan.officer1 …) and names of their own (full_names: plain username → name), and no
+    admin: the system administrator is one for all bureaus.
+    """
     User = get_user_model()
     expiry = timezone.localdate() + datetime.timedelta(days=365)
     users = []
     with transaction.atomic():
         ensure_default_structure(bureau)
-        for number, (username, role, full_name, stem, post_names) in enumerate(DEMO_USERS, start=1):
+        for number, (plain, role, full_name, stem, post_names) in enumerate(DEMO_USERS, start=1):
+            if username_prefix and role == Role.ADMIN:
+                continue
+            username = username_prefix + plain
+            full_name = (full_names or {}).get(plain, full_name)
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User(username=username, first_name=full_name)
@@ -186,11 +197,12 @@ def _create_demo_officer(
     region = bureau.code or "410324"
     officer = Officer.objects.create(
         bureau=bureau,
-        # The head leads the bureau, not a section.
-        department=None if role == Role.HEAD else section,
+        # The head too belongs to the section whose decision posts they hold.
+        department=section,
         name=full_name,
         id_number=demo_id_number(region, datetime.date(1980 + number, number, 10 + number), number),
-        phone=f"1380000{number:04d}",
+        # Unique across the demo bureaus: the region's last four digits, then the user's number.
+        phone=f"138{region[2:]}{number:04d}",
         certificate_number=f"YB{region}{number:04d}",
         certificate_expiry=expiry,
         user=user,

@@ -43,6 +43,30 @@ def test_demo_officers_hold_a_certificate_for_a_year_and_posts_by_role(county):
     assert [p.name for p in officers["reviewer"].posts.all()] == ["审查岗", "执行岗"]
     assert officers["reviewer"].department.name == "法制审核股"
     assert {p.stage for p in officers["head"].posts.all()} == {"decide", "approve"}
+    assert officers["head"].department.name == "基金监管股"  # not a head without a section
+    assert len({o.phone for o in officers.values()}) == 4
+
+
+@pytest.mark.django_db
+def test_another_bureau_gets_its_own_staff_under_prefixed_names_and_no_second_admin(county):
+    from yibao.org.constants import BureauLevel
+    from yibao.org.services import do_create_bureau
+
+    city = do_create_bureau("洛阳市医疗保障局", level=BureauLevel.CITY, code="410300", actor=None)
+    ensure_demo_users(county)
+    staff = ensure_demo_users(city, username_prefix="luoyang.", full_names={"head": "钱文博", "reviewer": "孔令仪"})
+    assert [u.username for u in staff] == [f"luoyang.{n}" for n in USERNAMES if n != "admin"]
+    assert authenticate(username="luoyang.head", password="yibao-demo") is not None
+    officers = {o.user.username: o for o in Officer.objects.filter(bureau=city).select_related("user", "department")}
+    assert sorted(officers) == ["luoyang.head", "luoyang.officer1", "luoyang.officer2", "luoyang.reviewer"]
+    assert officers["luoyang.head"].name == "钱文博" and officers["luoyang.head"].department.name == "基金监管科"
+    assert officers["luoyang.reviewer"].department.name == "法制审核科"
+    for officer in officers.values():
+        assert officer.has_valid_certificate() and officer.certificate_number.startswith("YB410300")
+    assert set(UserProfile.objects.filter(bureau=city).values_list("role", flat=True)) == {
+        "officer", "legal_reviewer", "head", "auditor", "analyst"}
+    numbers = list(Officer.objects.values_list("certificate_number", flat=True))
+    assert len(numbers) == len(set(numbers)) == 8
 
 
 @pytest.mark.django_db
