@@ -28,6 +28,10 @@ def _django() -> None:
     import django
 
     django.setup()
+    # Every caller reads the database: on a fresh checkout the SQLite file has no tables yet.
+    from yibao.core.schema import ensure_sqlite_schema
+
+    ensure_sqlite_schema()
 
 
 def _print_json(data) -> None:

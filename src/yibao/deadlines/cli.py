@@ -1,4 +1,4 @@
-"""`yibao deadline --from DATE --days N [--workdays] [--json]`: when does a period end?
+"""`yibao deadline --from DATE (--days N [--workdays] | --period KEY) [--json]`: when does a period end?
 
 Wired in yibao/cli.py as `app.command("deadline")(deadline_command)`.
 """
@@ -10,6 +10,14 @@ import os
 
 import typer
 
+from yibao.core.text import shorten
+from yibao.deadlines.periods import (
+    STATUTORY_PERIODS,
+    compute_deadline,
+    compute_statutory_deadline,
+    uncounted_days,
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -18,6 +26,9 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from yibao.core.schema import ensure_sqlite_schema
+
+    ensure_sqlite_schema()
 
 
 def _fail(message: str) -> None:
@@ -25,34 +36,55 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def deadline_command(
-    from_: str = typer.Option(..., "--from", help="起算日 YYYY-MM-DD（当日不计入期限）"),
-    days: int = typer.Option(..., "--days", help="期限天数"),
-    workdays: bool = typer.Option(False, "--workdays", help="按工作日计算（不含法定节假日和休息日）"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
-) -> None:
-    """Compute the last day of a period of N calendar days or working days after a date."""
-    try:
-        start = dt.date.fromisoformat(from_)
-    except ValueError:
-        _fail(f"日期格式不正确：{from_}（应为 YYYY-MM-DD）")
-    if days < 1:
-        _fail(f"期限天数应为正整数，收到：{days}")
-
-    _setup_django()
+def _calendar():
+    """The calendar as stored; the chinesecalendar package's when the database cannot be read."""
     from django.db import DatabaseError
 
-    from yibao.deadlines.calendar import CalendarMissing
-    from yibao.deadlines.periods import compute_deadline
+    from yibao.deadlines.calendar import package_calendar
     from yibao.deadlines.services import load_calendar
 
     try:
-        calendar = load_calendar()
+        return load_calendar()
     except DatabaseError as e:
         log.error("cannot load the working-day calendar: %s", e)
-        _fail("数据库尚未初始化或无法访问，请先运行 yibao migrate")
+        calendar = package_calendar()
+        typer.echo(f"数据库无法读取（请运行 yibao migrate），改用 chinesecalendar 软件包的节假日安排（{calendar.version}），"
+                   "管理员录入的年份不在其中", err=True)
+        return calendar
+
+
+def deadline_command(
+    from_: str = typer.Option(..., "--from", help="起算日 YYYY-MM-DD（当日不计入期限）"),
+    days: int | None = typer.Option(None, "--days", help="期限天数"),
+    workdays: bool = typer.Option(False, "--workdays", help="按工作日计算（不含法定节假日和休息日）"),
+    period: str | None = typer.Option(None, "--period", help="法定期限（代替 --days），如 request_hearing；"
+                                      "可选：" + "、".join(STATUTORY_PERIODS)),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """Compute the last day of a period of N calendar days or working days after a date, or of a statutory period."""
     try:
-        deadline = compute_deadline(start, days, workdays=workdays, calendar=calendar)
+        start = dt.date.fromisoformat(from_)
+    except ValueError:
+        _fail(f"日期格式不正确：{shorten(from_)}（应为 YYYY-MM-DD）")
+    if period is not None:
+        if days is not None:
+            _fail("--period 与 --days 只能指定其一")
+        if period not in STATUTORY_PERIODS:
+            _fail(f"没有这个法定期限：{shorten(period)}（可选：{'、'.join(STATUTORY_PERIODS)}）")
+    elif days is None:
+        _fail("请指定期限天数 --days，或法定期限 --period")
+    elif days < 1:
+        _fail(f"期限天数应为正整数，收到：{days}")
+
+    _setup_django()
+    from yibao.deadlines.calendar import CalendarMissing
+
+    calendar = _calendar()
+    try:
+        if period is not None:
+            deadline = compute_statutory_deadline(STATUTORY_PERIODS[period], start, calendar=calendar)
+        else:
+            deadline = compute_deadline(start, days, workdays=workdays, calendar=calendar)
     except CalendarMissing as e:
         log.debug("deadline refused: no calendar for year %s", e.year)
         _fail(str(e))
@@ -61,3 +93,7 @@ def deadline_command(
                               ensure_ascii=False))
     else:
         typer.echo(f"期限届满日：{deadline.due.isoformat()}。{deadline.explanation}（日历版本：{deadline.calendar_version}）")
+        typer.echo("依据：" + "；".join(c.label() for c in deadline.citations))
+        skipped = uncounted_days(deadline, calendar)
+        if skipped:
+            typer.echo("未计入的日子：" + "；".join(str(run) for run in skipped))

@@ -18,9 +18,9 @@ makes its 二日、三日、五日、七日 working days (table `PENALTY_LAW_WOR
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from yibao.deadlines.calendar import WorkCalendar, cn_date
+from yibao.deadlines.calendar import ONE_DAY, WorkCalendar, cn_date
 from yibao.law.citations import Citation
 
 CIVIL_PROCEDURE_LAW = "中华人民共和国民事诉讼法"
@@ -79,7 +79,7 @@ PENALTY_LAW_WORKDAY_PERIODS: dict[str, StatutoryPeriod] = {
         ),
         StatutoryPeriod(
             "hearing_notice", 7, True, "举行听证前通知当事人及有关人员听证的时间、地点",
-            Citation(PENALTY_LAW, "law", 64, None, 2), "举行听证之日（往前倒数）", backwards=True,
+            Citation(PENALTY_LAW, "law", 64, None, 2), "举行听证之日", backwards=True,
         ),
         StatutoryPeriod(
             "hand_over_fines", 2, True, "执法人员当场收缴的罚款交至行政机关；行政机关将罚款缴付指定的银行",
@@ -169,9 +169,101 @@ def due_date(start: dt.date, days: int, *, workdays: bool, calendar: WorkCalenda
     return compute_deadline(start, days, workdays=workdays, calendar=calendar).due
 
 
+def compute_statutory_deadline(period: StatutoryPeriod, start: dt.date, *, calendar: WorkCalendar) -> Deadline:
+    """A statutory period counted from `start`, citing the article that fixes it (and makes it working days).
+
+    For a 七日前 period (`backwards`), `start` is the event and the due date the latest day before it.
+    """
+    basis: tuple[Citation, ...] = (period.citation,)
+    if period.workdays and period.citation.law == PENALTY_LAW:
+        basis += (PENALTY_LAW_WORKING_DAYS,)
+    unit = "个工作日" if period.workdays else "日"
+    if not period.backwards:
+        counted = compute_deadline(start, period.days, workdays=period.workdays, calendar=calendar)
+        return replace(counted, citations=basis + counted.citations,
+                       explanation=f"{period.description}：自{period.counted_from}起{period.days}{unit}。"
+                                   + counted.explanation)
+    if period.workdays:
+        due = calendar.add_workdays(start, -period.days)
+        counting = f"往前数第{period.days}个工作日为{calendar.describe(due)}，期间内的法定节假日和休息日不计入"
+    else:
+        due = start - dt.timedelta(days=period.days)
+        counting = f"往前数{period.days}日为{calendar.describe(due)}"
+    return Deadline(
+        start, period.days, period.workdays, due, due, False, calendar.version, basis + (START_DAY_NOT_COUNTED,),
+        f"{period.description}：应在{period.counted_from}前{period.days}{unit}。{cn_date(start)}当日不计入，"
+        f"{counting}；最迟应在该日完成。",
+    )
+
+
 def statutory_deadline(period: StatutoryPeriod, start: dt.date, *, calendar: WorkCalendar) -> dt.date:
     """The due date of a statutory period counted from `start`; for a 七日前 period, the latest day before it."""
-    if period.backwards:
-        return calendar.add_workdays(start, -period.days) if period.workdays else start - dt.timedelta(
-            days=period.days)
-    return due_date(start, period.days, workdays=period.workdays, calendar=calendar)
+    return compute_statutory_deadline(period, start, calendar=calendar).due
+
+
+STATUTORY_PERIODS: dict[str, StatutoryPeriod] = {**PENALTY_LAW_WORKDAY_PERIODS, **PENALTY_LAW_CALENDAR_DAY_PERIODS}
+
+
+@dataclass(frozen=True)
+class DayRun:
+    """Consecutive days of one kind a period did not count, e.g. the National Day holiday."""
+
+    first: dt.date
+    last: dt.date
+    label: str  # 国庆节假期, 法定节假日, 休息日
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def __str__(self) -> str:
+        if self.first == self.last:
+            return f"{cn_date(self.first)}（{self.label}）"
+        last = f"{self.last.month}月{self.last.day}日" if self.last.year == self.first.year else cn_date(self.last)
+        return f"{cn_date(self.first)}至{last}（{self.label}，{self.days}天）"
+
+
+def _rest_label(calendar: WorkCalendar, d: dt.date) -> str:
+    if calendar.is_holiday(d):
+        name = calendar.day_name(d)
+        return f"{name}假期" if name else "法定节假日"
+    return "休息日"
+
+
+def _between(deadline: Deadline) -> tuple[dt.date, dt.date] | None:
+    """The days whose being rest days shaped the due date, first and last (None: none did)."""
+    if deadline.workdays:
+        if deadline.due > deadline.start:
+            return deadline.start + ONE_DAY, deadline.due
+        return deadline.due + ONE_DAY, deadline.start - ONE_DAY
+    if deadline.moved:
+        return deadline.nominal_end, deadline.due - ONE_DAY
+    return None
+
+
+def uncounted_days(deadline: Deadline, calendar: WorkCalendar) -> list[DayRun]:
+    """The holidays and weekends a working-day period skipped, or a calendar-day period's end moved across."""
+    span = _between(deadline)
+    runs: list[DayRun] = []
+    if span is None:
+        return runs
+    d, last = span
+    while d <= last:
+        if not calendar.is_workday(d):
+            label = _rest_label(calendar, d)
+            if runs and runs[-1].label == label and runs[-1].last == d - ONE_DAY:
+                runs[-1] = DayRun(runs[-1].first, d, label)
+            else:
+                runs.append(DayRun(d, d, label))
+        d += ONE_DAY
+    return runs
+
+
+def counted_makeup_workdays(deadline: Deadline, calendar: WorkCalendar) -> list[dt.date]:
+    """The weekend days worked in exchange for a holiday that a working-day period counted."""
+    span = _between(deadline) if deadline.workdays else None
+    if span is None:
+        return []
+    first, last = span
+    days = (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    return [d for d in days if calendar.is_makeup_workday(d)]
