@@ -17,8 +17,13 @@ hides the difference; any other database falls back to LIKE scans.
 
 Query rules: punctuation separates terms; every term must match (AND); each term also matches any
 of its expansions from data/synonyms.yaml (OR); one-character terms, which bigrams cannot express,
-are found by a LIKE scan over the normalised text, and terms that mix scripts (第41条) are checked
+are found by a LIKE scan over the normalised text, and terms that mix scripts (3个月) are checked
 by LIKE after the index has narrowed the rows, so that they too match only as written.
+
+Citations: a query, or a part of it between spaces, that cites an article (条例第40条,
+《医疗保障基金使用监督管理条例》第四十条, 基金监管条例第40条第1款, 第四十条) is read by the citation
+parser (yibao.law.citations) rather than matched as text, so every way of writing the same citation
+finds the same articles and the current items that cite them, whatever numerals their text uses.
 """
 
 from __future__ import annotations
@@ -35,11 +40,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 if TYPE_CHECKING:
     from yibao.catalog.models import Catalog
+    from yibao.law.citations import ArticleQuery
     from yibao.law.models import Article
 
 log = logging.getLogger(__name__)
@@ -391,6 +397,7 @@ class SearchResult:
     expanded_terms: list[str]  # synonym expansions searched as well ("同时检索：…")
     total: int
     terms: list[str] = field(default_factory=list)  # the query's terms after normalisation
+    citations: list[str] = field(default_factory=list)  # the articles cited in the query, as labels
 
 
 @dataclass(frozen=True)
@@ -463,13 +470,17 @@ def _tsquery_expression(terms: Sequence[_Term]) -> str:
 
 
 def _select(terms: Sequence[_Term], kinds: Sequence[str], bureau_id: int | None, type: str | None,
-            limit: int) -> tuple[list[tuple[int, float]], int]:
-    """Return at most `limit` (document id, score) pairs, best first, and the number of matches."""
+            limit: int, among: Sequence[int] | None = None) -> tuple[list[tuple[int, float]], int]:
+    """Return at most `limit` (document id, score) pairs, best first, and the number of matches;
+    `among` keeps only those documents (the ones a citation in the query found)."""
     vendor = _vendor()
     indexed = [t for t in terms if t.indexed] if vendor in ("sqlite", "postgresql") else []
 
     where: list[str] = [f"d.kind IN ({', '.join(['%s'] * len(kinds))})"]
     where_params: list[Any] = list(kinds)
+    if among is not None:
+        where.append(f"d.id IN ({', '.join(['%s'] * len(among))})" if among else "1 = 0")
+        where_params.extend(among)
     if bureau_id is not None:
         # The law library is shared by all bureaus: the bureau filter narrows items only.
         where.append("(d.bureau_id = %s OR d.kind = 'article')")
@@ -556,6 +567,62 @@ def snippet(body: str, needles: Iterable[str], width: int = SNIPPET_WIDTH) -> st
     return ("…" if begin > 0 else "") + "".join(out).strip() + ("…" if end < len(body) else "")
 
 
+def split_citations(q: str) -> tuple[list[ArticleQuery], str]:
+    """Take the article citations out of a query; return them and the rest of the query.
+
+    The whole query may be one citation; otherwise each part between spaces may be one, or a law's
+    name and the article in the next part (条例 第40条)."""
+    from yibao.law.citations import parse_article_query
+
+    whole = parse_article_query(q or "")
+    if whole:
+        return [whole], ""
+    parts = (q or "").split()
+    found: list[ArticleQuery] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(parts):
+        pair = parse_article_query(parts[i] + parts[i + 1]) if i + 1 < len(parts) else None
+        if pair:
+            found.append(pair)
+            i += 2
+            continue
+        one = parse_article_query(parts[i])
+        if one:
+            found.append(one)
+        else:
+            rest.append(parts[i])
+        i += 1
+    return list(dict.fromkeys(found)), " ".join(rest)
+
+
+def cited_documents(citations: Sequence[ArticleQuery]) -> tuple[list[int], list[int]]:
+    """Return the ids of the article documents of the cited articles and of the item documents of
+    the current items that cite them, articles in the order cited."""
+    from django.db.models import Q
+
+    from yibao.catalog.models import SearchDocument
+    from yibao.law.models import Article
+
+    article_ids: list[int] = []
+    for c in citations:
+        wanted = Q(number=c.article) & (Q(law__name=c.law) if c.law else Q())
+        article_ids += [pk for pk in Article.objects.filter(wanted).order_by("law__rank", "law__name")
+                        .values_list("pk", flat=True) if pk not in article_ids]
+    by_article = dict(SearchDocument.objects.filter(kind="article", article_id__in=article_ids)
+                      .values_list("article_id", "id"))
+    items = (SearchDocument.objects.filter(kind="item", item__bases__article_id__in=article_ids)
+             .order_by("subtitle", "title", "id").values_list("id", flat=True).distinct())
+    return [by_article[a] for a in article_ids if a in by_article], list(items)
+
+
+def _citation_needles(citations: Sequence[ArticleQuery]) -> list[str]:
+    """The ways an article number is written in text, to mark in snippets: 第四十条, 第40条."""
+    from yibao.law.numerals import to_chinese_numeral
+
+    return [normalize(f) for c in citations for f in (f"第{to_chinese_numeral(c.article)}条", f"第{c.article}条")]
+
+
 def query(
     q: str,
     *,
@@ -570,18 +637,27 @@ def query(
     that PowerType (articles have none); `kinds` chooses items and/or articles."""
     from yibao.catalog.models import SearchDocument
 
-    texts = parse_terms(q)
+    citations, rest = split_citations(q)
+    texts = parse_terms(rest)
+    labels = [c.label() for c in citations]
     kinds = [k for k in dict.fromkeys(kinds or ()) if k in KINDS]
-    if not texts or not kinds or limit <= 0:
-        return SearchResult([], [], 0, texts)
+    if not (texts or citations) or not kinds or limit <= 0:
+        return SearchResult([], [], 0, texts, labels)
     table = synonyms()
     terms = [_Term(t, tuple(_alternative(a) for a in [t, *table.expand(t)])) for t in texts]
     expanded = list(dict.fromkeys(a.text for t in terms for a in t.alternatives[1:]))
     bureau = int(bureau_id) if bureau_id not in (None, "") else None
 
-    rows, total = _select(terms, kinds, bureau, type or None, limit)
+    if citations:
+        articles, items = cited_documents(citations)
+        if terms:
+            rows, total = _select(terms, kinds, bureau, type or None, limit, among=articles + items)
+        else:
+            rows, total = _cited_rows(articles + items, kinds, bureau, type or None, limit)
+    else:
+        rows, total = _select(terms, kinds, bureau, type or None, limit)
     docs = SearchDocument.objects.defer("plain", "head_tokens", "tokens").in_bulk([r[0] for r in rows])
-    needles = [a.text for t in terms for a in t.alternatives]
+    needles = [a.text for t in terms for a in t.alternatives] + _citation_needles(citations)
     hits = []
     for doc_id, score in rows:
         doc = docs.get(doc_id)
@@ -589,5 +665,20 @@ def query(
             continue
         hits.append(Hit(kind=doc.kind, object_id=doc.object_id, title=doc.title, snippet=snippet(doc.body, needles),
                         score=round(score, 6), url=_url(doc.kind, doc.object_id), subtitle=doc.subtitle))
-    return SearchResult(hits, expanded, total, texts)
+    return SearchResult(hits, expanded, total, texts, labels)
+
+
+def _cited_rows(ordered: list[int], kinds: Sequence[str], bureau_id: int | None, type: str | None,
+                limit: int) -> tuple[list[tuple[int, float]], int]:
+    """The cited documents in their order (articles, then items), with the filters of a text search."""
+    from yibao.catalog.models import SearchDocument
+
+    docs = SearchDocument.objects.filter(id__in=ordered, kind__in=kinds)
+    if bureau_id is not None:
+        docs = docs.filter(Q(bureau_id=bureau_id) | Q(kind="article"))
+    if type:
+        docs = docs.filter(type=type)
+    kept = set(docs.values_list("id", flat=True))
+    rows = [(doc_id, 1.0) for doc_id in ordered if doc_id in kept]
+    return rows[:limit], len(rows)
 

@@ -147,6 +147,41 @@ def parse_citation(text: str) -> Citation:
     return Citation(known.name, known.rank, article, paragraph, clause)
 
 
+@dataclass(frozen=True)
+class ArticleQuery:
+    """An article asked for in a search: of one law, or (law None) of every law that has it."""
+
+    law: str | None
+    article: int
+    paragraph: int | None = None
+    clause: int | None = None
+
+    def label(self) -> str:
+        from yibao.law.numerals import to_chinese_numeral as cn
+
+        where = f"第{cn(self.article)}条" + (f"第{cn(self.paragraph)}款" if self.paragraph else "") + (
+            f"第（{cn(self.clause)}）项" if self.clause else "")
+        return f"《{nested_title(self.law)}》{where}" if self.law else f"{where}（各法规）"
+
+
+def parse_article_query(text: str) -> ArticleQuery | None:
+    """Read a search query as a citation of an article, or return None when it is not one.
+
+    The same article is asked for in many ways: 条例第40条, 基金监管条例第40条第1款,
+    《医疗保障基金使用监督管理条例》第四十条, or 第四十条 alone (that article of every law)."""
+    text = squeeze_spaces(text.strip())
+    bare = _ARTICLE_REF.fullmatch(text)
+    if bare:
+        return ArticleQuery(None, *_ref_numbers(bare))
+    if "第" not in text:
+        return None
+    try:
+        c = parse_citation(text)
+    except CitationError:
+        return None
+    return ArticleQuery(c.law, c.article, c.paragraph, c.clause) if c.article else None
+
+
 def _strip_prefixes(paragraph: str) -> tuple[str, str | None]:
     """Remove list numbering, 参照 and a 【rank】 tag; return the text and the tag."""
     tag = None

@@ -165,7 +165,10 @@ def test_longer_query_matches_only_consecutive_text(seeded):
 def test_query_with_digits_and_chinese_matches_as_written(seeded):
     result = search.query("3个月", kinds=("item",), limit=500)
     assert item_ids(result) == documents_containing("3个月") != set()
-    assert item_ids(search.query("第41条", kinds=("item",), limit=500)) == documents_containing("第41条")
+    # 第41条 is a citation (law/tests/test_citation_search.py): it finds every item citing an article 41,
+    # those that write it 第四十一条 as well as those that write it as typed.
+    cited = item_ids(search.query("第41条", kinds=("item",), limit=500))
+    assert documents_containing("第41条") < cited == item_ids(search.query("第四十一条", kinds=("item",), limit=500))
 
 
 @pytest.mark.django_db
