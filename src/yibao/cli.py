@@ -361,7 +361,7 @@ def migrate() -> None:
     typer.echo("数据库已是最新结构")
 
 
-@app.command()
+@app.command(help="提供网页服务：默认用 Django 自带的服务器，--production 用 gunicorn")
 def serve(
     port: int = typer.Option(8000, "--port"),
     host: str = typer.Option("127.0.0.1", "--host"),
@@ -378,9 +378,13 @@ def serve(
 
 def _serve_development(host: str, port: int) -> None:
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    if not settings.DEBUG:
+        # Django's server serves static files only with DEBUG on; WhiteNoise serves the collected copy.
+        call_command("collectstatic", interactive=False, verbosity=0)
     typer.echo(f"医保执法系统：http://{host}:{port}/")
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
@@ -407,13 +411,16 @@ def _serve_production(host: str, port: int, workers: int, threads: int) -> None:
     os.execv(sys.executable, args)
 
 
-@app.command()
+@app.command(help="准备演示数据（单位、账号、示例清单和法规、一次筛查），然后提供网页服务（DEBUG 关闭）")
 def demo(
     port: int = typer.Option(8000, "--port"),
     seeds: Path | None = typer.Option(None, "--seeds", help="示例文件目录（默认 ../shared/seeds）"),
     no_serve: bool = typer.Option(False, "--no-serve", help="只准备示例数据，不启动服务"),
 ) -> None:
     """Prepare the demo database (bureaus, users, the five seeds) if needed, then serve."""
+    # What people first see: a mistyped address is a Chinese 404, not Django's debug page listing
+    # every URL. Settings read DEBUG once, when Django starts; YIBAO_DEBUG=1 still turns it on.
+    os.environ.setdefault("YIBAO_DEBUG", "0")
     _django()
     from yibao.core.demo import prepare_demo
 
