@@ -171,9 +171,11 @@ def _money_option(value: str | None, label: str):
 @penalty_app.command("assess")
 def penalty_assess(
     provision: list[str] = typer.Option(..., "--provision", help="条款，如 《条例》第40条第1款（可多次指定）"),
-    party: str = typer.Option(..., "--party", help="当事人类型：individual insured_person institution agency employer bidder responsible_person"),
-    amount: str | None = typer.Option(None, "--amount", help="主罚款的计算基数（元），如骗取金额"),
-    amount_of: list[str] = typer.Option([], "--amount-of", help="指定基数：名称=金额，如 loss=1000"),
+    party: str = typer.Option(..., "--party", help="当事人类型：individual insured_person institution agency employer "
+                              "bidder responsible_person legal_representative"),
+    amount: str | None = typer.Option(None, "--amount", help="计算基数（元），如骗取金额；罚则按两种以上基数计算时须用 --base"),
+    amount_of: list[str] = typer.Option([], "--base", "--amount-of",
+                                        help="指名的基数：名称=金额，如 illegal_gains=1500（可多次指定）"),
     unit_fine: str | None = typer.Option(None, "--unit-fine", help="单位罚款数额（元），用于责任人员按比例罚款"),
     circumstance: list[str] = typer.Option([], "--circumstance", help="情节，如 loss_caused（可多次指定）"),
     benchmark: str = typer.Option("national", "--benchmark", help="裁量基准名称"),
@@ -191,7 +193,7 @@ def penalty_assess(
     for item in amount_of:
         name, sep, value = item.partition("=")
         if not sep:
-            _fail(f"--amount-of 应写作 名称=金额：{item}")
+            _fail(f"--base 应写作 名称=金额：{item}")
         amounts[name.strip()] = _money_option(value.strip(), name)
     facts = Facts(
         party=party, provisions=provision, amount=_money_option(amount, "--amount"), amounts=amounts,
@@ -207,17 +209,35 @@ def penalty_assess(
     if as_json:
         _print_json(result)
         return
+    units = {"yuan": "元", "months": "个月", "years": "年", "per_day": "/日"}
+
+    def show(m: dict, indent: str = "  ") -> None:
+        unit = units.get(m["unit"], m["unit"] or "")
+        rng = "" if m["min"] is None else f" {m['min']} {unit}" if m["min"] == m["max"] else f" {m['min']}–{m['max']} {unit}"
+        typer.echo(f"{indent}{m['label']}{'（可以）' if m['optional'] else ''}{rng}")
+
     for p in result["provisions"]:
         typer.echo(("【适用】" if p["applied"] else "【符合】") + p["citation"])
-    for m in result["measures"]:
-        rng = f"{m['min']}–{m['max']} {m['unit']}" if m["min"] is not None else ""
-        typer.echo(f"  {m['label']}{'（可以）' if m['optional'] else ''} {rng}")
-    if result["fine"]:
-        typer.echo(f"罚款幅度：{result['fine']['min']}–{result['fine']['max']} 元")
-    if result["grade"]:
-        typer.echo(f"裁量档次：{result['grade']['label']} {result['grade']['min']}–{result['grade']['max']} 元")
-        typer.echo(f"  {result['grade']['reason']}")
-    typer.echo(f"不予处罚：{result['no_penalty']['reason']}")
+    no_penalty = result["no_penalty"]
+    typer.echo(f"不予处罚：{no_penalty['label']}（{no_penalty['reason'].rstrip('。')}）")
+    for outcome in result["outcomes"]:
+        if len(result["outcomes"]) > 1:
+            typer.echo(f"〔{outcome['label']}〕")
+        for m in outcome["measures"]:
+            show(m)
+        for m in outcome["not_imposed"]:
+            typer.echo(f"  不予{m['label']}（不予处罚）")
+        if outcome["fine"]:
+            typer.echo(f"罚款幅度：{outcome['fine']['min']}–{outcome['fine']['max']} 元")
+        grade = outcome["grade"]
+        if grade:
+            rng = f" {grade['min']}–{grade['max']} 元" if grade["min"] is not None else ""
+            typer.echo(f"裁量档次：{grade['label']}{rng}")
+            typer.echo(f"  {grade['reason']}")
+    if result["other_party_measures"]:
+        typer.echo("对其他责任人员的措施（另行决定，不是对本当事人的处理）：")
+        for m in result["other_party_measures"]:
+            show(m, f"  {m['target_label']}：")
     for note in result["notes"]:
         typer.echo(f"说明：{note}")
 

@@ -31,11 +31,11 @@ ONE_DAY = dt.timedelta(days=1)
 class CalendarMissing(LookupError):
     """A computation needs a year whose arrangement has not been published or entered."""
 
-    def __init__(self, year: int):
+    def __init__(self, year: int, *, calendar_days: bool = False):
         self.year = year
-        super().__init__(
-            f"{year}年的法定节假日安排尚未录入，无法计算工作日期限；请管理员依据国务院办公厅通知录入后再试"
-        )
+        # A period of calendar days needs the calendar only to move an end falling on a holiday.
+        what = "无法确定期限届满日是否为法定休假日（逢法定休假日顺延）" if calendar_days else "无法计算工作日期限"
+        super().__init__(f"{year}年的法定节假日安排尚未录入，{what}；请管理员依据国务院办公厅通知录入后再试")
 
 
 class CalendarDataError(ValueError):
@@ -177,7 +177,10 @@ class WorkCalendar:
         days it moves across) consult the calendar, so only those years must be known.
         """
         _check_count(n)
-        return self.next_workday(_step(start, n))
+        try:
+            return self.next_workday(_step(start, n))
+        except CalendarMissing as e:
+            raise CalendarMissing(e.year, calendar_days=True) from None
 
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
         """The n-th workday after start (start not counted); n < 0 counts back to the n-th workday before."""

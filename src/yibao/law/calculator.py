@@ -4,8 +4,9 @@ Pure Python. Money is Decimal, exact to the fen; every step cites the article it
 """
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -17,11 +18,37 @@ from yibao.law.numerals import to_chinese_numeral as cn
 from yibao.law.provisions import Measure, Provision, ProvisionLibrary, load_library
 
 FEN = Decimal("0.01")
-PARTIES = ("individual", "insured_person", "institution", "agency", "employer", "bidder", "responsible_person")
+PARTIES = ("individual", "insured_person", "institution", "agency", "employer", "bidder", "responsible_person",
+           "legal_representative")
+# Persons answerable for an organisation's act: measures aimed at them are decided for them, not for the
+# organisation, and are listed apart when the party is the organisation.
+PERSON_TARGETS = ("responsible_person", "legal_representative")
+NATURAL_PERSONS = ("individual", "insured_person", *PERSON_TARGETS)
 CIRCUMSTANCES = (
     "loss_caused", "intent_to_defraud", "refused_correction", "serious_consequence", "serious", "very_serious",
     "first_offence", "promptly_corrected", "minor_harm", "no_harm", "no_fault", "refunded", "mitigated_harm",
     "coerced", "meritorious", "won_bid", "illegal_gains", "licensed", "confessed", "life_health_harm",
+    "minor_violation", "mental_illness", "diminished_capacity",
+)
+# 第三十一条 has two degrees: unable to recognise or control one's acts (不予处罚, mandatory) and not
+# wholly unable (可以从轻或者减轻, discretionary). One flag cannot carry both outcomes, so each degree is
+# a circumstance of its own; the pair is contradictory (below). An intermittent patient acting while
+# sane (间歇性精神病人在精神正常时) is punished as anyone else: neither flag.
+PERSON_ONLY_CIRCUMSTANCES = ("mental_illness", "diminished_capacity")
+# Circumstances that cannot both be true of one act, each with why; the calculator refuses them together.
+CONTRADICTORY_CIRCUMSTANCES: tuple[tuple[str, str, str], ...] = (
+    ("loss_caused", "no_harm", "造成医疗保障基金损失本身就是危害后果"),
+    ("serious_consequence", "no_harm", "造成严重后果与没有造成危害后果互相排斥"),
+    ("life_health_harm", "no_harm", "涉及公民生命健康安全且有危害后果，即已造成危害后果"),
+    ("minor_harm", "no_harm", "危害后果轻微是有危害后果，与没有造成危害后果互相排斥"),
+    ("serious_consequence", "minor_harm", "造成严重后果与危害后果轻微互相排斥"),
+    ("refused_correction", "promptly_corrected", "拒不改正与及时改正互相排斥"),
+    ("intent_to_defraud", "no_fault", "以骗取医疗保障基金为目的即有主观故意，不是没有主观过错"),
+    ("minor_violation", "serious", "违法行为轻微与情节严重互相排斥"),
+    ("minor_violation", "very_serious", "违法行为轻微与情节特别严重互相排斥"),
+    ("minor_violation", "serious_consequence", "违法行为轻微与造成严重后果互相排斥"),
+    ("mental_illness", "diminished_capacity",
+     "不能辨认或者不能控制自己行为，与尚未完全丧失辨认或者控制能力，是第三十一条的两种不同程度"),
 )
 CIRCUMSTANCE_LABELS = {
     "loss_caused": "造成医疗保障基金损失", "intent_to_defraud": "以骗取医疗保障基金为目的",
@@ -31,11 +58,14 @@ CIRCUMSTANCE_LABELS = {
     "refunded": "主动退回", "mitigated_harm": "主动消除或者减轻危害后果", "coerced": "受他人胁迫或者诱骗",
     "meritorious": "配合查处有立功表现", "won_bid": "中标", "illegal_gains": "有违法所得",
     "licensed": "责任人员有执业资格", "confessed": "主动供述行政机关尚未掌握的违法行为",
-    "life_health_harm": "涉及公民生命健康安全且有危害后果",
+    "life_health_harm": "涉及公民生命健康安全且有危害后果", "minor_violation": "违法行为轻微",
+    "mental_illness": "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为",
+    "diminished_capacity": "精神病人、智力残疾人尚未完全丧失辨认或者控制自己行为能力",
 }
 PARTY_LABELS = {
     "individual": "个人", "insured_person": "参保人员", "institution": "定点医药机构", "agency": "医疗保障经办机构",
     "employer": "用人单位", "bidder": "投标人", "responsible_person": "直接负责的主管人员和其他直接责任人员",
+    "legal_representative": "法定代表人或者主要负责人",
 }
 MEASURE_LABELS = {
     "order_correction": "责令改正", "order_refund": "责令退回", "fine": "罚款", "confiscate_gains": "没收违法所得",
@@ -52,6 +82,9 @@ BASE_LABELS = {
     "illegal_gains": "违法所得", "assistance_amount": "非法获取的救助款额", "misappropriated_amount": "侵占、挪用金额",
 }
 GRADE_LABELS = {"no_penalty": "不予处罚", "mitigated": "减轻", "lenient": "从轻", "ordinary": "一般", "severe": "从重"}
+# no_penalty.applies: whether 不予处罚 is required, allowed, or not available.
+NO_PENALTY_LABELS = {"mandatory": "不予处罚", "discretionary": "可以不予处罚", "none": "不适用"}
+OUTCOME_LABELS = {"penalty": "给予处罚", "no_penalty": "不予处罚"}
 BENCHMARK_DIR = Path(__file__).with_name("benchmarks")
 
 
@@ -75,15 +108,65 @@ class Facts:
     benchmark: str = "national"
 
 
+@dataclass(frozen=True)
+class Band:
+    """An interval of fractions with explicit ends: of the statutory range, or (减轻) of its minimum."""
+
+    lo: Decimal
+    hi: Decimal
+    lo_closed: bool
+    hi_closed: bool
+
+    def money(self, start: Decimal, span: Decimal) -> tuple[Decimal, Decimal] | None:
+        """The band in yuan, start + span × fraction, exact to the fen with its ends honoured; None when
+        no amount in fen lies inside it."""
+        a, b = start + span * self.lo, start + span * self.hi
+        lo = a.quantize(FEN, ROUND_CEILING) if self.lo_closed else a.quantize(FEN, ROUND_FLOOR) + FEN
+        hi = b.quantize(FEN, ROUND_FLOOR) if self.hi_closed else b.quantize(FEN, ROUND_CEILING) - FEN
+        return (lo, hi) if lo <= hi else None
+
+
+# The penalty grades in order, lightest first: each must lie wholly below the next.
+RANGE_GRADES = ("lenient", "ordinary", "severe")
+
+
 @dataclass
 class Benchmark:
     name: str
     title: str
     source: str
     reviewed: bool
-    grades: dict[str, tuple[Decimal, Decimal]]
+    grades: dict[str, Band]
     mitigated_min_factors: int
     severe_when_any: tuple[str, ...]
+    clauses: tuple[dict, ...] = ()
+
+
+def _band(path: Path, grade: str, d: dict) -> Band:
+    ends = d.get("ends", "")
+    if len(ends) != 2 or ends[0] not in "[(" or ends[1] not in "])":
+        raise AssessmentError(f"{path}: grades/{grade}/ends: 应为 [] [) (] () 之一（方括号含端点，圆括号不含）")
+    band = Band(Decimal(d["from"]), Decimal(d["to"]), ends[0] == "[", ends[1] == "]")
+    if not (0 <= band.lo < band.hi <= 1):
+        raise AssessmentError(f"{path}: grades/{grade}: 比例应满足 0 ≤ from < to ≤ 1")
+    return band
+
+
+def _check_grades(path: Path, grades: dict[str, Band]) -> None:
+    """从轻 < 一般 < 从重 strictly, covering the whole range; 减轻 strictly between zero and the minimum."""
+    missing = [g for g in (*RANGE_GRADES, "mitigated") if g not in grades]
+    if missing:
+        raise AssessmentError(f"{path}: grades: 缺少{'、'.join(missing)}")
+    first, last = grades[RANGE_GRADES[0]], grades[RANGE_GRADES[-1]]
+    if first.lo != 0 or not first.lo_closed or last.hi != 1 or not last.hi_closed:
+        raise AssessmentError(f"{path}: grades: 从轻应自法定最低额（含）起，从重应至法定最高额（含）止")
+    for lower, upper in itertools.pairwise(RANGE_GRADES):
+        a, b = grades[lower], grades[upper]
+        if a.hi != b.lo or a.hi_closed == b.lo_closed:
+            raise AssessmentError(f"{path}: grades/{lower}–{upper}: 相邻两档应在同一点相接，且该点只属于其中一档")
+    m = grades["mitigated"]
+    if (m.lo == 0 and m.lo_closed) or (m.hi == 1 and m.hi_closed):
+        raise AssessmentError(f"{path}: grades/mitigated: 减轻应低于法定最低额且不为零（端点须不含）")
 
 
 @cache
@@ -93,12 +176,11 @@ def load_benchmark(name: str) -> Benchmark:
         names = "、".join(sorted(p.stem for p in BENCHMARK_DIR.glob("*.yaml")))
         raise AssessmentError(f"未找到裁量基准“{name}”（可用：{names}）")
     d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    grades = {g: (Decimal(v["from"]), Decimal(v["to"])) for g, v in d["grades"].items()}
-    for g, (lo, hi) in grades.items():
-        if not (0 <= lo <= hi <= 1):
-            raise AssessmentError(f"{path}: grades/{g}: fractions must satisfy 0 ≤ from ≤ to ≤ 1")
+    grades = {g: _band(path, g, v) for g, v in d["grades"].items()}
+    _check_grades(path, grades)
     return Benchmark(d["name"], d["title"], d["source"], d["reviewed"], grades,
-                     int(d["rules"]["mitigated_min_factors"]), tuple(d["rules"]["severe_when_any"]))
+                     int(d["rules"]["mitigated_min_factors"]), tuple(d["rules"]["severe_when_any"]),
+                     tuple(d.get("clauses") or ()))
 
 
 def available_benchmarks() -> list[Benchmark]:
@@ -136,8 +218,13 @@ class MeasureResult:
             "kind": self.kind, "label": MEASURE_LABELS[self.kind], "min": fmt(self.min), "max": fmt(self.max),
             "unit": self.unit, "base": self.base, "citation": self.citation, "optional": self.optional,
             "quote": self.quote, "target": self.target, "target_label": PARTY_LABELS.get(self.target, self.target),
-            "note": self.note,
+            "note": self.note, "penalty": self.penalty,
         }
+
+    @property
+    def penalty(self) -> bool:
+        """Whether the measure is an administrative penalty (第九条), which 不予处罚 withholds."""
+        return self.kind in P.PENALTY_KINDS
 
 
 @dataclass
@@ -148,6 +235,9 @@ class ProvisionResult:
     fine: tuple[Decimal, Decimal] | None
     applied: bool = False
     note: str | None = None
+    # Measures the provision aims at the persons answerable for the party (处分, 吊销执业资格, 禁业):
+    # decided for those persons, not for this party.
+    other_party_measures: list[MeasureResult] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         p = self.provision
@@ -160,26 +250,70 @@ class ProvisionResult:
         }
 
 
+def _fine_dict(fine: tuple[Decimal, Decimal] | None) -> dict | None:
+    return {"min": money(fine[0]), "max": money(fine[1])} if fine else None
+
+
 @dataclass
-class Assessment:
-    provisions: list[ProvisionResult]
+class Outcome:
+    """One way the case can end: with a penalty, or without one (measures that are not penalties stay)."""
+
+    name: str  # penalty / no_penalty
     measures: list[MeasureResult]
     fine: tuple[Decimal, Decimal] | None
     grade: dict | None
+    not_imposed: list[MeasureResult] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name, "label": OUTCOME_LABELS[self.name],
+            "measures": [m.as_dict() for m in self.measures], "fine": _fine_dict(self.fine), "grade": self.grade,
+            "not_imposed": [m.as_dict() for m in self.not_imposed],
+        }
+
+
+@dataclass
+class Assessment:
+    """The result. `measures`, `fine` and `grade` are those of the first outcome: the no-penalty one when
+    不予处罚 is mandatory, otherwise the penalty one; when it is only allowed, `outcomes` holds both."""
+
+    provisions: list[ProvisionResult]
+    outcomes: list[Outcome]
     no_penalty: dict
     notes: list[str]
     benchmark: Benchmark
+    other_party_measures: list[MeasureResult] = field(default_factory=list)
+
+    @property
+    def measures(self) -> list[MeasureResult]:
+        return self.outcomes[0].measures
+
+    @property
+    def fine(self) -> tuple[Decimal, Decimal] | None:
+        return self.outcomes[0].fine
+
+    @property
+    def grade(self) -> dict | None:
+        return self.outcomes[0].grade
+
+    @property
+    def not_imposed(self) -> list[MeasureResult]:
+        return self.outcomes[0].not_imposed
 
     def as_dict(self) -> dict:
         return {
             "provisions": [p.as_dict() for p in self.provisions],
             "measures": [m.as_dict() for m in self.measures],
-            "fine": {"min": money(self.fine[0]), "max": money(self.fine[1])} if self.fine else None,
+            "not_imposed": [m.as_dict() for m in self.not_imposed],
+            "other_party_measures": [m.as_dict() for m in self.other_party_measures],
+            "fine": _fine_dict(self.fine),
             "grade": self.grade,
+            "outcomes": [o.as_dict() for o in self.outcomes],
             "no_penalty": self.no_penalty,
             "notes": self.notes,
             "benchmark": {"name": self.benchmark.name, "title": self.benchmark.title,
-                          "source": self.benchmark.source, "reviewed": self.benchmark.reviewed},
+                          "source": self.benchmark.source, "reviewed": self.benchmark.reviewed,
+                          "clauses": list(self.benchmark.clauses)},
         }
 
 
@@ -251,12 +385,12 @@ def _applies_to(p: Provision, party: str) -> bool:
         return True
     if party == "insured_person" and "individual" in p.parties:
         return True
-    return party == "responsible_person" and any(m.target == "responsible_person" for m in p.measures)
+    return party in PERSON_TARGETS and any(m.target == party for m in p.measures)
 
 
 def _target_ok(m: Measure, party: str) -> bool:
-    if party == "responsible_person":
-        return m.target == "responsible_person"
+    if party in PERSON_TARGETS:
+        return m.target == party
     if m.target is None:
         return True
     if m.target == "insured_person":
@@ -275,7 +409,8 @@ def _base_amount(m: Measure, facts: Facts, citation: str) -> Decimal:
         return facts.amounts[m.base]
     if facts.amount is not None:
         return facts.amount
-    raise AssessmentError(f"{citation}按{BASE_LABELS.get(m.base, m.base)}计算，请提供该金额（--amount）")
+    raise AssessmentError(f"{citation}按{BASE_LABELS.get(m.base, m.base)}计算，请提供该金额"
+                          f"（--amount，或 --base {m.base}=金额）")
 
 
 def _measure_result(m: Measure, p: Provision, facts: Facts) -> MeasureResult:
@@ -310,6 +445,26 @@ def _measure_result(m: Measure, p: Provision, facts: Facts) -> MeasureResult:
                          m.target or facts.party, m.note)
 
 
+def _other_party_measure(m: Measure, p: Provision, facts: Facts) -> MeasureResult:
+    """A measure the provision aims at a person answerable for the party, listed apart with why."""
+    try:
+        r = _measure_result(m, p, facts)
+    except AssessmentError as e:
+        r = MeasureResult(m.kind, None, None, None, m.base, p.citation, m.optional, m.quote, m.target, None)
+        missing = str(e)
+    else:
+        missing = None
+    notes = [m.note] if m.note else []
+    notes.append(f"对{PARTY_LABELS[m.target]}另行决定，不是对本当事人（{PARTY_LABELS[facts.party]}）的处理")
+    unmet = [c for c in (*m.when, *m.when_any) if c not in facts.circumstances]
+    if unmet and not _conditions_met(m, facts.circumstances):
+        notes.append(f"以“{'、'.join(CIRCUMSTANCE_LABELS[c] for c in unmet)}”为条件，事实中未认定")
+    if missing:
+        notes.append(missing)
+    r.note = "；".join(notes)
+    return r
+
+
 def _provision_result(pid: str, facts: Facts, library: ProvisionLibrary, notes: list[str],
                       seen: tuple[str, ...] = ()) -> ProvisionResult | None:
     if pid in seen:
@@ -326,6 +481,7 @@ def _provision_result(pid: str, facts: Facts, library: ProvisionLibrary, notes: 
         return None
     chain = [p.citation]
     measures: list[MeasureResult] = []
+    others: list[MeasureResult] = []
     target_id = p.applies.get(facts.party) if isinstance(p.applies, dict) else p.applies
     if isinstance(p.applies, dict) and target_id is None and facts.party == "insured_person":
         target_id = p.applies.get("individual")
@@ -336,63 +492,127 @@ def _provision_result(pid: str, facts: Facts, library: ProvisionLibrary, notes: 
             return None
         chain += sub.chain
         measures += sub.measures
+        others += sub.other_party_measures
     for inc in p.includes:
         sub = _provision_result(inc, facts, library, notes, (*seen, pid))
         if sub is not None:
             chain += [c for c in sub.chain if c not in chain]
             measures += sub.measures
+            others += sub.other_party_measures
     for m in p.measures:
-        if _target_ok(m, facts.party) and _conditions_met(m, facts.circumstances):
-            measures.append(_measure_result(m, p, facts))
+        if _target_ok(m, facts.party):
+            if _conditions_met(m, facts.circumstances):
+                measures.append(_measure_result(m, p, facts))
+        elif m.target in PERSON_TARGETS:
+            others.append(_other_party_measure(m, p, facts))
     fines = [(m.min, m.max) for m in measures if m.kind == "fine" and m.min is not None]
     # Alternative fines of one provision (情节严重 / 情节特别严重) do not add up: the heavier applies.
     fine = max(fines, key=lambda r: (r[1], r[0])) if fines else None
-    return ProvisionResult(p, measures, chain, fine)
+    return ProvisionResult(p, measures, chain, fine, other_party_measures=others)
 
 
-def _no_penalty(facts: Facts, notes: list[str]) -> dict:
+def _check_bases(result: ProvisionResult, facts: Facts) -> None:
+    """A provision computed on two different bases cannot take one figure for both."""
+    if facts.amount is None:
+        return
+    bases: list[str] = []
+    for m in (*result.measures, *result.other_party_measures):
+        if m.base and m.unit == "yuan" and m.base not in bases:
+            bases.append(m.base)
+    unnamed = [b for b in bases if b not in facts.amounts]
+    if len(bases) > 1 and unnamed:
+        named = "、".join(f"{b}（{BASE_LABELS.get(b, b)}）" for b in bases)
+        raise AssessmentError(
+            f"{result.provision.citation}分别按{named}计算，不能以一个金额（--amount）同时作为这些基数；"
+            f"请分别提供（--base 名称=金额）"
+        )
+
+
+def _check_facts(facts: Facts) -> None:
+    """Refuse facts the calculator cannot take as they are; every message is for the user."""
+    if facts.party not in PARTIES:
+        raise AssessmentError(f"未知的当事人类型“{facts.party}”（应为{'、'.join(PARTIES)}之一）")
+    unknown = sorted(facts.circumstances - set(CIRCUMSTANCES))
+    if unknown:
+        raise AssessmentError(f"未知的情节：{'、'.join(unknown)}")
+    if not facts.provisions:
+        raise AssessmentError("请指定适用的条款（--provision）")
+    unknown_bases = sorted(set(facts.amounts) - set(BASE_LABELS))
+    if unknown_bases:
+        raise AssessmentError(f"未知的计算基数：{'、'.join(unknown_bases)}（可用：{'、'.join(BASE_LABELS)}）")
+    for amount in [facts.amount, facts.unit_fine, *facts.amounts.values()]:
+        if amount is not None and amount < 0:
+            raise AssessmentError("金额不能为负数")
+    for a, b, why in CONTRADICTORY_CIRCUMSTANCES:
+        if {a, b} <= facts.circumstances:
+            raise AssessmentError(f"情节互相矛盾：“{CIRCUMSTANCE_LABELS[a]}”与“{CIRCUMSTANCE_LABELS[b]}”不能同时认定（{why}）")
+    if facts.party not in NATURAL_PERSONS:
+        person_only = [c for c in PERSON_ONLY_CIRCUMSTANCES if c in facts.circumstances]
+        if person_only or facts.age is not None:
+            what = "、".join([CIRCUMSTANCE_LABELS[c] for c in person_only] + (["年龄"] if facts.age is not None else []))
+            raise AssessmentError(f"{what}只适用于自然人当事人，不适用于{PARTY_LABELS[facts.party]}")
+    act = facts.act_date
+    if act and facts.act_end_date and facts.act_end_date < act:
+        raise AssessmentError(f"行为终了日期（{_day(facts.act_end_date)}）早于违法行为发生日期（{_day(act)}）")
+    if act and facts.discovery_date and facts.discovery_date < act:
+        raise AssessmentError(f"发现日期（{_day(facts.discovery_date)}）早于违法行为发生日期（{_day(act)}）：违法行为不能在发生之前被发现")
+    if facts.decision_date:
+        for earlier, label in ((act, "违法行为发生日期"), (facts.discovery_date, "发现日期")):
+            if earlier and facts.decision_date < earlier:
+                raise AssessmentError(f"作出决定的日期（{_day(facts.decision_date)}）早于{label}（{_day(earlier)}）")
+
+
+def _no_penalty(facts: Facts) -> dict:
+    """Whether 不予处罚 is mandatory, discretionary or not available, with its article."""
     c = facts.circumstances
+
+    def result(applies: str, reason: str, rule: P.Rule | None) -> dict:
+        return {"applies": applies, "label": NO_PENALTY_LABELS[applies], "reason": reason,
+                "citation": rule.citation if rule else None}
+
     if facts.age is not None and facts.age < P.MINOR_NO_PENALTY_BELOW_AGE:
-        return {"applies": True, "reason": f"当事人不满十四周岁，不予行政处罚，责令监护人加以管教（{P.MINORS.citation}）。",
-                "citation": P.MINORS.citation}
+        return result("mandatory", f"当事人不满十四周岁，不予行政处罚，责令监护人加以管教（{P.MINORS.citation}）。", P.MINORS)
+    if "mental_illness" in c:
+        return result("mandatory", "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为，不予行政处罚，"
+                                   f"但应当责令其监护人严加看管和治疗（{P.MENTAL_ILLNESS.citation}）。", P.MENTAL_ILLNESS)
     if (facts.act_date or facts.act_end_date) and facts.discovery_date:
         from yibao.law.money import limitation
 
         end = facts.act_end_date or facts.act_date
         lim = limitation(end, facts.discovery_date, life_health_harm="life_health_harm" in c)
         if lim.expired:
-            return {"applies": True, "reason": lim.explanation, "citation": P.LIMITATION.citation}
+            return result("mandatory", lim.explanation, P.LIMITATION)
     if "no_fault" in c:
-        return {"applies": True, "reason": f"当事人有证据足以证明没有主观过错，不予行政处罚（{P.NO_PENALTY_NO_FAULT.citation}）。",
-                "citation": P.NO_PENALTY_NO_FAULT.citation}
-    if {"no_harm", "promptly_corrected"} <= c:
-        return {"applies": True,
-                "reason": f"违法行为轻微并及时改正，没有造成危害后果，不予行政处罚（{P.NO_PENALTY_MINOR_ACT.citation}）。",
-                "citation": P.NO_PENALTY_MINOR_ACT.citation}
+        return result("mandatory", f"当事人有证据足以证明没有主观过错，不予行政处罚（{P.NO_PENALTY_NO_FAULT.citation}）。",
+                      P.NO_PENALTY_NO_FAULT)
+    # 第三十三条第一款第一句 needs all three: 违法行为轻微, 及时改正, 没有造成危害后果.
+    if {"minor_violation", "promptly_corrected", "no_harm"} <= c:
+        return result("mandatory", "违法行为轻微并及时改正，没有造成危害后果，不予行政处罚"
+                                   f"（{P.NO_PENALTY_MINOR_ACT.citation}）。", P.NO_PENALTY_MINOR_ACT)
     if {"first_offence", "minor_harm", "promptly_corrected"} <= c:
-        return {"applies": "discretionary",
-                "reason": f"初次违法且危害后果轻微并及时改正，可以不予行政处罚（{P.NO_PENALTY_MINOR_ACT.citation}）。",
-                "citation": P.NO_PENALTY_MINOR_ACT.citation}
-    return {"applies": False, "reason": "不具备不予处罚的法定情形。", "citation": None}
+        return result("discretionary", "初次违法且危害后果轻微并及时改正，可以不予行政处罚"
+                                       f"（{P.NO_PENALTY_MINOR_ACT.citation}）。", P.NO_PENALTY_MINOR_ACT)
+    return result("none", "无法定不予处罚情形。", None)
 
 
 def _grade(fine: tuple[Decimal, Decimal] | None, applied: ProvisionResult | None, facts: Facts,
-           benchmark: Benchmark, no_penalty: dict) -> dict | None:
+           benchmark: Benchmark) -> dict | None:
     if fine is None:
         return None
     lo, hi = fine
-    if no_penalty["applies"] is True:
-        return {"name": "no_penalty", "label": GRADE_LABELS["no_penalty"], "min": money(Decimal(0)),
-                "max": money(Decimal(0)), "reason": no_penalty["reason"]}
     c = facts.circumstances
     present = [k for k in P.MANDATORY_MITIGATION_CIRCUMSTANCES if k in c]
     # Two circumstances under one clause of 第三十二条 are one factor.
-    factors = sorted({P.MANDATORY_MITIGATION_CIRCUMSTANCES[k] for k in present})
+    factors: list[object] = sorted({P.MANDATORY_MITIGATION_CIRCUMSTANCES[k] for k in present})
     reasons = [f"{CIRCUMSTANCE_LABELS[k]}（{P.MANDATORY_MITIGATION.citation}第（{cn(P.MANDATORY_MITIGATION_CIRCUMSTANCES[k])}）项）"
                for k in present]
     if facts.age is not None and facts.age < P.MINOR_MITIGATION_BELOW_AGE:
-        factors.append(0)
+        factors.append("minor")
         reasons.append(f"已满十四周岁不满十八周岁（{P.MINORS.citation}）")
+    allowed = []
+    if "diminished_capacity" in c:
+        factors.append("diminished_capacity")
+        allowed.append(f"{CIRCUMSTANCE_LABELS['diminished_capacity']}（{P.MENTAL_ILLNESS.citation}）")
     # Circumstances that are elements of the applied provision do not aggravate it again.
     elements: set[str] = set()
     if applied is not None:
@@ -402,36 +622,45 @@ def _grade(fine: tuple[Decimal, Decimal] | None, applied: ProvisionResult | None
     severe = [k for k in benchmark.severe_when_any if k in c and k not in elements]
     if factors:
         name = "mitigated" if len(factors) >= benchmark.mitigated_min_factors else "lenient"
-        reason = "应当从轻或者减轻处罚：" + "；".join(reasons)
+        parts = []
+        if reasons:
+            parts.append("应当从轻或者减轻处罚：" + "；".join(reasons))
+        if allowed:
+            parts.append("可以从轻或者减轻处罚：" + "；".join(allowed))
+        reason = "。".join(parts)
     elif severe:
         name = "severe"
         reason = "从重情节：" + "、".join(CIRCUMSTANCE_LABELS[k] for k in severe)
     else:
         name = "ordinary"
         reason = "无法定从轻、减轻或者从重情节，在一般幅度内处罚"
-    f_lo, f_hi = benchmark.grades[name]
+    band = benchmark.grades[name]
+    label = GRADE_LABELS[name]
     if name == "mitigated":
-        # 减轻: below the statutory minimum; the benchmark sets where below it.
-        g_lo, g_hi = lo * f_lo, lo * f_hi
+        if lo <= 0:
+            reason += (f"。法定罚款没有最低数额，无从在其下减轻；可以依法选择较轻的处罚种类，或者按"
+                       f"《{benchmark.title}》的从轻档处罚。")
+            return {"name": name, "label": label, "min": None, "max": None, "reason": reason}
+        # 减轻 is below the statutory minimum and is still a penalty: neither the minimum nor zero.
+        rng = band.money(Decimal(0), lo)
+        where = f"（低于法定最低罚款数额{money(lo)}元）"
     else:
-        g_lo, g_hi = lo + (hi - lo) * f_lo, lo + (hi - lo) * f_hi
-    reason += f"。依据《{benchmark.title}》，{GRADE_LABELS[name]}档罚款幅度为{money(g_lo)}元至{money(g_hi)}元。"
-    return {"name": name, "label": GRADE_LABELS[name], "min": money(g_lo), "max": money(g_hi), "reason": reason}
+        rng = band.money(lo, hi - lo)
+        where = ""
+        # A fine "以下" (no statutory minimum) of 0.00 would be no fine at all.
+        if rng and rng[0] <= 0:
+            rng = (FEN, rng[1]) if rng[1] >= FEN else None
+    if rng is None:
+        reason += f"。法定罚款幅度{money(lo)}元至{money(hi)}元过窄，按分计无法划出{label}档。"
+        return {"name": name, "label": label, "min": None, "max": None, "reason": reason}
+    reason += f"。依据《{benchmark.title}》，{label}档罚款幅度为{money(rng[0])}元至{money(rng[1])}元{where}。"
+    return {"name": name, "label": label, "min": money(rng[0]), "max": money(rng[1]), "reason": reason}
 
 
 def assess(facts: Facts, library: ProvisionLibrary | None = None) -> Assessment:
     """Assess the facts: applicable provisions, their measures, the fine range and its grade."""
     library = library or load_library()
-    if facts.party not in PARTIES:
-        raise AssessmentError(f"未知的当事人类型“{facts.party}”（应为{'、'.join(PARTIES)}之一）")
-    unknown = sorted(facts.circumstances - set(CIRCUMSTANCES))
-    if unknown:
-        raise AssessmentError(f"未知的情节：{'、'.join(unknown)}")
-    if not facts.provisions:
-        raise AssessmentError("请指定适用的条款（--provision）")
-    for amount in [facts.amount, facts.unit_fine, *facts.amounts.values()]:
-        if amount is not None and amount < 0:
-            raise AssessmentError("金额不能为负数")
+    _check_facts(facts)
     benchmark = load_benchmark(facts.benchmark)
     notes: list[str] = []
     ids: list[str] = []
@@ -442,14 +671,38 @@ def assess(facts: Facts, library: ProvisionLibrary | None = None) -> Assessment:
     results = [r for pid in ids if (r := _provision_result(pid, facts, library, notes)) is not None]
     if not results:
         raise AssessmentError("根据所给事实，没有可以适用的罚则：" + "".join(notes))
+    for r in results:
+        _check_bases(r, facts)
     with_fine = [r for r in results if r.fine is not None]
     applied = max(with_fine, key=lambda r: (r.fine[1], r.fine[0])) if with_fine else results[0]
     applied.applied = True
     if len(with_fine) > 1:
         notes.append(f"同一违法行为符合多个罚则，按照罚款数额高的{applied.provision.citation}处罚（{P.ONE_FINE_PER_ACT.citation}）。")
-    no_penalty = _no_penalty(facts, notes)
+    no_penalty = _no_penalty(facts)
     if (facts.act_date or facts.act_end_date) and not facts.discovery_date:
         notes.append(f"未提供违法行为被发现的日期，未核查追责时效（{P.LIMITATION.citation}）。")
-    fine = applied.fine
-    grade = _grade(fine, applied, facts, benchmark, no_penalty)
-    return Assessment(results, applied.measures, fine, grade, no_penalty, notes, benchmark)
+    penalty = Outcome("penalty", applied.measures, applied.fine, _grade(applied.fine, applied, facts, benchmark))
+    withheld = [m for m in applied.measures if m.penalty]
+    unpunished = Outcome(
+        "no_penalty", [m for m in applied.measures if not m.penalty], None,
+        {"name": "no_penalty", "label": GRADE_LABELS["no_penalty"], "min": None, "max": None,
+         "reason": no_penalty["reason"]} if withheld else None,
+        withheld,
+    )
+    if no_penalty["applies"] == "mandatory":
+        outcomes = [unpunished]
+        if withheld:
+            labels = "、".join(MEASURE_LABELS[m.kind] for m in withheld)
+            notes.append(f"不予处罚：不给予{labels}；责令改正、责令退回等不属于行政处罚的措施仍应采取"
+                         f"（{P.PENALTY_KINDS_RULE.citation}、{P.CORRECTION_WITH_PENALTY.citation}）。")
+    elif no_penalty["applies"] == "discretionary":
+        outcomes = [penalty, unpunished]
+    else:
+        outcomes = [penalty]
+    others = applied.other_party_measures
+    if others:
+        persons = "、".join(dict.fromkeys(PARTY_LABELS[m.target] for m in others))
+        kinds = "、".join(dict.fromkeys(MEASURE_LABELS[m.kind] for m in others))
+        notes.append(f"{applied.provision.citation}对{persons}的{kinds}，由有权机关对该人员另行决定，"
+                     f"不是对本当事人（{PARTY_LABELS[facts.party]}）的处理，另列于“对其他责任人员的措施”。")
+    return Assessment(results, outcomes, no_penalty, notes, benchmark, others)

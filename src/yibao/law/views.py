@@ -125,7 +125,8 @@ def _facts_from(form):
 
     d = form.cleaned_data
     return Facts(
-        party=d["party"], provisions=d["provisions"], amount=d.get("amount"), unit_fine=d.get("unit_fine"),
+        party=d["party"], provisions=d["provisions"], amount=d.get("amount"), amounts=form.amounts(),
+        unit_fine=d.get("unit_fine"),
         circumstances=set(d.get("circumstances") or []), age=d.get("age"), act_date=d.get("act_date"),
         act_end_date=d.get("act_end_date"), discovery_date=d.get("discovery_date"),
         decision_date=d.get("decision_date"), benchmark=d["benchmark"],

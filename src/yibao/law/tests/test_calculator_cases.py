@@ -68,9 +68,19 @@ def test_calculator_case(case):
         name, lo, hi = case["grade"]
         assert (result["grade"]["name"], result["grade"]["min"], result["grade"]["max"]) == (name, lo, hi)
         assert result["grade"]["reason"]
+    if "reason" in case:
+        assert case["reason"] in result["grade"]["reason"]
     if "no_penalty" in case:
         assert result["no_penalty"]["applies"] == case["no_penalty"]
         assert result["no_penalty"]["reason"]
+    if "not_imposed" in case:
+        assert [m["kind"] for m in result["not_imposed"]] == case["not_imposed"]
+        assert all(m["penalty"] for m in result["not_imposed"])
+    if "other_party" in case:
+        assert [[m["kind"], m["target"]] for m in result["other_party_measures"]] == case["other_party"]
+        assert all(m["target"] != case["facts"]["party"] and "另行决定" in m["note"] for m in result["other_party_measures"])
+    if "outcomes" in case:
+        assert [o["name"] for o in result["outcomes"]] == case["outcomes"]
     applied = [p for p in result["provisions"] if p["applied"]]
     assert len(applied) == 1
     if "applied" in case:
