@@ -75,8 +75,8 @@ def fold_header(text: str) -> str:
 
 
 def _bare(text: str) -> str:
-    """The header without a trailing note in brackets: 设定依据（法律法规） → 设定依据."""
-    return re.sub(r"[（(][^（）()]*[)）]$", "", fold_header(text))
+    """The header without notes in brackets: 设定依据（法律法规） → 设定依据, 责任处（科）室 → 责任处室."""
+    return re.sub(r"[（(][^（）()]*[)）]", "", fold_header(text))
 
 
 def header_field(text: str) -> str | None:

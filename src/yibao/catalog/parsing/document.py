@@ -8,7 +8,10 @@ documents need, stated once:
   empty continues the item above and its text joins the cell it belongs to;
 * a row with fewer cells than the header is realigned only when its content fixes every cell
   (a 10-digit code, a level such as 县级, a type such as 行政处罚), otherwise it is refused;
-* a section heading (一、行政处罚) sets the type where the table has no type column;
+* a section heading (一、行政处罚) sets the type where the table has no type column, and so does a
+  title that names one type (…行政检查计划, …行政处罚事项清单) until a heading says otherwise;
+* a type cell merged down over several items that a text export kept only in its first row (the
+  later rows one cell short) is the type of the item above, and the item notes so;
 * a header may span two rows (事项名称 over 主项 | 子项; see columns.py);
 * a cell that says 同上 (〃, 同前) holds the value of the cell above it, and the item notes so.
 """
@@ -25,9 +28,18 @@ from .columns import MULTI_COLUMN_FIELDS, detect_header, detect_two_row_header, 
 from .errors import CatalogParseError, Problem, clip
 from .types import POWER_TYPES, SECTION_HEADING, power_type
 
-SEQ = re.compile(r"^\s*(?:\d{1,4}(?:[.\-－]\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[.、．]?\s*$")
+SEQ = re.compile(
+    r"^\s*(?:\d{1,4}(?:[.\-－]\d{1,3})*|[一二三四五六七八九十百]{1,4}|[（(]\s*[一二三四五六七八九十百\d]{1,4}\s*[)）])"
+    r"\s*[.、．]?\s*$"
+)
 CODE = re.compile(r"^\s*\d{10}\s*$")
-LEVEL = re.compile(r"^\s*(?:[省市县区乡镇、，,/和及]{1,12})级\s*$|^\s*(?:省级|市级|县级|乡级|镇级)(?:[、，,/和及](?:省级|市级|县级|乡级|镇级))*\s*$")
+_ONE_LEVEL = r"(?:国家级|省级|市级|州级|区级|县级|区县级|县区级|乡级|镇级|乡镇级|街乡级|街道级)"
+LEVEL = re.compile(
+    r"^\s*(?:[省市县区乡镇、，,/和及]{1,12})级\s*$"
+    rf"|^\s*{_ONE_LEVEL}(?:\s*[、，,/和及]\s*{_ONE_LEVEL})*\s*$"
+)
+# A line above the header that fills in a form (填报单位（盖章）：…局 | 联系人及联系电话：) is not data.
+FORM_LINE = re.compile(r"^[^：:]{1,20}[：:]")
 SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
 NUMBERED_SUB = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]{1,3}\s*、)")
 TITLE_NOISE = re.compile(r"^(?:附件\s*\d*|附表\s*\d*)$")
@@ -350,6 +362,8 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
             continue
         header = _read_header(rows, index, cells)
         if header:
+            if fields is None and section_type is None:
+                section_type = _type_named_in(titles)
             fields, names, skip_to = header
             n = len(names)
             while n and not names[n - 1] and (n - 1) not in fields:
@@ -371,6 +385,9 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
         if fields is None:
             if len(nonempty) == 1:
                 titles.append(squeeze_spaces(nonempty[0]))
+                continue
+            if all(FORM_LINE.match(c) for c in nonempty):
+                titles.extend(squeeze_spaces(c) for c in nonempty)
                 continue
             problem(row, None, "在表头之前出现数据行：未找到包含“序号”和“名称”的表头")
             continue
@@ -400,6 +417,12 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
             date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
             break
     return ParsedCatalog(title, bureau, date, items, source, warnings)
+
+
+def _type_named_in(titles: list[str]) -> str | None:
+    """The type a title names when it names exactly one: 辰溪县医疗保障局涉企行政检查计划 → inspection."""
+    named = {code for t in titles for name, code in POWER_TYPES.items() if code != "other" and name in t}
+    return named.pop() if len(named) == 1 else None
 
 
 def _next_filled(rows: list[RawRow], index: int) -> int | None:
@@ -453,7 +476,7 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
             problem(row, None, f"该行有{len(cells)}个单元格，表头有{n}列，无法根据内容唯一确定各单元格所属的列")
         return
     placed: dict[str, str] = {}
-    dittos: dict[str, int] = {}
+    dittos: dict[str, tuple[int, str]] = {}
     for i, cell in enumerate(cells):
         col = layout[i]
         if col < 0 or not cell:
@@ -462,20 +485,20 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
         if f is None:
             continue
         if DITTO.match(cell):
-            dittos[f] = col
+            dittos[f] = (col, cell.strip().strip("“”\"'「」『』。. "))
             continue
         if f in MULTI_COLUMN_FIELDS and placed.get(f):
             placed[f] = f"{placed[f]}\n{cell}"
         else:
             placed[f] = cell
     notes: list[str] = []
-    for f, col in dittos.items():
+    for f, (col, word) in dittos.items():
         above = _value_above(builders, f)
         if not above:
-            problem(row, _col_name(header_names, col), "单元格写“同上”，但上方没有可沿用的内容")
+            problem(row, _col_name(header_names, col), f"单元格写“{word}”，但上方没有可沿用的内容")
             return
         placed[f] = above
-        notes.append(f"“{_col_name(header_names, col)}”列写“同上”，取上一行的值")
+        notes.append(f"“{_col_name(header_names, col)}”列写“{word}”，取上一行的值")
     if is_item:
         current = builders[-1] if builders else None
         same = (
@@ -489,6 +512,11 @@ def _place_row(row, cells, fields, n, header_names, builders, section_type, prob
             _add_duty_row(current, placed, fields)
             return
         b = _Builder(row.line, {}, tuple(c for c in layout if c >= 0), section_type, where=row.where, notes=notes)
+        type_col = next((c for c, f in fields.items() if f == "type"), None)
+        if (type_col is not None and not placed.get("type") and current is not None and current.cells.get("type")
+                and type_col not in layout):
+            placed["type"] = current.cells["type"]
+            notes.append(f"“{_col_name(header_names, type_col)}”列缺失（合并单元格），沿用上一事项的类型")
         if not placed.get("name") and current is not None:
             placed["name"] = current.cells.get("name", "")
         b.cells.update({f: v for f, v in placed.items() if f not in ("duty_post", "duty_text")})
@@ -570,6 +598,13 @@ def split_duties(cell: str) -> list[ParsedDuty]:
     return duties
 
 
+def _plain(cell: str) -> str:
+    """A text cell as plain text: HTML paragraphs (<p>…</p>) become lines, PDF spaces go."""
+    if "<" not in cell:
+        return squeeze_spaces(cell)
+    return "\n".join(squeeze_spaces(p) for p in html_to_paragraphs(cell))
+
+
 def _finish(b: _Builder, fields, header_names, source, problems, warnings) -> ParsedItem | None:
     c = {k: v.strip() for k, v in b.cells.items()}
     source = source + (f"［{b.where}］" if b.where else "")
@@ -620,13 +655,13 @@ def _finish(b: _Builder, fields, header_names, source, problems, warnings) -> Pa
         subject=squeeze_spaces(c.get("subject", "")) or None,
         implementer=squeeze_spaces(c.get("implementer", "")) or None,
         level=squeeze_spaces(c.get("level", "")) or None,
-        scope=squeeze_spaces(c.get("scope", "")) or None,
-        remark=squeeze_spaces(c.get("remark", "")) or None,
+        scope=_plain(c.get("scope", "")) or None,
+        remark=_plain(c.get("remark", "")) or None,
         bases=bases.citations if bases else [],
         duties=duties,
         duty_bases=duty_bases.citations if duty_bases else [],
         basis_text="\n".join(html_to_paragraphs(basis_raw)),
         line=b.line,
-        extra={f: squeeze_spaces(c[f]) for f in EXTRA_FIELDS if c.get(f)},
+        extra={f: _plain(c[f]) for f in EXTRA_FIELDS if c.get(f)},
         notes=list(b.notes),
     )
