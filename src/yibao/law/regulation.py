@@ -15,6 +15,8 @@ _HEADING = re.compile(rf"^第\s*(?P<n>{N})\s*(?P<level>[章节编])(?:[\s\u3000]
 HEADING_MAX_LENGTH = 40
 # Law collections kept as Markdown mark the title and the 章/节 headings with #.
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+# The data of a full text in law/data/texts/, before its text.
+_FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n", re.DOTALL)
 _JUNK = re.compile(r"^(?:\[(?:bookmark|footnote)[^\]]*\]|<!--.*-->)$", re.IGNORECASE)
 _NOTE = re.compile(r"^[（(].{2,80}[)）]$")
 
@@ -147,6 +149,16 @@ def parse_regulation_text(text: str, source: str = "<text>") -> ParsedRegulation
     return ParsedRegulation(title, note, articles)
 
 
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (the YAML between two --- lines at the top, or None; the text after it; the line the text starts on)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None, text, 1
+    return m.group("meta"), text[m.end():], m.group(0).count("\n") + 1
+
+
 def parse_regulation_file(path: str | Path) -> ParsedRegulation:
+    """Parse a regulation file; a full-text file of the library (law/data/texts/) is read past its data."""
     path = Path(path)
-    return parse_regulation_text(path.read_text(encoding="utf-8"), path.name)
+    _, body, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    return parse_regulation_text(body, path.name)

@@ -16,10 +16,9 @@ from pathlib import Path
 import yaml
 
 from yibao.law import registry
-from yibao.law.regulation import ParsedRegulation, parse_regulation_text
+from yibao.law.regulation import ParsedRegulation, parse_regulation_text, split_front_matter
 
 TEXTS_DIR = Path(__file__).with_name("data") / "texts"
-_FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n", re.DOTALL)
 # The closing article of most texts states the date in force: 本条例自2021年5月1日起施行。
 _IN_FORCE = re.compile(r"自\s*(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日起施行")
 REQUIRED = ("name", "issuer", "document_number", "promulgated", "effective", "history", "articles", "source")
@@ -87,10 +86,10 @@ def read_text_file(path: Path) -> LawText:
     """Read and check one text file; raise LawTextError naming what is wrong."""
     raw = path.read_bytes()
     text = raw.decode("utf-8")
-    m = _FRONT_MATTER.match(text)
-    if not m:
+    meta_text, body, body_line = split_front_matter(text)
+    if meta_text is None:
         raise LawTextError(f"{path.name}：缺少以 --- 开始和结束的文件头")
-    meta = yaml.safe_load(m.group("meta")) or {}
+    meta = yaml.safe_load(meta_text) or {}
     missing = [k for k in REQUIRED if k not in meta]
     if missing:
         raise LawTextError(f"{path.name}：文件头缺少 {', '.join(missing)}")
@@ -101,7 +100,6 @@ def read_text_file(path: Path) -> LawText:
     if not (source.get("url") or source.get("file")):
         raise LawTextError(f"{path.name}：source 须写明来源地址（url）或文件（file）")
     total = meta["articles"]
-    body = text[m.end():]
     if (total is None) != (not body.strip()):
         raise LawTextError(f"{path.name}：articles 为空当且仅当文件不含全文")
     law = LawText(
@@ -110,7 +108,7 @@ def read_text_file(path: Path) -> LawText:
         promulgated=_date(path, "promulgated", meta["promulgated"]),
         effective=_date(path, "effective", meta["effective"]),
         history=tuple(HistoryStep(_date(path, "history", h["date"]), h["note"]) for h in meta["history"] or ()),
-        article_total=total, source=source, body=body, body_line=m.group(0).count("\n") + 1,
+        article_total=total, source=source, body=body, body_line=body_line,
         digest=hashlib.sha256(raw).hexdigest(),
     )
     _check_text(law)

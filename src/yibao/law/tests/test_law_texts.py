@@ -13,6 +13,7 @@ from yibao.catalog.services import do_import_catalog
 from yibao.core.models import AuditEvent
 from yibao.core.testing import seed_path
 from yibao.law.models import Article, Law
+from yibao.law.regulation import parse_regulation_file
 from yibao.law.services import do_load_law_text, do_load_law_texts, keep_article
 from yibao.law.texts import TEXTS_DIR, LawTextError, law_texts, read_text_file
 
@@ -82,6 +83,11 @@ def test_the_2021_penalty_law_is_the_revised_text():
     assert text.parse().articles[-1].text == "本法自2021年7月15日起施行。"
 
 
+def test_a_text_file_parses_past_its_data_as_the_command_line_reads_it():
+    parsed = parse_regulation_file(TEXTS_DIR / "tiaoli.md")
+    assert (parsed.title, len(parsed.articles)) == ("医疗保障基金使用监督管理条例", 50)
+
+
 @pytest.mark.parametrize(("change", "message"), [
     (("effective: 2021-05-01", "effective: 2021-06-01"), "与正文 2021-05-01 不一致"),
     (("articles: 50", "articles: 51"), "写明 51 条，正文解析出 50 条"),
@@ -107,6 +113,8 @@ def test_a_freshly_migrated_database_has_the_full_library():
     article = Article.objects.get(law__name="医疗保障基金使用监督管理条例", number=40)
     assert article.text.startswith("定点医药机构通过下列方式骗取医疗保障基金支出的")
     assert article.source_file == "law/data/texts/tiaoli.md"
+    lines = (TEXTS_DIR / "tiaoli.md").read_text(encoding="utf-8").split("\n")
+    assert lines[article.source_line - 1].startswith("第四十条 定点医药机构通过下列方式")
     assert article.structure[0]["clauses"][0]["text"].startswith("诱导、协助他人冒名或者虚假就医")
 
 
