@@ -83,7 +83,7 @@ BASE_LABELS = {
 }
 GRADE_LABELS = {"no_penalty": "不予处罚", "mitigated": "减轻", "lenient": "从轻", "ordinary": "一般", "severe": "从重"}
 # no_penalty.applies: whether 不予处罚 is required, allowed, or not available.
-NO_PENALTY_LABELS = {"mandatory": "不予处罚", "discretionary": "可以不予处罚", "none": "不适用"}
+NO_PENALTY_LABELS = {"mandatory": "应当不予处罚", "discretionary": "可以不予处罚", "none": "不适用"}
 OUTCOME_LABELS = {"penalty": "给予处罚", "no_penalty": "不予处罚"}
 BENCHMARK_DIR = Path(__file__).with_name("benchmarks")
 

@@ -48,6 +48,7 @@ def test_a_discretionary_no_penalty_shows_the_penalty_outcome_and_the_no_penalty
 def test_a_mandatory_no_penalty_proposes_no_fine_but_keeps_the_refund(reviewer_client):
     html = _post(reviewer_client, provisions="《条例》第40条第1款", amount="1000", circumstances=["no_fault"])
     assert 'data-applies="mandatory"' in html
+    assert "应当不予处罚" in _text(html, "no-penalty")
     assert "outcome-penalty" not in html
     assert _text(html, "fine-range").strip() == "不予罚款"
     assert "责令退回" in _text(html, "outcome-no_penalty")
