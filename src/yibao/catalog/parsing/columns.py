@@ -15,6 +15,7 @@ in three steps, strongest first:
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # field → header names, most specific first. Matching is on the header with spaces removed.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
@@ -104,7 +105,10 @@ class ColumnSense:
     by: str = ""
 
 
+@lru_cache(maxsize=8192)
 def sense_of(text: str) -> ColumnSense:
+    if len(text) > 2 * HEADER_MAX_CHARS:  # a data cell: spare the long texts the folding
+        return ColumnSense(None)
     f = header_field(text)
     if f:
         return ColumnSense(f, "exact")

@@ -441,12 +441,16 @@ def _read_header(rows: list[RawRow], index: int, cells: list[str]) -> tuple[dict
     A two-row header (事项名称 over 主项 | 子项) is tried first: its top row alone may pass for a
     header and would leave the second row to be refused as data.
     """
+    if any(c.isdigit() for c in cells):  # a row numbered 1, 2, … is data: spare it the header tests
+        return None
     below = _next_filled(rows, index)
     if below is not None and sum(1 for c in cells if c) >= 2 and any(sense_of(c).field for c in cells if c):
         samples = [[c.strip() for c in r.cells] for r in rows[below + 1: below + 1 + HEADER_SAMPLE_ROWS]]
         two = detect_two_row_header(cells, [c.strip() for c in rows[below].cells], samples)
         if two:
             return two[0], two[1], below + 1
+    if detect_header(cells) is None:
+        return None
     samples = [[c.strip() for c in r.cells] for r in rows[index + 1: index + 1 + HEADER_SAMPLE_ROWS]]
     one = detect_header(cells, samples)
     return (one, cells, index + 1) if one else None
