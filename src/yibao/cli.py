@@ -45,7 +45,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 @catalog_app.command("parse")
 def catalog_parse(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="清单文件 (.txt .xlsx .docx)"),
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="清单文件（.txt .tsv .md .html .xlsx .docx，同 parsing.document.SUPPORTED_SUFFIXES）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Parse catalogue files and print them; touch no database."""
