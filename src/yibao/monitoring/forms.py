@@ -1,4 +1,8 @@
-"""Forms of the monitoring pages: a new run, the finding filters, review actions, leads."""
+"""Forms of the monitoring pages: a new run, the finding filters, review actions, leads.
+
+All are the project's forms (yibao.core.forms.Form): a stock error names its field in Chinese, dates
+are typed 年-月-日, and a value quoted back in a message is shortened (yibao.core.text.shorten).
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,6 +13,9 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from yibao.core.forms import DateInput, Form
+from yibao.core.text import shorten
 
 from .constants import (
     MANUAL_TRANSITIONS,
@@ -22,11 +29,8 @@ from .constants import (
 )
 from .engine.rules import BASIS_LAW, RULES
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "日期格式不正确，应为 YYYY-MM-DD。"}
 
-
-class RunForm(forms.Form):
+class RunForm(Form):
     """新建筛查: a dataset folder on the server, the engine and an optional rule configuration."""
 
     bureau = forms.ModelChoiceField(label="单位", queryset=None, empty_label=None)
@@ -55,14 +59,18 @@ class RunForm(forms.Form):
     def clean_dataset_path(self) -> str:
         path = Path(self.cleaned_data["dataset_path"].strip()).expanduser()
         if not path.is_dir():
-            raise forms.ValidationError(f"数据集目录不存在：{path}")
+            raise forms.ValidationError(f"数据集目录不存在：{shorten(path, PATH_ECHO_LIMIT)}")
         return str(_inside_roots(path, "数据集目录"))
 
     def clean_config_path(self) -> str:
         value = self.cleaned_data["config_path"].strip()
         if value and not Path(value).expanduser().is_file():
-            raise forms.ValidationError(f"配置文件不存在：{value}")
+            raise forms.ValidationError(f"配置文件不存在：{shorten(value, PATH_ECHO_LIMIT)}")
         return str(_inside_roots(Path(value).expanduser(), "配置文件")) if value else ""
+
+
+# A folder is recognised by its end: quote more of a path than of other values.
+PATH_ECHO_LIMIT = 120
 
 
 def dataset_roots() -> list[Path]:
@@ -75,7 +83,8 @@ def _inside_roots(path: Path, what: str) -> Path:
     real = path.resolve()
     if not any(real == root or root in real.parents for root in dataset_roots()):
         roots = "、".join(str(r) for r in dataset_roots())
-        raise forms.ValidationError(f"{what}不在允许的目录内：{path}（允许：{roots}；由 YIBAO_DATASET_ROOTS 设置）")
+        raise forms.ValidationError(f"{what}不在允许的目录内：{shorten(path, PATH_ECHO_LIMIT)}"
+                                    f"（允许：{roots}；由 YIBAO_DATASET_ROOTS 设置）")
     return real
 
 
@@ -123,7 +132,7 @@ def _rule_choices() -> list[tuple[str, str]]:
     return [("", "全部规则")] + [(r.id, f"{r.id} {r.name}") for r in RULES.values()]
 
 
-class FindingFilterForm(forms.Form):
+class FindingFilterForm(Form):
     """Filter findings by bureau, run, rule, institution, status, severity and a code."""
 
     bureau = forms.TypedChoiceField(label="单位", required=False, coerce=int, empty_value=None)
@@ -179,7 +188,7 @@ def filter_findings(findings: QuerySet, filters: dict, *, with_status: bool = Tr
 CREATE_LEADS = "create_leads"
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(Form):
     """One action on the ticked findings: a review transition, or grouping them into leads."""
 
     action = forms.ChoiceField(label="操作", choices=[
@@ -189,13 +198,13 @@ class BulkActionForm(forms.Form):
                              widget=forms.TextInput(attrs={"placeholder": "排除、撤销须填写理由", "size": 36}))
     appeal_text = forms.CharField(label="申诉内容", required=False, max_length=4000,
                                   widget=forms.TextInput(attrs={"placeholder": "登记申诉时填写", "size": 30}))
-    appeal_date = forms.DateField(label="申诉日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    appeal_date = forms.DateField(label="申诉日期", required=False, widget=DateInput())
     group_by = forms.ChoiceField(label="归集方式", required=False, initial="institution",
                                  choices=[("institution", "按机构"), ("person", "按人员")])
     by_rule = forms.BooleanField(label="按规则分别生成", required=False, initial=True)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     """One transition of one finding, on its page."""
 
     transition = forms.ChoiceField(choices=[(n, TRANSITIONS[n].label) for n in MANUAL_TRANSITIONS],
@@ -203,10 +212,10 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label="理由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     appeal_text = forms.CharField(label="申诉内容", required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    appeal_date = forms.DateField(label="申诉日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    appeal_date = forms.DateField(label="申诉日期", required=False, widget=DateInput())
 
 
-class LeadFilterForm(forms.Form):
+class LeadFilterForm(Form):
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *LeadStatus.choices])
     source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部来源"), *LeadSource.choices])
     q = forms.CharField(label="编号", required=False, max_length=64,
@@ -219,7 +228,7 @@ class LeadFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class LeadStatusForm(forms.Form):
+class LeadStatusForm(Form):
     status = forms.ChoiceField(label="变更为", choices=LeadStatus.choices)
     reason = forms.CharField(label="理由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -267,7 +276,7 @@ def _party_choices() -> list[tuple[str, str]]:
     return [("", "请选择"), *PartyType.choices]
 
 
-class LeadRegisterForm(forms.Form):
+class LeadRegisterForm(Form):
     """登记线索: a lead from any source but monitoring (a complaint, an assignment, a referral…), entered by hand."""
 
     bureau = forms.ModelChoiceField(label="单位", queryset=None, empty_label=None,
@@ -293,9 +302,10 @@ class LeadRegisterForm(forms.Form):
     provisions = forms.MultipleChoiceField(
         label="适用条款", required=False, widget=forms.SelectMultiple(attrs={"size": 12}),
         help_text="可多选（按住 Ctrl）；据此和涉嫌损失由罚款计算器测算罚款幅度。不选则不测算。",
-        error_messages={"invalid_choice": "未知的条款：%(value)s。"})
-    received_date = forms.DateField(label="接收日期", widget=DATE_WIDGET, error_messages={
-        "required": "请填写接收日期。", **DATE_ERRORS})
+        # Not the stock message: it names the field but not that the list is of the encoded provisions.
+        error_messages={"invalid_choice": "“适用条款”中没有这一条，请从已编码的条款中选择。"})
+    received_date = forms.DateField(label="接收日期", widget=DateInput(),
+                                    error_messages={"required": "请填写接收日期。"})
     evidence_notes = forms.CharField(label="证据说明", max_length=4000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}),
                                      help_text="可选：已收到的举报材料、交办或移送函、检查记录、媒体报道等")

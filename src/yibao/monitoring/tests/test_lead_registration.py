@@ -142,12 +142,28 @@ def test_an_invalid_registration_shows_chinese_errors_and_creates_nothing(client
     page = text(response)
     assert response.status_code == 200
     for message in ("请选择线索来源。", "请填写当事人名称。", "请填写线索摘要。", "涉嫌基金损失不能为负数。",
-                    "未知的条款：《某法》第一条。", "接收日期不能晚于今天。"):
+                    "“适用条款”中没有这一条，请从已编码的条款中选择。", "接收日期不能晚于今天。"):
         assert message in page, message
     response = client.post(reverse("monitoring:lead_create"), valid_data(
         county, suspected_loss="12.345", received_date="2025-13-01"))
-    assert "金额最多保留两位小数（到分）。" in text(response) and "日期格式不正确" in text(response)
+    assert "金额最多保留两位小数（到分）。" in text(response)
+    assert "“接收日期”不是有效的日期，请按 年-月-日 填写" in text(response)
     assert not Lead.objects.exists() and not AuditEvent.objects.filter(action="lead.create").exists()
+
+
+def test_a_long_invalid_input_is_refused_naming_its_field_without_being_quoted_back_in_full(client, officer, county):
+    client.force_login(officer)
+    pasted = "某医院重复收费" * 300
+    response = client.post(reverse("monitoring:lead_create"), valid_data(
+        county, party_code="H" * 300, party_name=pasted, provisions=[pasted]))
+    page = text(response)
+    assert "“当事人编号”不能超过 64 个字符（当前 300 个）。" in page
+    assert "“当事人名称”不能超过 200 个字符（当前 2100 个）。" in page
+    assert "“适用条款”中没有这一条" in page
+    # The field may keep what was typed; no message repeats it.
+    errors = "".join(re.findall(r'<div class="error">(.*?)</div>', page))
+    assert errors and pasted[:100] not in errors and "H" * 100 not in errors
+    assert not Lead.objects.exists()
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.HEAD, Role.LEGAL_REVIEWER])

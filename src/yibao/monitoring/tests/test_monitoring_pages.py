@@ -179,6 +179,22 @@ def test_bulk_dismissal_without_a_reason_is_refused_with_a_chinese_message(run, 
     assert not Finding.objects.exclude(status=FindingStatus.NEW).exists()
 
 
+def test_a_wrong_appeal_date_or_a_too_long_reason_is_refused_naming_the_field(run, as_user, analyst, county):
+    finding = Finding.objects.filter(bureau=county).first()
+    client = as_user(analyst)
+    response = client.post(reverse("monitoring:finding_bulk"), {"ids": [finding.pk], "action": "first_dismiss",
+                                                                "reason": "误" * 2500, "appeal_date": "31/12/2025"},
+                           follow=True)
+    page = text(response)
+    assert "“理由”不能超过 2000 个字符（当前 2500 个）。" in page
+    assert "“申诉日期”不是有效的日期，请按 年-月-日 填写" in page and "误" * 100 not in page
+    response = client.post(reverse("monitoring:finding_transition", args=[finding.pk]),
+                           {"transition": "first_dismiss", "appeal_date": "2025-02-30"}, follow=True)
+    assert "“申诉日期”不是有效的日期" in text(response)
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.NEW
+
+
 def test_bulk_without_ticked_findings_says_so(run, as_user, analyst):
     response = as_user(analyst).post(reverse("monitoring:finding_bulk"), {"action": "first_confirm"}, follow=True)
     assert "请先勾选疑点。" in text(response)
