@@ -611,9 +611,11 @@ def cited_documents(citations: Sequence[ArticleQuery]) -> tuple[list[int], list[
                         .values_list("pk", flat=True) if pk not in article_ids]
     by_article = dict(SearchDocument.objects.filter(kind="article", article_id__in=article_ids)
                       .values_list("article_id", "id"))
+    # An item citing two of the articles joins twice: drop the repeats here rather than with DISTINCT,
+    # which PostgreSQL refuses next to an ORDER BY on columns not selected.
     items = (SearchDocument.objects.filter(kind="item", item__bases__article_id__in=article_ids)
-             .order_by("subtitle", "title", "id").values_list("id", flat=True).distinct())
-    return [by_article[a] for a in article_ids if a in by_article], list(items)
+             .order_by("subtitle", "title", "id").values_list("id", flat=True))
+    return [by_article[a] for a in article_ids if a in by_article], list(dict.fromkeys(items))
 
 
 def _citation_needles(citations: Sequence[ArticleQuery]) -> list[str]:
