@@ -699,10 +699,17 @@ def assess(facts: Facts, library: ProvisionLibrary | None = None) -> Assessment:
         outcomes = [penalty, unpunished]
     else:
         outcomes = [penalty]
-    others = applied.other_party_measures
-    if others:
-        persons = "、".join(dict.fromkeys(PARTY_LABELS[m.target] for m in others))
-        kinds = "、".join(dict.fromkeys(MEASURE_LABELS[m.kind] for m in others))
-        notes.append(f"{applied.provision.citation}对{persons}的{kinds}，由有权机关对该人员另行决定，"
+    # 第二十九条 chooses among fines on this party only; measures on other persons come from every
+    # provision the facts meet (第四十三条's ban beside 第四十条's fine).
+    others: list[MeasureResult] = []
+    for r in [applied, *(r for r in results if r is not applied)]:
+        for m in r.other_party_measures:
+            if not any((o.kind, o.target, o.citation) == (m.kind, m.target, m.citation) for o in others):
+                others.append(m)
+    for citation in dict.fromkeys(m.citation for m in others):
+        mine = [m for m in others if m.citation == citation]
+        persons = "、".join(dict.fromkeys(PARTY_LABELS[m.target] for m in mine))
+        kinds = "、".join(dict.fromkeys(MEASURE_LABELS[m.kind] for m in mine))
+        notes.append(f"{citation}对{persons}的{kinds}，由有权机关对该人员另行决定，"
                      f"不是对本当事人（{PARTY_LABELS[facts.party]}）的处理，另列于“对其他责任人员的措施”。")
     return Assessment(results, outcomes, no_penalty, notes, benchmark, others)
