@@ -48,8 +48,12 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s\u3000，,。.、；;：:（）()“”\"'《》]", "", text)
 
 
-def name_similarity(a: Candidate, b: Candidate) -> float:
-    return SequenceMatcher(None, _fold(a.name + a.sub_item), _fold(b.name + b.sub_item), autojunk=False).ratio()
+def name_similarity(a: Candidate, b: Candidate, floor: float = 0.0) -> float:
+    """difflib's ratio of the two names; 0 when a cheap upper bound already falls below `floor`."""
+    matcher = SequenceMatcher(None, _fold(a.name + a.sub_item), _fold(b.name + b.sub_item), autojunk=False)
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        return 0.0
+    return matcher.ratio()
 
 
 def rename_score(old: Candidate, new: Candidate) -> float | None:
@@ -58,7 +62,7 @@ def rename_score(old: Candidate, new: Candidate) -> float | None:
         return 2.0 + name_similarity(old, new)
     if old.type != new.type:
         return None
-    similarity = name_similarity(old, new)
+    similarity = name_similarity(old, new, floor=RENAME_NAME_SIMILARITY_SAME_BASES)
     if similarity >= RENAME_NAME_SIMILARITY:
         return similarity
     if old.bases and old.bases == new.bases and similarity >= RENAME_NAME_SIMILARITY_SAME_BASES:
@@ -66,12 +70,27 @@ def rename_score(old: Candidate, new: Candidate) -> float | None:
     return None
 
 
+# Pairs whose names share fewer character pairs than this (Dice coefficient of bigrams) are not
+# compared further: a cheap bound that keeps large diffs fast; renamed names share far more.
+BIGRAM_PREFILTER = 0.3
+
+
+def _bigrams(c: Candidate) -> frozenset[str]:
+    text = _fold(c.name + c.sub_item)
+    return frozenset(text[k:k + 2] for k in range(len(text) - 1)) or frozenset({text})
+
+
 def match_renames(removed: Iterable[Candidate], added: Iterable[Candidate]) -> list[tuple[Candidate, Candidate]]:
     """Return (old, new) pairs of renamed items, best matches first, each item in one pair at most."""
     scored = []
     removed, added = list(removed), list(added)
+    grams = [_bigrams(c) for c in added]
     for i, old in enumerate(removed):
+        mine = _bigrams(old)
         for j, new in enumerate(added):
+            shared = 2 * len(mine & grams[j]) / (len(mine) + len(grams[j]))
+            if shared < BIGRAM_PREFILTER and not (old.national_code and old.national_code == new.national_code):
+                continue
             score = rename_score(old, new)
             if score is not None:
                 scored.append((-score, i, j))
