@@ -5,6 +5,7 @@ are typed 年-月-日, and a value quoted back in a message is shortened (yibao.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
@@ -58,15 +59,23 @@ class RunForm(Form):
 
     def clean_dataset_path(self) -> str:
         path = Path(self.cleaned_data["dataset_path"].strip()).expanduser()
-        if not path.is_dir():
+        if not _exists(path, Path.is_dir):
             raise forms.ValidationError(f"数据集目录不存在：{shorten(path, PATH_ECHO_LIMIT)}")
         return str(_inside_roots(path, "数据集目录"))
 
     def clean_config_path(self) -> str:
         value = self.cleaned_data["config_path"].strip()
-        if value and not Path(value).expanduser().is_file():
+        if value and not _exists(Path(value).expanduser(), Path.is_file):
             raise forms.ValidationError(f"配置文件不存在：{shorten(value, PATH_ECHO_LIMIT)}")
         return str(_inside_roots(Path(value).expanduser(), "配置文件")) if value else ""
+
+
+def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
+    # A name the file system cannot even look up (too long, a NUL byte) is a folder that is not there.
+    try:
+        return test(path)
+    except (OSError, ValueError):
+        return False
 
 
 # A folder is recognised by its end: quote more of a path than of other values.

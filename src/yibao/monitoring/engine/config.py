@@ -5,6 +5,8 @@ from pathlib import Path
 
 import yaml
 
+from yibao.core.text import shorten
+
 from .rules import DEFAULT_PARAMETERS, RULES
 
 
@@ -26,11 +28,11 @@ def _check(parameters: dict, where: str) -> None:
     for name in ("readmit_days", "overlap_days", "min_settlements"):
         value = parameters[name]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"{where}：参数 {name} 应为非负整数，实际为 {value!r}")
+            raise ConfigError(f"{where}：参数 {name} 应为非负整数，实际为 {shorten(repr(value))}")
     for name in ("inpatient_med_types", "readmit_exclude_diag"):
         value = parameters[name]
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ConfigError(f"{where}：参数 {name} 应为非空文本的列表，实际为 {value!r}")
+            raise ConfigError(f"{where}：参数 {name} 应为非空文本的列表，实际为 {shorten(repr(value))}")
 
 
 def load_config(path: Path | None = None) -> ScreeningConfig:
@@ -44,15 +46,15 @@ def load_config(path: Path | None = None) -> ScreeningConfig:
         raise ConfigError(f"无法读取配置文件 {path}：{e}") from None
     unknown = set(data) - {"rules", "parameters", "bureau"}
     if unknown:
-        raise ConfigError(f"{path}：未知的配置项 {', '.join(sorted(unknown))}")
+        raise ConfigError(f"{path}：未知的配置项 {shorten(', '.join(sorted(map(str, unknown))))}")
     for rule_id, settings in (data.get("rules") or {}).items():
         if rule_id not in RULES:
-            raise ConfigError(f"{path}：未知的规则 {rule_id}")
+            raise ConfigError(f"{path}：未知的规则 {shorten(rule_id)}")
         if not (settings or {}).get("enabled", True):
             config.enabled.remove(rule_id)
     for name, value in (data.get("parameters") or {}).items():
         if name not in DEFAULT_PARAMETERS:
-            raise ConfigError(f"{path}：未知的参数 {name}")
+            raise ConfigError(f"{path}：未知的参数 {shorten(name)}")
         config.parameters[name] = value
     _check(config.parameters, str(path))
     config.source = str(path)

@@ -100,6 +100,23 @@ def test_the_form_says_in_chinese_when_the_folder_or_the_configuration_is_wrong(
     assert not ScreeningRun.objects.exists()
 
 
+def test_a_long_wrong_path_or_configuration_value_is_not_quoted_back_in_full(county, tmp_path, dataset_dir, as_user,
+                                                                              analyst):
+    client = as_user(analyst)
+    nowhere = "/" + "很长的目录名" * 60
+    response = client.post(reverse("monitoring:run_create"), {
+        "bureau": county.pk, "dataset_path": nowhere, "engine": "duckdb"})
+    errors = "".join(re.findall(r'<div class="error">(.*?)</div>', text(response)))
+    assert "数据集目录不存在：/很长的目录名" in errors and nowhere not in errors and "（共 361 字）" in errors
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  " + "R" * 500 + ": {enabled: false}\n", encoding="utf-8")
+    response = client.post(reverse("monitoring:run_create"), {
+        "bureau": county.pk, "dataset_path": str(dataset_dir), "engine": "duckdb", "config_path": str(bad)})
+    errors = "".join(re.findall(r'<div class="error">(.*?)</div>', text(response)))
+    assert "未知的规则 RRR" in errors and "R" * 100 not in errors
+    assert not ScreeningRun.objects.exists()
+
+
 def test_a_failed_run_shows_the_datasets_problems(county, tmp_path, as_user, analyst, settings):
     settings.YIBAO_SCREENING_LAUNCHER = "inline"
     tables = dict(DATASET)
