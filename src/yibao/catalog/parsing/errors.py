@@ -2,14 +2,11 @@
 
 from dataclasses import dataclass
 
-# Messages quote the input they refuse; a long cell is cut to this many characters and an ellipsis.
-ECHO_MAX_CHARS = 40
+# Messages quote the input they refuse, cut short the way every message of the system is.
+from yibao.core.text import ECHO_LIMIT as ECHO_MAX_CHARS
+from yibao.core.text import shorten as clip
 
-
-def clip(text: str, limit: int = ECHO_MAX_CHARS) -> str:
-    """Return text for quoting in a message: at most `limit` characters, '…' marking a cut."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit] + "…"
+__all__ = ["ECHO_MAX_CHARS", "CatalogParseError", "Problem", "clip"]
 
 
 @dataclass(frozen=True)

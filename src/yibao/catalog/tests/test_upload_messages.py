@@ -114,7 +114,7 @@ def test_a_long_unknown_type_is_quoted_cut_to_forty_characters():
     with pytest.raises(CatalogParseError) as caught:
         parse_catalog_text(text, "长.txt")
     [problem] = caught.value.problems
-    assert f"“{long_type[:ECHO_MAX_CHARS]}…”" in problem.message
+    assert f"“{long_type[:ECHO_MAX_CHARS - 1]}…（共 {len(long_type)} 字）”" in problem.message
     assert long_type not in problem.message
 
 
@@ -124,12 +124,12 @@ def test_a_long_row_that_belongs_nowhere_is_quoted_cut_with_an_ellipsis():
     with pytest.raises(CatalogParseError) as caught:
         parse_catalog_text(text, "长.txt")
     [problem] = caught.value.problems
-    assert f"“{junk[:ECHO_MAX_CHARS]}…”" in problem.message and junk not in problem.message
+    assert f"“{junk[:ECHO_MAX_CHARS - 1]}…（共 {len(junk)} 字）”" in problem.message and junk not in problem.message
 
 
-def test_clip_keeps_short_text_and_cuts_long_text():
+def test_clip_keeps_short_text_and_cuts_long_text_to_forty_characters():
     assert clip("行政处罚") == "行政处罚"
-    assert clip("甲" * 41) == "甲" * 40 + "…"
+    assert clip("甲" * 41).startswith("甲" * 39 + "…") and "甲" * 40 not in clip("甲" * 41)
     assert clip("a\n  b") == "a b"
 
 
