@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "yibao.catalog",
     "yibao.deadlines",
     "yibao.monitoring",
+    "yibao.cases",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,9 @@ SUMMARY_FINE_LIMIT_ORGANISATION = Decimal("3000")
 
 
 class CaseState(StrEnum):
+    # A filing an officer of 立案岗 proposed and the head has not yet approved: no number yet.
+    PROPOSED = "proposed"
+    NOT_FILED = "not_filed"
     FILED = "filed"
     INVESTIGATING = "investigating"
     UNDER_REVIEW = "under_review"
@@ -48,6 +51,7 @@ class CaseState(StrEnum):
 
 
 STATE_LABELS: dict[CaseState, str] = {
+    CaseState.PROPOSED: "待批准立案", CaseState.NOT_FILED: "不予立案",
     CaseState.FILED: "已立案", CaseState.INVESTIGATING: "调查中", CaseState.UNDER_REVIEW: "审核中",
     CaseState.NOTIFIED: "已告知", CaseState.HEARING: "听证中", CaseState.DECIDED: "已决定",
     CaseState.SERVED: "已送达", CaseState.ENFORCING: "执行中", CaseState.CLOSED: "已结案",
@@ -58,10 +62,12 @@ STATE_LABELS: dict[CaseState, str] = {
 OPEN_BEFORE_DECISION = frozenset({
     CaseState.FILED, CaseState.INVESTIGATING, CaseState.UNDER_REVIEW, CaseState.NOTIFIED, CaseState.HEARING,
 })
-FINAL_STATES = frozenset({CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED})
+FINAL_STATES = frozenset({CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED, CaseState.NOT_FILED})
 
 
 class Action(StrEnum):
+    APPROVE_FILING = "approve_filing"
+    REJECT_FILING = "reject_filing"
     START_INVESTIGATION = "start_investigation"
     FINISH_INVESTIGATION = "finish_investigation"
     RETURN_FOR_INVESTIGATION = "return_for_investigation"
@@ -107,6 +113,17 @@ class GuardCode(StrEnum):
     NOTHING_TO_EXECUTE = "nothing_to_execute"
     NOT_EXECUTED = "not_executed"
     NO_REASON = "no_reason"
+
+
+class ServiceCode(StrEnum):
+    """Refusals the services make before the table's guards: who acts, on which case, on what version."""
+
+    WRONG_POST = "wrong_post"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_CASE_OFFICER = "not_case_officer"
+    CONFLICT = "conflict"
+    LIMITATION_EXPIRED = "limitation_expired"
+    INVALID_INPUT = "invalid_input"
 
 
 @dataclass
@@ -252,6 +269,11 @@ def _s(*states: CaseState) -> frozenset[CaseState]:
 
 
 PENALTY_STEPS: tuple[Step, ...] = (
+    # 第五十四条第二款: 符合立案标准的，行政机关应当及时立案 — the head approves what 立案岗 proposed.
+    Step(Action.APPROVE_FILING, "批准立案", _s(CaseState.PROPOSED), CaseState.FILED,
+         frozenset({HEAD}), None, None, (TWO_OFFICERS, CERTIFICATES), penalty_law(54, 2)),
+    Step(Action.REJECT_FILING, "不予立案", _s(CaseState.PROPOSED), CaseState.NOT_FILED,
+         frozenset({HEAD}), None, None, (REASON,), penalty_law(54, 2)),
     Step(Action.START_INVESTIGATION, "开始调查", _s(CaseState.FILED), CaseState.INVESTIGATING,
          frozenset({OFFICER}), "调查岗", FUND_SUPERVISION, (TWO_OFFICERS, CERTIFICATES), penalty_law(54, 1)),
     Step(Action.FINISH_INVESTIGATION, "调查终结", _s(CaseState.INVESTIGATING), CaseState.UNDER_REVIEW,

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from yibao.cases.procedure import (
+    FINAL_STATES,
     HEAD,
     LEGAL_REVIEWER,
     OFFICER,
@@ -42,13 +43,13 @@ def test_each_cell_of_the_table_is_allowed_or_refused_with_a_reason(state, actio
 
 
 def test_no_action_leaves_a_final_state():
-    for state in (CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED):
+    assert {CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED, CaseState.NOT_FILED} == FINAL_STATES
+    for state in FINAL_STATES:
         assert all(allowed_actions(state, role) == [] for role in ROLES)
 
 
 def test_every_state_but_the_final_ones_has_a_way_forward():
-    final = {CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED}
-    for state in set(CaseState) - final:
+    for state in set(CaseState) - FINAL_STATES:
         assert any(state in s.sources for s in PENALTY_STEPS), state
 
 

@@ -1,0 +1,5 @@
+from .case import Case, CaseNumberCounter
+from .people import CaseOfficer, Party
+from .step import CaseStep
+
+__all__ = ["Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "Party"]

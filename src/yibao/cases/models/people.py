@@ -1,0 +1,54 @@
+"""The parties of a case and the officers handling it."""
+
+from django.conf import settings
+from django.db import models
+
+from yibao.monitoring.constants import PERSON_PARTIES, PartyType
+
+
+class Party(models.Model):
+    """当事人: what a decision must name (行政处罚法 第五十九条第一款第（一）项)."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="parties")
+    party_type = models.CharField("当事人类型", max_length=32, choices=PartyType.choices)
+    name = models.CharField("姓名或名称", max_length=200)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    address = models.CharField("住所或地址", max_length=300, blank=True)
+    legal_representative = models.CharField("法定代表人或者主要负责人", max_length=100, blank=True)
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "当事人"
+        verbose_name_plural = "当事人"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_type_display()}（案件 {self.case_id}）"
+
+    @property
+    def is_person(self) -> bool:
+        return self.party_type in PERSON_PARTIES
+
+
+class CaseOfficer(models.Model):
+    """An officer on the case; a recused officer stays listed with the reason but no longer counts."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="officers")
+    officer = models.ForeignKey("org.Officer", verbose_name="执法人员", on_delete=models.PROTECT,
+                                related_name="case_assignments")
+    is_lead = models.BooleanField("主办", default=False)
+    assigned_on = models.DateField("指派日期")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指派人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recused_on = models.DateField("回避日期", null=True, blank=True)
+    recusal_reason = models.TextField("回避理由", blank=True)
+
+    class Meta:
+        verbose_name = "办案人员"
+        verbose_name_plural = "办案人员"
+        ordering = ["case", "-is_lead", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "officer"], name="cases_officer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.officer}（案件 {self.case_id}）"
