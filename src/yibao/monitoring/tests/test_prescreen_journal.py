@@ -280,7 +280,8 @@ def test_a_journal_is_left_alone_when_a_worker_loads_the_bureau(journal_settings
 # ---------------------------------------------------------------- the command
 
 
-def test_the_compact_command_prints_the_kept_and_dropped_counts_of_a_bureau(journal_settings, path):
+# db: every command first brings a SQLite database up to date (core.schema), so it reads the database.
+def test_the_compact_command_prints_the_kept_and_dropped_counts_of_a_bureau(journal_settings, path, db):
     journal = Journal(path)
     journal.append(request("OLD", "2024-04-01 10:00:00"))
     journal.append(request("NEW", "2024-06-30 10:00:00"))
@@ -292,7 +293,7 @@ def test_the_compact_command_prints_the_kept_and_dropped_counts_of_a_bureau(jour
     assert ids(Journal(path).read_new(include_own=True)) == ["NEW"]
 
 
-def test_the_compact_command_compacts_every_bureau_with_a_journal_as_json(journal_settings, path):
+def test_the_compact_command_compacts_every_bureau_with_a_journal_as_json(journal_settings, path, db):
     Journal(path).append(request("OLD", "2024-04-01 10:00:00"))
     Journal(path).append(request("NEW", "2024-06-30 10:00:00"))
     Journal(path.with_name("140100.jsonl")).append(request("ONLY", "2024-04-01 10:00:00"))
@@ -304,7 +305,7 @@ def test_the_compact_command_compacts_every_bureau_with_a_journal_as_json(journa
     assert got == {"140100": (1, 0, False), CODE: (1, 1, True)}
 
 
-def test_the_compact_command_refuses_a_bureau_without_a_journal(journal_settings):
+def test_the_compact_command_refuses_a_bureau_without_a_journal(journal_settings, db):
     result = CliRunner().invoke(cli_app, ["monitor", "prescreen-compact", "--bureau", "999999"])
 
     assert result.exit_code == 1
