@@ -212,6 +212,19 @@ def test_a_wrong_appeal_date_or_a_too_long_reason_is_refused_naming_the_field(ru
     assert finding.status == FindingStatus.NEW
 
 
+def test_a_filter_too_long_to_apply_is_named_and_not_quoted_back(run, as_user, analyst):
+    client = as_user(analyst)
+    for url in (reverse("monitoring:finding_list"), reverse("monitoring:rule_summary"),
+                reverse("monitoring:institution_summary"), reverse("monitoring:lead_list")):
+        page = text(client.get(url, {"q": "查" * 300}))
+        errors = re.search(r'<p class="error" id="filter-errors" role="alert">(.*?)</p>', page)
+        assert errors, url
+        assert errors.group(1) == "“编号”不能超过 64 个字符（当前 300 个）。该条件未生效，下面是不含该条件的结果。"
+    page = text(client.get(reverse("monitoring:finding_list"), {"rule": "R99"}, headers={"HX-Request": "true"}))
+    assert "“规则”中没有这个选项，请重新选择。" in page and 'id="finding-count">8<' in page
+    assert 'id="filter-errors"' not in text(client.get(reverse("monitoring:finding_list"), {"rule": "R01"}))
+
+
 def test_bulk_without_ticked_findings_says_so(run, as_user, analyst):
     response = as_user(analyst).post(reverse("monitoring:finding_bulk"), {"action": "first_confirm"}, follow=True)
     assert "请先勾选疑点。" in text(response)
