@@ -248,17 +248,27 @@ def monitor_generate(
     lines: int = typer.Option(..., "--lines", help="费用明细行数"),
     seed: int = typer.Option(1, "--seed", help="随机种子（相同种子生成相同数据）"),
     fmt: str = typer.Option("parquet", "--format", help="parquet 或 csv"),
+    region: str = typer.Option("", "--region", help="行政区划代码（6 位），如 410324；默认广州市"),
+    region_name: str = typer.Option("", "--region-name", help="行政区划名称，如 栾川县（与 --region 同用）"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Generate a synthetic dataset with planted violations and near-misses of every rule."""
-    from yibao.monitoring.engine.generator import MIN_LINES, generate_dataset
+    from yibao.monitoring.engine.generator import GUANGZHOU, MIN_LINES, Region, generate_dataset
 
+    where = GUANGZHOU
+    if region or region_name:
+        if not (region and region_name):
+            _fail("--region 与 --region-name 须同时给出，如 --region 410324 --region-name 栾川县")
+        try:
+            where = Region.of(region, region_name)
+        except ValueError:
+            _fail(f"行政区划代码应为 6 位数字（650102–650106 除外），不是 {region[:20]}")
     if lines < MIN_LINES:
         _fail(f"--lines 至少为 {MIN_LINES}（预置的违规与临界样例需要这么多行）")
     if fmt not in ("parquet", "csv"):
         _fail(f"不支持的格式：{fmt}（应为 parquet 或 csv）")
     try:
-        report = generate_dataset(out, lines=lines, seed=seed, fmt=fmt,
+        report = generate_dataset(out, lines=lines, seed=seed, fmt=fmt, region=where, list_every_institution=where != GUANGZHOU,
                                   progress=None if as_json else _progress_bar("生成"))
     except FileExistsError:
         _fail(f"输出目录已存在且不为空：{out}")

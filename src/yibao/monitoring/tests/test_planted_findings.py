@@ -120,3 +120,22 @@ def test_a_region_is_given_by_six_digit_codes_and_keeps_clear_of_the_planted_id_
         Region.of("4103", "栾川县")
     with pytest.raises(ValueError, match="650102"):
         Region.of("650102", "乌鲁木齐市天山区")
+
+
+def test_the_command_line_generates_a_dataset_of_a_given_region(tmp_path):
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from yibao.cli import app
+
+    result = CliRunner().invoke(app, ["monitor", "generate", "--out", str(tmp_path / "d"), "--lines", "1000",
+                                      "--region", "410324", "--region-name", "栾川县", "--json"])
+    assert result.exit_code == 0, result.output
+    names = pq.read_table(tmp_path / "d" / "fixmedins.parquet").column("fixmedins_name").to_pylist()
+    assert all(n.startswith("栾川县") for n in names if "药房" not in n and "店）" not in n), names
+    result = CliRunner().invoke(app, ["monitor", "generate", "--out", str(tmp_path / "e"), "--lines", "1000",
+                                      "--region", "4103"])
+    assert result.exit_code != 0 and "--region-name" in result.output
+    result = CliRunner().invoke(app, ["monitor", "generate", "--out", str(tmp_path / "e"), "--lines", "1000",
+                                      "--region", "4103", "--region-name", "栾川县"])
+    assert result.exit_code != 0 and "行政区划代码应为 6 位数字" in result.output
