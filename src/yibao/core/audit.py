@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -12,22 +12,28 @@ from .models import AuditChainHead, AuditCheckpoint, AuditEvent
 HEAD_ID = AuditChainHead.HEAD_ID
 
 
-def _lock_head() -> AuditChainHead:
-    """Take the chain head's row lock (PostgreSQL) or the write lock (SQLite) and return the head.
+def _lock_head() -> str:
+    """Take the chain head's row lock (PostgreSQL) or the write lock (SQLite); return the last hash.
 
-    The UPDATE comes first: it blocks until a concurrent append commits, and READ COMMITTED then
-    reads the head that append wrote. A missing head (a flushed test database) is rebuilt from the
-    newest event; two writers racing to rebuild it insert one row between them.
+    The UPDATE comes first: it blocks until a concurrent append commits, and then returns the hash
+    that append wrote. A missing head (a flushed test database) is rebuilt from the newest event;
+    two writers racing to rebuild it insert one row between them.
     """
-    if not AuditChainHead.objects.filter(pk=HEAD_ID).update(length=F("length")):
-        last = AuditEvent.objects.order_by("-id").first()
-        AuditChainHead.objects.bulk_create(
-            [AuditChainHead(pk=HEAD_ID, last_id=last.id if last else 0, last_hash=last.hash if last else "",
-                            length=AuditEvent.objects.count())],
-            ignore_conflicts=True,
-        )
-        AuditChainHead.objects.filter(pk=HEAD_ID).update(length=F("length"))
-    return AuditChainHead.objects.get(pk=HEAD_ID)
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    sql = f"UPDATE {table} SET length = length WHERE id = %s RETURNING last_hash"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [HEAD_ID])
+        row = cursor.fetchone()
+        if row is None:
+            last = AuditEvent.objects.order_by("-id").first()
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(pk=HEAD_ID, last_id=last.id if last else 0, last_hash=last.hash if last else "",
+                                length=AuditEvent.objects.count())],
+                ignore_conflicts=True,
+            )
+            cursor.execute(sql, [HEAD_ID])
+            row = cursor.fetchone()
+    return row[0]
 
 
 def record_event(
@@ -39,8 +45,9 @@ def record_event(
     data: dict | None = None,
 ) -> AuditEvent:
     """Append one event to the chain."""
-    with transaction.atomic():
-        head = _lock_head()
+    # No savepoint: inside a service's transaction a failed append fails the whole service.
+    with transaction.atomic(savepoint=False):
+        prev_hash = _lock_head()
         event = AuditEvent(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             action=action,
@@ -48,7 +55,7 @@ def record_event(
             object_id=str(obj.pk) if obj is not None else "",
             summary=summary[:500],
             data=data or {},
-            prev_hash=head.last_hash,
+            prev_hash=prev_hash,
             created_at=timezone.now(),
         )
         event.hash = event.compute_hash()
