@@ -30,6 +30,11 @@ MIN_OFFICERS = 2
 # 行政处罚法 第五十一条：当场处罚的上限 — 公民二百元以下，法人或者其他组织三千元以下罚款或者警告。
 SUMMARY_FINE_LIMIT_PERSON = Decimal("200")
 SUMMARY_FINE_LIMIT_ORGANISATION = Decimal("3000")
+# The window for statements and defence after an advance notice (第四十四、四十五条 give the right, not a
+# length). Not a number of the texts the library holds: the bureau's procedural default, set equal to the
+# period for requesting a hearing (第六十四条第（一）项, 五日, working days by 第八十五条) so that one notice
+# has one window.
+STATEMENT_WINDOW_WORKDAYS = 5
 
 
 class CaseState(StrEnum):

@@ -1,0 +1,91 @@
+"""Who may act on a case: the actor's role, post, bureau scope and place on the case.
+
+Each check raises `procedure.Refusal` with a stable code and a Chinese message, as the table's guards do,
+so a page or an API shows every refusal the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from yibao.monitoring.services import visible_bureau_ids
+from yibao.org.constants import Role, department_name
+from yibao.org.models import Bureau, Officer
+from yibao.org.permissions import get_profile
+
+from ..models import Case
+from ..procedure import ROLE_LABELS, Refusal, ServiceCode, Step
+
+# Roles that see every case of their bureau and the bureaus below (officers see the cases they are on).
+BUREAU_WIDE_ROLES = frozenset({Role.HEAD, Role.LEGAL_REVIEWER, Role.ADMIN})
+
+
+def actor_role(actor: Any) -> str:
+    """The actor's role; refused for a user without a bureau profile (the acting person must be staff)."""
+    profile = get_profile(actor)
+    if profile is None or not actor.is_active:
+        raise Refusal(ServiceCode.OUT_OF_SCOPE, "您的账号未关联医疗保障局，不能办理案件")
+    return profile.role
+
+
+def check_scope(actor: Any, bureau: Bureau) -> None:
+    """The actor's bureau must be the case's bureau or one above it."""
+    profile = get_profile(actor)
+    if profile is None or not bureau.is_within(profile.bureau):
+        raise Refusal(ServiceCode.OUT_OF_SCOPE, f"{bureau.name}的案件不在您单位的管辖范围内")
+
+
+def actor_officer(actor: Any) -> Officer | None:
+    return Officer.objects.filter(user=actor, active=True).first() if actor.is_authenticated else None
+
+
+def has_post(actor: Any, bureau: Bureau, post: str, section: str) -> bool:
+    officer = actor_officer(actor)
+    if officer is None:
+        return False
+    return officer.posts.filter(
+        name=post, department__bureau=bureau, department__name=department_name(section, bureau.level)
+    ).exists()
+
+
+def check_post(actor: Any, bureau: Bureau, post: str, section: str, label: str) -> None:
+    if not has_post(actor, bureau, post, section):
+        where = f"{bureau.name}{department_name(section, bureau.level)}"
+        raise Refusal(ServiceCode.WRONG_POST, f"{label}须由{where}的{post}人员办理，您不在该岗位")
+
+
+def check_case_officer(actor: Any, case: Case, label: str) -> None:
+    if not case.officers.filter(officer__user=actor, recused_on__isnull=True).exists():
+        raise Refusal(ServiceCode.NOT_CASE_OFFICER, f"{label}须由本案的办案人员办理，您不是本案的执法人员")
+
+
+def check_actor(actor: Any, case: Case, step: Step) -> None:
+    """Post and place on the case, once the table has accepted the state and the role."""
+    if step.post is not None and step.section is not None:
+        check_post(actor, case.bureau, step.post, step.section, step.label)
+    if step.roles == {Role.OFFICER}:
+        check_case_officer(actor, case, step.label)
+
+
+def role_refusal(label: str, roles: set[str]) -> Refusal:
+    who = "、".join(ROLE_LABELS[r] for r in sorted(roles))
+    return Refusal("wrong_role", f"{label}须由{who}办理")
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """Cases the user may see: officers the cases they are on (or proposed), heads, legal reviewers and
+    administrators their bureau's and the bureaus below; superusers without a profile every case."""
+    cases = Case.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return cases.none()
+    profile = get_profile(user)
+    if profile is None:
+        return cases if user.is_superuser else cases.none()
+    if profile.role in BUREAU_WIDE_ROLES:
+        ids = visible_bureau_ids(user)
+        return cases if ids is None else cases.filter(bureau_id__in=ids)
+    if profile.role == Role.OFFICER:
+        return cases.filter(Q(officers__officer__user=user) | Q(proposed_by=user)).distinct()
+    return cases.none()

@@ -1,0 +1,123 @@
+"""What the guards read, taken from the database, and the statutory deadlines a case runs against."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from yibao.deadlines.calendar import CalendarMissing
+from yibao.deadlines.periods import STATUTORY_PERIODS, StatutoryPeriod, compute_statutory_deadline
+from yibao.deadlines.services import load_calendar
+
+from ..models import Case
+from ..procedure import HEAD, CaseFacts, OfficerFacts
+
+
+def today() -> dt.date:
+    """The day an act is taken: the server's date in Asia/Shanghai (tests move it)."""
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class CountedDeadline:
+    """A due date and why; provisional when the year it ends in has no published holidays yet."""
+
+    key: str
+    label: str
+    due: dt.date
+    explanation: str
+    basis: str
+    provisional: bool = False
+
+
+def _weekdays_after(start: dt.date, n: int) -> dt.date:
+    day = start
+    while n:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def add_workdays(start: dt.date, n: int) -> dt.date:
+    """n working days after start; Monday to Friday where the year's holidays are not yet published."""
+    try:
+        return load_calendar().add_workdays(start, n)
+    except CalendarMissing:
+        return _weekdays_after(start, n)
+
+
+def count(key: str, start: dt.date, *, label: str | None = None) -> CountedDeadline:
+    """Count a statutory period of deadlines/periods.py from `start`.
+
+    A year whose holidays are not published makes the date provisional, never guessed: a calendar-day
+    period shows its nominal end (it may still move past a holiday); a working-day one counts Monday to
+    Friday and says so.
+    """
+    period: StatutoryPeriod = STATUTORY_PERIODS[key]
+    basis = period.citation.label()
+    try:
+        deadline = compute_statutory_deadline(period, start, calendar=load_calendar())
+    except CalendarMissing as missing:
+        due = _weekdays_after(start, period.days) if period.workdays else start + dt.timedelta(days=period.days)
+        return CountedDeadline(key, label or period.description, due,
+                               f"{missing}。暂按{'周一至周五' if period.workdays else '日历日'}计算，届满日待定。",
+                               basis, provisional=True)
+    text = f"{deadline.explanation}（日历版本 {deadline.calendar_version}）"
+    return CountedDeadline(key, label or period.description, deadline.due, text, basis)
+
+
+def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.date | None = None) -> CaseFacts:
+    officers = [
+        OfficerFacts(
+            user_id=co.officer.user_id if co.officer.user_id is not None else -co.officer_id,
+            certificate_valid_until=co.officer.certificate_expiry if co.officer.certificate_number else None,
+            recused=co.recused_on is not None,
+        )
+        for co in case.officers.select_related("officer")
+    ]
+    return CaseFacts(
+        today=on or today(),
+        officers=officers,
+        actor_id=actor.pk,
+        actor_is_head=role == HEAD,
+        reason=reason,
+        investigation_report=bool(case.investigation_report.strip()),
+        review_required=case.review_required,
+        review_passed=case.review_passed,
+        proposal_approved=case.proposal_approved,
+        hearing_right=case.hearing_right,
+        notified_on=case.notified_on,
+        hearing_request_due=case.hearing_request_due,
+        statement_window_ends=case.statement_window_ends,
+        statements_closed=case.statements_closed,
+        hearing_requested=case.hearing_requested,
+        hearing_record=bool(case.hearing_record.strip()),
+        host_opinion=bool(case.host_opinion.strip()),
+        deliberation_required=case.deliberation_required,
+        deliberation_done=case.deliberation_done,
+        decision_kind=case.decision_kind or "penalty",
+        proposed_fine=case.decided_fine if case.decided_fine is not None else case.proposed_fine,
+        notified_fine=case.notified_fine,
+        case_due=case.due_on,
+        service_due=case.service_due,
+        to_execute=case.to_execute,
+        executed=case.executed,
+    )
+
+
+def case_deadlines(case: Case) -> list[CountedDeadline]:
+    """Every deadline the case has run against so far, with why it is that date."""
+    out: list[CountedDeadline] = []
+    if case.filed_on:
+        out.append(count("decide_case", case.filed_on, label="办案期限（作出处理决定）"))
+    if case.notified_on:
+        out.append(count("request_hearing", case.notified_on, label="要求听证期限"))
+    if case.decided_on:
+        out.append(count("serve_decision", case.decided_on, label="送达处罚决定书期限"))
+    if case.served_on and case.to_execute:
+        out.append(count("pay_fine", case.served_on, label="缴纳罚款期限"))
+    return out
