@@ -15,6 +15,7 @@ urlpatterns = [
     path("org/", include("yibao.org.urls")),
     path("catalog/", include("yibao.catalog.urls")),
     path("law/", include("yibao.law.urls")),
+    path("deadlines/", include("yibao.deadlines.urls")),
     path("api/v1/catalog/", include("yibao.catalog.api")),
     path("api/v1/prescreen", prescreen, name="prescreen"),
     path("monitoring/", include("yibao.monitoring.urls")),

@@ -6,6 +6,7 @@ NAV_ITEMS = [
     ("catalog:search", "检索"),
     ("law:law_list", "法规库"),
     ("law:calculator", "处罚裁量"),
+    ("deadlines:calculator", "期限计算"),
     ("monitoring:run_list", "智能监控"),
     ("org:bureau_list", "组织机构"),
 ]
