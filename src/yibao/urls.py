@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/v1/catalog/", include("yibao.catalog.api")),
     path("api/v1/prescreen", prescreen, name="prescreen"),
     path("monitoring/", include("yibao.monitoring.urls")),
+    path("cases/", include("yibao.cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("law:calculator", "处罚裁量"),
     ("deadlines:calculator", "期限计算"),
     ("monitoring:run_list", "智能监控"),
+    ("cases:case_list", "执法办案"),
     ("org:bureau_list", "组织机构"),
 ]
 

@@ -20,7 +20,17 @@ from ..procedure import (
     ServiceCode,
 )
 from .facts import add_workdays, count, today
-from .steps import act_date, do_record, do_take_step
+from .steps import RecordStep, act_date, do_record, do_take_step
+
+APPROVE_PROPOSAL = RecordStep("approve_proposal", "批准拟处理意见", frozenset({CaseState.UNDER_REVIEW}), frozenset({Role.HEAD}))
+CLOSE_STATEMENTS = RecordStep("close_statements", "记录陈述申辩", frozenset({CaseState.NOTIFIED}), frozenset({Role.OFFICER}),
+                              ("告知岗", FUND_SUPERVISION), on_case=True)
+RECORD_HEARING = RecordStep("record_hearing", "记录听证", frozenset({CaseState.HEARING}), frozenset({Role.LEGAL_REVIEWER}),
+                            ("审查岗", LEGAL_REVIEW))
+RECORD_PAYMENT = RecordStep("record_payment", "记录缴款", frozenset({CaseState.ENFORCING}), frozenset({Role.OFFICER}),
+                            ("执行岗", FUND_SUPERVISION), on_case=True)
+RECORD_STEPS: dict[str, RecordStep] = {r.action: r for r in (APPROVE_PROPOSAL, CLOSE_STATEMENTS, RECORD_HEARING,
+                                                             RECORD_PAYMENT)}
 
 
 def _invalid(message: str) -> Refusal:
@@ -89,8 +99,7 @@ def do_approve_proposal(case: Case | int, *, actor: Any, expected_version: int |
         c.decision_kind, c.proposed_fine, c.hearing_right = decision_kind, amount, hearing_right
         c.proposal_approved = True
 
-    return do_record(case, action="approve_proposal", label="批准拟处理意见", states={CaseState.UNDER_REVIEW},
-                     roles={Role.HEAD}, post=None, actor=actor, expected_version=expected_version, change=change,
+    return do_record(case, APPROVE_PROPOSAL, actor=actor, expected_version=expected_version, change=change,
                      reason=opinion, data={"decision_kind": decision_kind, "fine": amount,
                                            "hearing_right": hearing_right})
 
@@ -118,9 +127,8 @@ def do_close_statements(case: Case | int, *, actor: Any, expected_version: int |
     text = (text or "").strip()
     if not text:
         raise _invalid("请记录当事人陈述、申辩的情况或放弃陈述、申辩的表示")
-    return do_record(case, action="close_statements", label="记录陈述申辩", states={CaseState.NOTIFIED},
-                     roles={Role.OFFICER}, post=("告知岗", FUND_SUPERVISION), on_case=True, actor=actor,
-                     expected_version=expected_version, change=lambda c: setattr(c, "statements_closed", True),
+    return do_record(case, CLOSE_STATEMENTS, actor=actor, expected_version=expected_version,
+                     change=lambda c: setattr(c, "statements_closed", True),
                      reason=text)
 
 
@@ -141,9 +149,7 @@ def do_record_hearing(case: Case | int, *, actor: Any, expected_version: int | N
             raise Refusal("reviewer_is_case_officer", "听证主持人不得是本案的执法人员")
         c.hearing_record, c.host_opinion = record, host_opinion
 
-    return do_record(case, action="record_hearing", label="记录听证", states={CaseState.HEARING},
-                     roles={Role.LEGAL_REVIEWER}, post=("审查岗", LEGAL_REVIEW), actor=actor,
-                     expected_version=expected_version, change=change)
+    return do_record(case, RECORD_HEARING, actor=actor, expected_version=expected_version, change=change)
 
 
 def do_finish_hearing(case: Case | int, *, actor: Any, expected_version: int | None) -> Case:
@@ -199,9 +205,8 @@ def do_record_payment(case: Case | int, *, actor: Any, expected_version: int | N
     def change(c: Case) -> None:
         c.paid_on, c.executed = day, True
 
-    return do_record(case, action="record_payment", label="记录缴款", states={CaseState.ENFORCING},
-                     roles={Role.OFFICER}, post=("执行岗", FUND_SUPERVISION), on_case=True, actor=actor,
-                     expected_version=expected_version, change=change, reason=reference,
+    return do_record(case, RECORD_PAYMENT, actor=actor, expected_version=expected_version, change=change,
+                     reason=reference,
                      data={"paid_on": day})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -102,18 +103,38 @@ def do_take_step(
     return case
 
 
+@dataclass(frozen=True)
+class RecordStep:
+    """A step that records data on the case without moving it: where, by whom, at which post."""
+
+    action: str
+    label: str
+    states: frozenset[CaseState]
+    roles: frozenset[str]
+    post: tuple[str, str] | None = None  # (post, section)
+    on_case: bool = False  # only an officer of the case
+
+
+def check_record_step(case: Case, spec: RecordStep, actor: Any) -> None:
+    role = actor_role(actor)
+    check_scope(actor, case.bureau)
+    if case.case_state not in spec.states:
+        raise Refusal("wrong_state", f"案件处于“{STATE_LABELS[case.case_state]}”状态，不能{spec.label}")
+    if role not in spec.roles:
+        raise role_refusal(spec.label, set(spec.roles))
+    if spec.post is not None:
+        check_post(actor, case.bureau, spec.post[0], spec.post[1], spec.label)
+    if spec.on_case:
+        check_case_officer(actor, case, spec.label)
+
+
 def do_record(
     case: Case | int,
+    spec: RecordStep,
     *,
-    action: str,
-    label: str,
-    states: set[CaseState],
-    roles: set[str],
-    post: tuple[str, str] | None,
     actor: Any,
     expected_version: int | None,
     change: Change,
-    on_case: bool = False,
     reason: str = "",
     data: dict | None = None,
 ) -> Case:
@@ -121,19 +142,10 @@ def do_record(
     a payment): the same checks of state, role, post, scope and version as a step, and the same trail."""
     with transaction.atomic():
         case = lock(case, expected_version)
-        role = actor_role(actor)
-        check_scope(actor, case.bureau)
-        if case.case_state not in states:
-            raise Refusal("wrong_state", f"案件处于“{STATE_LABELS[case.case_state]}”状态，不能{label}")
-        if role not in roles:
-            raise role_refusal(label, roles)
-        if post is not None:
-            check_post(actor, case.bureau, post[0], post[1], label)
-        if on_case:
-            check_case_officer(actor, case, label)
+        check_record_step(case, spec, actor)
         change(case)
-        write_step(case, action=action, label=label, from_state=case.state, actor=actor, reason=reason.strip(),
-                   data=_json(data))
+        write_step(case, action=spec.action, label=spec.label, from_state=case.state, actor=actor,
+                   reason=reason.strip(), data=_json(data))
     return case
 
 

@@ -1,0 +1,93 @@
+"""The filing form (从线索立案) and the small forms of the case page's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from yibao.core.forms import DateInput, Form
+from yibao.monitoring.constants import PartyType
+from yibao.monitoring.models import Lead
+from yibao.org.models import Officer
+
+from .models import DecisionKind, ReviewOpinion, ServiceMethod
+from .services.filing import FILABLE_LEAD_STATUSES
+
+
+class OfficerChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Officer) -> str:
+        return f"{obj.name}（{obj.certificate_number or '无执法证'}）"
+
+
+class FilingForm(Form):
+    lead = forms.ModelChoiceField(label="线索", queryset=Lead.objects.none(), required=False,
+                                  empty_label="（不从线索立案）")
+    title = forms.CharField(label="案由", max_length=300)
+    facts_summary = forms.CharField(label="违法事实摘要", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    party_type = forms.ChoiceField(label="当事人类型", choices=PartyType.choices)
+    party_name = forms.CharField(label="当事人姓名或名称", max_length=200)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    id_number = forms.CharField(label="身份证号", max_length=18, required=False)
+    address = forms.CharField(label="住所或地址", max_length=300, required=False)
+    legal_representative = forms.CharField(label="法定代表人或者主要负责人", max_length=100, required=False)
+    contact = forms.CharField(label="联系方式", max_length=100, required=False)
+    officers = OfficerChoice(label="办案执法人员（至少两人）", queryset=Officer.objects.none(),
+                             widget=forms.CheckboxSelectMultiple)
+    act_end_on = forms.DateField(label="违法行为发生或终了日期", widget=DateInput())
+    discovered_on = forms.DateField(label="发现日期", widget=DateInput(), required=False,
+                                    help_text="留空则取线索接收日期")
+    life_health_harm = forms.BooleanField(label="涉及公民生命健康安全且有危害后果（追责时效五年）", required=False)
+    provisions = forms.CharField(label="适用条款（每行一条）", widget=forms.Textarea(attrs={"rows": 2}),
+                                 required=False)
+    amount = forms.DecimalField(label="涉案金额（元）", required=False, min_value=0, decimal_places=2)
+    review_required = forms.BooleanField(label="须经法制审核", required=False, initial=True)
+    deliberation_required = forms.BooleanField(label="须集体讨论", required=False)
+
+    def __init__(self, *args: Any, bureau_ids: list[int] | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        leads = Lead.objects.filter(status__in=FILABLE_LEAD_STATUSES).select_related("bureau")
+        officers = Officer.objects.filter(active=True).select_related("bureau")
+        if bureau_ids is not None:
+            leads, officers = leads.filter(bureau_id__in=bureau_ids), officers.filter(bureau_id__in=bureau_ids)
+        self.fields["lead"].queryset = leads
+        self.fields["lead"].label_from_instance = lambda ld: f"{ld.number} {ld.party_name}（{ld.get_status_display()}）"
+        self.fields["officers"].queryset = officers
+
+
+class SearchForm(Form):
+    q = forms.CharField(label="案号、案由或当事人", required=False)
+    state = forms.ChoiceField(label="状态", required=False)
+    officer = forms.CharField(label="执法人员", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        from .models.case import CASE_STATE_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "全部"), *CASE_STATE_CHOICES]
+
+
+# The inputs each action of the case page asks for: (name, label, kind, choices).
+ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
+    "reject_filing": [("reason", "不予立案理由", "textarea", None)],
+    "finish_investigation": [("report", "调查终结报告", "textarea", None)],
+    "complete_review": [("opinion", "审核意见", "select", ReviewOpinion.choices),
+                        ("text", "具体意见", "textarea", None)],
+    "approve_proposal": [("decision_kind", "拟处理决定", "select", DecisionKind.choices),
+                         ("fine", "拟罚款（元）", "text", None),
+                         ("hearing_right", "告知听证权利", "checkbox", None),
+                         ("opinion", "审批意见", "text", None)],
+    "notify": [("on", "告知日期（留空为今天）", "date", None)],
+    "close_statements": [("text", "陈述申辩情况", "textarea", None)],
+    "record_hearing": [("record", "听证笔录", "textarea", None), ("host_opinion", "主持人意见", "textarea", None)],
+    "decide": [("decision_kind", "决定类型", "select", DecisionKind.choices), ("fine", "罚款（元）", "text", None),
+               ("reason", "说明", "text", None)],
+    "serve": [("method", "送达方式", "select", ServiceMethod.choices), ("on", "送达日期（留空为今天）", "date", None),
+              ("reason", "逾期送达的原因", "text", None)],
+    "record_payment": [("paid_on", "缴款日期（留空为今天）", "date", None), ("reference", "缴款凭证号", "text", None)],
+    "close": [("reason", "结案说明", "text", None)],
+    "suspend": [("reason", "中止理由", "textarea", None)],
+    "resume": [("reason", "恢复理由", "textarea", None)],
+    "terminate": [("reason", "终止理由", "textarea", None)],
+    "transfer": [("reason", "移送理由及接收机关", "textarea", None)],
+}

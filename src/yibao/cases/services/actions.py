@@ -1,0 +1,46 @@
+"""Which actions a user may take on a case now: the table's cells for their role, narrowed to their post
+and their place on the case. Guards are left to the step itself, which refuses with the article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import Case
+from ..procedure import STEPS, Action, Refusal, allowed_actions
+from .access import actor_role, check_actor, check_scope
+from .handling import RECORD_STEPS
+from .steps import check_record_step
+
+# The review form carries the opinion 补充调查, which takes this step: no button of its own.
+FOLDED_INTO_REVIEW = frozenset({Action.RETURN_FOR_INVESTIGATION})
+
+# Where each recording step shows among the table's actions: after the step named.
+RECORD_AFTER = {"approve_proposal": Action.COMPLETE_REVIEW, "close_statements": Action.NOTIFY,
+                "record_hearing": Action.REQUEST_HEARING, "record_payment": Action.START_ENFORCEMENT}
+
+
+def available_actions(case: Case, user: Any) -> list[tuple[str, str]]:
+    """(action, label) pairs the user may take on the case now, in procedure order."""
+    try:
+        role = actor_role(user)
+        check_scope(user, case.bureau)
+    except Refusal:
+        return []
+    out: list[tuple[str, str]] = []
+    for action in allowed_actions(case.case_state, role):
+        if action in FOLDED_INTO_REVIEW:
+            continue
+        try:
+            check_actor(user, case, STEPS[action])
+        except Refusal:
+            continue
+        out.append((action.value, STEPS[action].label))
+    for key, spec in RECORD_STEPS.items():
+        try:
+            check_record_step(case, spec, user)
+        except Refusal:
+            continue
+        anchor = RECORD_AFTER[key]
+        at = next((i + 1 for i, (a, _) in enumerate(out) if a == anchor), 0)
+        out.insert(at, (key, spec.label))
+    return out

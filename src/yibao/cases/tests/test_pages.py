@@ -1,0 +1,99 @@
+"""The case pages: the list scoped to the user, the case page's actions, refusals shown in Chinese."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from yibao.cases import services as s
+from yibao.cases.models import Case
+from yibao.cases.procedure import CaseState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposed(staff, file_input, clock):
+    return s.do_file_case(file_input(), actor=staff.officer1)
+
+
+def actions_on_page(client, user, case) -> list[str]:
+    client.force_login(user)
+    html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    return [a for a in ("approve_filing", "reject_filing", "start_investigation", "suspend", "terminate")
+            if f'data-action="{a}"' in html]
+
+
+def test_the_page_shows_only_the_actions_the_signed_in_user_may_take(client, staff, proposed):
+    assert actions_on_page(client, staff.officer1, proposed) == []
+    assert actions_on_page(client, staff.head, proposed) == ["approve_filing", "reject_filing"]
+    case = s.do_approve_filing(proposed, actor=staff.head, expected_version=proposed.version)
+    assert actions_on_page(client, staff.officer1, case) == ["start_investigation"]
+    assert actions_on_page(client, staff.head, case) == ["suspend", "terminate"]
+    # The legal reviewer sees the case (bureau-wide) but has nothing to do before the review.
+    assert actions_on_page(client, staff.reviewer, case) == []
+
+
+def test_officers_see_only_their_cases_and_the_head_sees_the_bureaus(client, staff, proposed, make_user, county):
+    url = reverse("cases:case_list")
+    client.force_login(staff.head)
+    assert "栾川县康宁诊所串换药品案" in client.get(url).content.decode()
+    stranger = make_user("officer9", "officer", county)
+    client.force_login(stranger)
+    assert "栾川县康宁诊所串换药品案" not in client.get(url).content.decode()
+    assert client.get(reverse("cases:case_detail", args=[proposed.pk])).status_code == 404
+
+
+def test_the_list_finds_a_case_by_party_and_by_state(client, staff, proposed):
+    client.force_login(staff.head)
+    url = reverse("cases:case_list")
+    assert "串换药品案" in client.get(url, {"q": "康宁"}).content.decode()
+    assert "串换药品案" not in client.get(url, {"q": "不存在的诊所"}).content.decode()
+    assert "串换药品案" in client.get(url, {"state": "proposed"}).content.decode()
+    assert "串换药品案" not in client.get(url, {"state": "closed"}).content.decode()
+
+
+def test_an_action_posted_from_the_page_moves_the_case_and_a_refusal_is_shown_in_chinese(client, staff, proposed):
+    client.force_login(staff.head)
+    act = reverse("cases:case_act", args=[proposed.pk, "approve_filing"])
+    response = client.post(act, {"version": proposed.version})
+    assert response.status_code == 302
+    case = Case.objects.get(pk=proposed.pk)
+    assert case.state == CaseState.FILED
+
+    client.force_login(staff.officer1)
+    response = client.post(reverse("cases:case_act", args=[case.pk, "start_investigation"]),
+                           {"version": proposed.version})
+    assert response.status_code == 409
+    assert "已被他人更新" in response.content.decode()
+
+    client.force_login(staff.head)
+    response = client.post(reverse("cases:case_act", args=[case.pk, "suspend"]), {"version": case.version})
+    assert response.status_code == 400
+    assert "须写明理由" in response.content.decode()
+
+
+def test_filing_from_a_lead_on_the_page_proposes_the_case(client, staff, lead, clock):
+    client.force_login(staff.officer1)
+    form = client.get(reverse("cases:case_file"), {"lead": lead.pk}).content.decode()
+    assert "栾川县康宁诊所" in form
+    response = client.post(reverse("cases:case_file"), {
+        "lead": lead.pk, "title": "康宁诊所案", "party_type": "institution", "party_name": "栾川县康宁诊所",
+        "officers": [staff.officer1.officer.pk, staff.officer2.officer.pk], "act_end_on": "2025-12-31",
+        "review_required": "on",
+    })
+    assert response.status_code == 302
+    case = Case.objects.get(title="康宁诊所案")
+    assert case.state == CaseState.PROPOSED and case.lead == lead
+
+
+def test_filing_past_the_limitation_is_refused_with_the_article(client, staff, lead, clock):
+    client.force_login(staff.head)
+    response = client.post(reverse("cases:case_file"), {
+        "lead": lead.pk, "title": "康宁诊所案", "party_type": "institution", "party_name": "栾川县康宁诊所",
+        "officers": [staff.officer1.officer.pk, staff.officer2.officer.pk], "act_end_on": "2023-01-31",
+        "discovered_on": dt.date(2026, 2, 20).isoformat(),
+    })
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "已超过追责时效" in html and "第三十六条" in html

@@ -1,0 +1,190 @@
+"""Case pages: the list (scoped to what the user may see), filing from a lead, the case page with the
+actions the signed-in user may take now, each posting to its service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from yibao.core.forms import DATE_INPUT_FORMATS
+from yibao.monitoring.services import visible_bureau_ids
+from yibao.org.masking import mask_id_number, mask_name
+from yibao.org.permissions import can_view_personal_data, get_profile
+
+from . import services as s
+from .forms import ACTION_FIELDS, FilingForm, SearchForm
+from .models import Case, CaseOfficer
+from .procedure import Refusal, ServiceCode
+from .services.filing import FilingInput, PartyInput
+
+
+def _date(value: str, label: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise Refusal(ServiceCode.INVALID_INPUT, f"“{label}”不是有效的日期，请按 年-月-日 填写，如 2026-03-02")
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    cases = s.visible_cases(request.user).select_related("bureau").prefetch_related("parties")
+    if form.is_valid():
+        q, state, officer = (form.cleaned_data[k] for k in ("q", "state", "officer"))
+        if q:
+            cases = cases.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(parties__name__icontains=q))
+        if state:
+            cases = cases.filter(state=state)
+        if officer:
+            cases = cases.filter(officers__officer__name__icontains=officer)
+        cases = cases.distinct()
+    profile = get_profile(request.user)
+    can_file = profile is not None and profile.role in ("officer", "head")
+    return render(request, "cases/case_list.html", {"form": form, "cases": cases[:200], "can_file": can_file})
+
+
+def _filing_input(form: FilingForm) -> FilingInput:
+    d = form.cleaned_data
+    lead = d["lead"]
+    profile = get_profile(form.user)
+    return FilingInput(
+        title=d["title"], facts_summary=d["facts_summary"], lead=lead,
+        bureau=None if lead else (profile.bureau if profile else None),
+        parties=[PartyInput(d["party_type"], d["party_name"], d["credit_code"], d["id_number"], d["address"],
+                            d["legal_representative"], d["contact"])],
+        officers=list(d["officers"]), act_end_on=d["act_end_on"], discovered_on=d["discovered_on"],
+        life_health_harm=d["life_health_harm"],
+        provisions=[line.strip() for line in d["provisions"].splitlines() if line.strip()],
+        amount=d["amount"], review_required=d["review_required"],
+        deliberation_required=d["deliberation_required"],
+    )
+
+
+def case_file(request: HttpRequest) -> HttpResponse:
+    """从线索立案: an officer of 立案岗 proposes, the head files directly."""
+    bureau_ids = visible_bureau_ids(request.user)
+    refusal = None
+    if request.method == "POST":
+        form = FilingForm(request.POST, bureau_ids=bureau_ids)
+        form.user = request.user
+        if form.is_valid():
+            try:
+                case = s.do_file_case(_filing_input(form), actor=request.user)
+            except Refusal as e:
+                refusal = e
+            else:
+                messages.success(request, f"已{'立案' if case.number else '提交立案申请，待负责人批准'}：{case}")
+                return redirect(case)
+    else:
+        initial: dict[str, Any] = {"review_required": True}
+        lead = None
+        if request.GET.get("lead", "").isdigit():
+            lead = FilingForm(bureau_ids=bureau_ids).fields["lead"].queryset.filter(pk=request.GET["lead"]).first()
+        if lead is not None:
+            initial.update(lead=lead, title=f"{lead.party_name or '当事人'}涉嫌违法使用医疗保障基金案",
+                           facts_summary=lead.summary, party_type=lead.party_type, party_name=lead.party_name,
+                           provisions="\n".join(lead.provisions), amount=lead.suspected_loss,
+                           discovered_on=lead.received_date)
+        form = FilingForm(initial=initial, bureau_ids=bureau_ids)
+    return render(request, "cases/case_file.html", {"form": form, "refusal": refusal},
+                  status=400 if refusal else 200)
+
+
+def _case(request: HttpRequest, pk: int) -> Case:
+    return get_object_or_404(s.visible_cases(request.user).select_related("bureau", "lead"), pk=pk)
+
+
+def _parties(request: HttpRequest, case: Case) -> list[dict]:
+    full = can_view_personal_data(request.user, case.bureau) or case.officers.filter(
+        officer__user=request.user, recused_on__isnull=True).exists()
+    rows = []
+    for p in case.parties.all():
+        person = p.is_person
+        rows.append({
+            "type": p.get_party_type_display(),
+            "name": p.name if full or not person else mask_name(p.name),
+            "credit_code": p.credit_code,
+            "id_number": p.id_number if full else mask_id_number(p.id_number),
+            "address": p.address, "legal_representative": p.legal_representative, "contact": p.contact,
+        })
+    return rows
+
+
+def _render_case(request: HttpRequest, case: Case, refusal: Refusal | None = None, status: int = 200,
+                 failed_action: str = "") -> HttpResponse:
+    actions = [{"key": key, "label": label, "fields": ACTION_FIELDS.get(key, [])}
+               for key, label in s.available_actions(case, request.user)]
+    officers = CaseOfficer.objects.filter(case=case).select_related("officer")
+    today = s.today()
+    return render(request, "cases/case_detail.html", {
+        "case": case, "parties": _parties(request, case), "actions": actions, "refusal": refusal,
+        "failed_action": failed_action,
+        "officers": [{"row": co, "valid": co.officer.has_valid_certificate(today)} for co in officers],
+        "deadlines": s.case_deadlines(case), "steps": case.steps.select_related("actor"), "today": today,
+    }, status=status)
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, _case(request, pk))
+
+
+def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -> Case:
+    kw: dict[str, Any] = {"actor": actor, "expected_version": version}
+    text = lambda name: post.get(name, "")  # noqa: E731
+    calls = {
+        "approve_filing": lambda: s.do_approve_filing(case, **kw),
+        "reject_filing": lambda: s.do_reject_filing(case, reason=text("reason"), **kw),
+        "start_investigation": lambda: s.do_start_investigation(case, **kw),
+        "finish_investigation": lambda: s.do_finish_investigation(case, report=text("report"), **kw),
+        "complete_review": lambda: s.do_complete_review(case, opinion=text("opinion"), text=text("text"), **kw),
+        "approve_proposal": lambda: s.do_approve_proposal(
+            case, decision_kind=text("decision_kind"), fine=text("fine"), hearing_right=bool(post.get("hearing_right")),
+            opinion=text("opinion"), **kw),
+        "notify": lambda: s.do_notify(case, on=_date(text("on"), "告知日期"), **kw),
+        "close_statements": lambda: s.do_close_statements(case, text=text("text"), **kw),
+        "request_hearing": lambda: s.do_request_hearing(case, **kw),
+        "record_hearing": lambda: s.do_record_hearing(case, record=text("record"),
+                                                      host_opinion=text("host_opinion"), **kw),
+        "finish_hearing": lambda: s.do_finish_hearing(case, **kw),
+        "decide": lambda: s.do_decide(case, decision_kind=text("decision_kind"), fine=text("fine"),
+                                      reason=text("reason"), **kw),
+        "serve": lambda: s.do_serve(case, method=text("method"), on=_date(text("on"), "送达日期"),
+                                    reason=text("reason"), **kw),
+        "start_enforcement": lambda: s.do_start_enforcement(case, **kw),
+        "record_payment": lambda: s.do_record_payment(case, paid_on=_date(text("paid_on"), "缴款日期"),
+                                                      reference=text("reference"), **kw),
+        "close": lambda: s.do_close(case, reason=text("reason"), **kw),
+    }
+    if action in calls:
+        return calls[action]()
+    if action in ("suspend", "resume", "terminate", "transfer"):
+        return s.do_take_step(case, action, reason=text("reason"), **kw)
+    raise Http404("没有这个办案环节")
+
+
+@require_POST
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    case = _case(request, pk)
+    raw = request.POST.get("version", "")
+    version = int(raw) if raw.isdigit() else None
+    if version is None:
+        refusal = Refusal(ServiceCode.CONFLICT, "页面缺少案件版本，请刷新页面后再办理")
+        return _render_case(request, case, refusal, status=409, failed_action=action)
+    try:
+        updated = _call(action, case, request.POST, request.user, version)
+    except Refusal as e:
+        status = 409 if e.code == ServiceCode.CONFLICT else 400
+        return _render_case(request, Case.objects.get(pk=case.pk), e, status=status, failed_action=action)
+    last = updated.steps.order_by("-id").first()
+    messages.success(request, f"{updated}：已{last.label if last else '办理'}（{updated.get_state_display()}）")
+    return redirect(updated)
