@@ -7,6 +7,7 @@ from django import forms
 from yibao.catalog.constants import PowerType
 from yibao.catalog.parsing.document import SUPPORTED_SUFFIXES
 from yibao.catalog.parsing.errors import clip
+from yibao.core.forms import Form
 
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
 UPLOAD_FORMATS = "、".join(UPLOAD_SUFFIXES)  # for messages: .txt、.tsv、.md、…
@@ -30,7 +31,7 @@ def _type_choices(counts: dict[str, int] | None) -> list[tuple[str, str]]:
     return choices
 
 
-class ItemFilterForm(forms.Form):
+class ItemFilterForm(Form):
     """Filter the current items by bureau, type and a word in the name."""
 
     bureau = forms.TypedChoiceField(label="单位", required=False, coerce=int, empty_value=None)
@@ -44,7 +45,7 @@ class ItemFilterForm(forms.Form):
         self.fields["type"].choices = _type_choices(type_counts)
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     """The search box with its filters."""
 
     KIND_CHOICES = [("", "事项和条文"), ("item", "仅事项"), ("article", "仅条文")]
@@ -66,7 +67,7 @@ class SearchForm(forms.Form):
         return (kind,) if kind else ("item", "article")
 
 
-class CatalogUploadForm(forms.Form):
+class CatalogUploadForm(Form):
     """Upload one catalogue document; 单位 and 日期 fill in what the file does not say."""
 
     file = forms.FileField(label="清单文件", help_text=f"支持 {UPLOAD_FORMATS} 格式（Markdown 表格、网页表格均可）",

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from yibao.core.forms import Form
 from yibao.law.calculator import BASE_LABELS, CIRCUMSTANCE_LABELS, PARTY_LABELS, available_benchmarks
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "min_value": Decimal("0")}
@@ -11,7 +12,7 @@ MONEY = {"max_digits": 18, "decimal_places": 2, "min_value": Decimal("0")}
 BASE_PREFIX = "base_"
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(Form):
     provisions = forms.CharField(
         label="适用条款", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "每行一条，如：《条例》第40条第1款"}),
         help_text="可写简称：《条例》第40条第1款、社保法第八十七条、医疗保障基金使用监督管理条例第三十八条第一款第（一）项",
