@@ -67,6 +67,9 @@ HEAD_WORDS: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p), f) for p,
     (r"(?:内容|范围)$", "scope"),
     (r"(?:事项|职权|权力|项目)$", "name"),
 ))
+# The name of the plan or list a row belongs to (抽查计划名称 beside 抽查任务名称) is the same on every
+# row: it groups the items and is not their name.
+GROUP_NAME = re.compile(r"(?:计划|方案|清单|目录)名称$")
 # A header is a short label: longer cells are data, whatever their last words.
 HEADER_MAX_CHARS = 20
 
@@ -90,6 +93,8 @@ def head_word_field(text: str) -> str | None:
     """Return the field a header's head word names (…名称 → name, …依据 → basis), or None."""
     bare = _bare(text)
     if not bare or len(bare) > HEADER_MAX_CHARS or re.search(r"[0-9《》。；;，,]", bare):
+        return None
+    if GROUP_NAME.search(bare):
         return None
     for pattern, f in HEAD_WORDS:
         if pattern.search(bare):
@@ -137,6 +142,10 @@ def content_checks() -> dict[str, Callable[[str], bool]]:
     }
 
 
+def _names_a_law(cell: str) -> bool:
+    return bool(re.search(r"《[^》]{2,60}》", cell))
+
+
 def _share(values: list[str], check: Callable[[str], bool]) -> float:
     return sum(1 for v in values if check(v)) / len(values) if values else 0.0
 
@@ -160,8 +169,16 @@ def confirm_by_content(mapping: dict[int, str], senses: dict[int, ColumnSense],
     for i, f in mapping.items():
         values = columns.get(i, [])
         check = checks.get(f)
-        if senses.get(i, ColumnSense(None)).by == "head word" and check and len(values) >= CONTENT_MIN_CELLS \
-                and _share(values, check) < 1 - CONTENT_SHARE:
+        if not check or len(values) < CONTENT_MIN_CELLS:
+            continue
+        by = senses.get(i, ColumnSense(None)).by
+        if f == "basis":  # a basis may name its laws without articles: 《社会保险法》、《…条例》
+            check = _names_a_law
+        share = _share(values, check)
+        # Even an exact 事项类别 is no type column when not one cell names a type: an inspection list
+        # classes its items 一般检查事项 | 重点检查事项 there. A column with some types keeps its
+        # name, so a misspelt type is still reported.
+        if (by == "head word" and share < 1 - CONTENT_SHARE) or (f == "type" and share == 0):
             del result[i]
     for i in range(width):
         if i in result:

@@ -9,7 +9,8 @@ documents need, stated once:
 * a row with fewer cells than the header is realigned only when its content fixes every cell
   (a 10-digit code, a level such as 县级, a type such as 行政处罚), otherwise it is refused;
 * a section heading (一、行政处罚) sets the type where the table has no type column, and so does a
-  title that names one type (…行政检查计划, …行政处罚事项清单) until a heading says otherwise;
+  title that names one type (…行政检查计划, …行政处罚事项清单) until a heading says otherwise; a
+  random-inspection plan (…抽查工作计划, …行政执法检查计划, or columns 检查对象 | 抽查比例) lists inspections;
 * a type cell merged down over several items that a text export kept only in its first row (the
   later rows one cell short) is the type of the item above, and the item notes so;
 * a header may span two rows (事项名称 over 主项 | 子项; see columns.py);
@@ -42,6 +43,10 @@ LEVEL = re.compile(
 FORM_LINE = re.compile(r"^[^：:]{1,20}[：:]")
 SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
 NUMBERED_SUB = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]{1,3}\s*、)")
+INSPECTION_TITLE = re.compile(r"抽查|检查(?:计划|事项)")
+INSPECTION_COLUMN = re.compile(r"^(?:检查|抽查|抽取)(?:对象|方式|比例|频次)")
+# A date in the lines above a table: 2023年11月2日, or 日期：2023-03-07 as web pages write it.
+DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日|(?:日期|时间)\s*[：:]\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 TITLE_NOISE = re.compile(r"^(?:附件\s*\d*|附表\s*\d*)$")
 DUTY_STEP = re.compile(r"(?:(?<=\s)|^|(?<=[。；;]))(?:\d{1,2}\s*[.、．]\s*)?(?P<step>[\u4e00-\u9fff]{1,10}?责任)\s*[：:]")
 OTHER_DUTY = re.compile(r"(?:\d{1,2}\s*[.、．]\s*)?(?P<text>[^。；:：]{0,30}其他责任[。；]?)\s*$")
@@ -311,6 +316,7 @@ def _bureau_from_title(title: str | None) -> str | None:
     inner = re.search(r"[（(]([^（）()]*医疗保障局)[)）]", title)
     if inner:
         return inner.group(1)
+    title = re.sub(r"^关于(?:印发|公布|发布|调整)?", "", title)  # 关于印发…局…清单的通知
     m = re.match(r"^(.+?医疗保障局)", title)
     if m:
         return m.group(1)
@@ -362,9 +368,10 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
             continue
         header = _read_header(rows, index, cells)
         if header:
-            if fields is None and section_type is None:
-                section_type = _type_named_in(titles)
+            first_header = fields is None
             fields, names, skip_to = header
+            if first_header and section_type is None:
+                section_type = _type_named_in(titles) or _inspection_list(titles, names)
             n = len(names)
             while n and not names[n - 1] and (n - 1) not in fields:
                 n -= 1
@@ -404,7 +411,8 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
         raise CatalogParseError(problems)
     if not items:
         raise CatalogParseError([Problem(source, None, None, "清单中没有任何事项")])
-    title = titles[0] if titles else None
+    # Web pages put 索引号：… | 发布日期：… above the document's title; those lines are not it.
+    title = next((t for t in titles if not FORM_LINE.match(t)), titles[0] if titles else None)
     bureau = _bureau_from_title(title)
     if bureau is None:
         subjects = {i.subject for i in items}
@@ -412,9 +420,10 @@ def parse_catalog_rows(rows: list[RawRow], source: str) -> ParsedCatalog:
             bureau = next(iter(subjects))
     date = None
     for t in titles:
-        d = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t)
+        d = DATE.search(t)
         if d:
-            date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+            year, month, day = (int(g) for g in d.groups() if g)
+            date = f"{year:04d}-{month:02d}-{day:02d}"
             break
     return ParsedCatalog(title, bureau, date, items, source, warnings)
 
@@ -423,6 +432,19 @@ def _type_named_in(titles: list[str]) -> str | None:
     """The type a title names when it names exactly one: 辰溪县医疗保障局涉企行政检查计划 → inspection."""
     named = {code for t in titles for name, code in POWER_TYPES.items() if code != "other" and name in t}
     return named.pop() if len(named) == 1 else None
+
+
+def _inspection_list(titles: list[str], header_names: list[str]) -> str | None:
+    """Inspections, for a random-inspection plan or list that no cell calls 行政检查: its title says
+    抽查 or 检查计划 (双随机抽查工作计划, 行政执法检查计划), or its columns 检查对象, 抽查比例.
+    A title that names types (…行政处罚和行政检查事项) has said what it holds: nothing is guessed."""
+    if any(name in t for t in titles for name in POWER_TYPES if name != "其他"):
+        return None
+    if any(INSPECTION_TITLE.search(t) for t in titles):
+        return POWER_TYPES["行政检查"]
+    if any(INSPECTION_COLUMN.match(re.sub(r"\s", "", n)) for n in header_names):
+        return POWER_TYPES["行政检查"]
+    return None
 
 
 def _next_filled(rows: list[RawRow], index: int) -> int | None:

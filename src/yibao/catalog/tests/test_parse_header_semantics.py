@@ -140,3 +140,76 @@ def test_form_lines_above_the_header_are_not_data():
 def test_sequence_numbers_in_brackets_start_items():
     text = "序号\t事项名称\t事项类型\n（一）\t甲\t行政处罚\n(二)\t乙\t行政检查\n"
     assert [i.seq for i in parse_catalog_text(text, "x.txt").items] == ["（一）", "(二)"]
+
+
+# ---------------------------------------------------------------- layouts of the province lists
+
+def test_a_type_merged_down_that_an_export_kept_only_in_its_first_row_is_the_type_of_the_items_below():
+    # 怀柔区卫生健康系统权力清单: 职权类型 merged over its items, the later rows one cell short.
+    text = ("| 序号 | 职权类型 | 职权名称 | 行使层级 |\n| --- | --- | --- | --- |\n"
+            "| 1 | 行政处罚 | 甲 | 市级,区级 |\n| 2 | 乙 | 区级 | |\n| 3 | 行政检查 | 丙 | 市级,区级 |\n")
+    first, second, third = parse_catalog_text(text, "x.md").items
+    assert [i.type for i in (first, second, third)] == ["penalty", "penalty", "inspection"]
+    assert (second.name, second.level) == ("乙", "区级")
+    assert second.notes == ["“职权类型”列缺失（合并单元格），沿用上一事项的类型"] and third.notes == []
+
+
+def test_a_type_column_in_which_no_cell_names_a_type_is_not_the_type_column():
+    # 广州市医疗保障局随机抽查事项清单: 事项类别 classes the inspections 一般 | 重点.
+    text = ("序号\t抽查事项\t检查对象\t事项类别\t检查依据\n"
+            f"1\t甲\t定点医疗机构\t一般检查事项\t{BASIS}\n2\t乙\t定点零售药店\t重点检查事项\t{BASIS}\n")
+    assert [i.type for i in parse_catalog_text(text, "x.txt").items] == ["inspection", "inspection"]
+
+
+def test_a_column_with_some_types_keeps_its_name_so_a_misspelt_type_is_reported():
+    text = "序号\t事项名称\t事项类别\n1\t甲\t行政处罚\n2\t乙\t行政指导\n"
+    with pytest.raises(CatalogParseError, match="未知的事项类型“行政指导”"):
+        parse_catalog_text(text, "x.txt")
+
+
+@pytest.mark.parametrize("title", ["市医疗保障局2023年度“双随机、一公开”抽查工作计划", "某总队2023年度行政执法检查计划"])
+def test_an_inspection_plan_without_a_type_column_lists_inspections(title):
+    text = (f"{title}\n序号\t抽查类别\t抽查事项\t责任科室\n"
+            "3\t医保基金检查\t甲\t基金监管科\n4\t医保基金检查\t乙\t基金监管科\n")
+    item = parse_catalog_text(text, "x.txt").items[0]
+    assert (item.name, item.type, item.implementer) == ("甲", "inspection", "基金监管科")
+
+
+def test_a_list_without_title_or_type_column_whose_columns_are_inspection_columns_lists_inspections():
+    text = "序号\t抽查事项\t检查对象\t检查比例\t检查主体\n1\t甲\t定点医疗机构\t5%\t某市医疗保障局\n"
+    assert parse_catalog_text(text, "x.txt").items[0].type == "inspection"
+
+
+def test_without_a_type_column_a_list_of_no_inspection_kind_is_still_refused():
+    with pytest.raises(CatalogParseError, match="无法确定事项类型"):
+        parse_catalog_text("某局清单\n序号\t事项名称\t责任科室\n1\t甲\t基金监管科\n", "x.txt")
+
+
+def test_the_plan_name_on_every_row_is_not_the_name_of_the_item():
+    text = ("某总队行政执法检查计划\n序号\t抽查计划名称\t抽查任务名称\t抽查依据\n"
+            "1\t2023年度随机抽查计划\t对定点医药机构的监督检查\t《社会保险法》、《医疗保障基金使用监督管理条例》\n")
+    [item] = parse_catalog_text(text, "x.txt").items
+    assert item.name == "对定点医药机构的监督检查"
+
+
+def test_a_basis_column_that_names_laws_without_articles_is_kept_as_the_basis():
+    text = ("某总队行政执法检查计划\n序号\t抽查任务名称\t抽查依据\n"
+            "1\t甲\t《社会保险法》、《医疗保障基金使用监督管理条例》\n2\t乙\t《社会保险法》\n")
+    first, second = parse_catalog_text(text, "x.txt").items
+    assert [(c.law, c.article) for c in first.bases] == [
+        ("中华人民共和国社会保险法", None), ("医疗保障基金使用监督管理条例", None)]
+    assert second.basis_text == "《社会保险法》"
+
+
+def test_form_lines_above_a_notice_are_not_its_title_and_the_bureau_is_read_after_guanyu_yinfa():
+    text = ("索引号：MB1513297/2023-32419\n发布日期：2023年11月02日\n"
+            "关于印发咸宁市医疗保障局重大行政执法决定法制审核目录清单的通知\n"
+            "序号\t权利类型\t审核事项\n1\t行政处罚\t甲\n")
+    catalog = parse_catalog_text(text, "x.txt")
+    assert catalog.title == "关于印发咸宁市医疗保障局重大行政执法决定法制审核目录清单的通知"
+    assert (catalog.bureau, catalog.date) == ("咸宁市医疗保障局", "2023-11-02")
+
+
+def test_a_web_page_date_written_after_riqi_in_iso_form_is_the_lists_date():
+    text = "某局权责清单\n日期：2023-03-07　来源：某局\n序号\t事项名称\t事项类型\n1\t甲\t行政处罚\n"
+    assert parse_catalog_text(text, "x.txt").date == "2023-03-07"
