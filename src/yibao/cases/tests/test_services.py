@@ -223,3 +223,55 @@ def test_a_review_asking_for_more_investigation_returns_the_case_to_the_officers
     case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version,
                                 opinion="investigate_further", text="补充调取进销存记录")
     assert case.state == CaseState.INVESTIGATING and not case.review_passed
+
+
+def notified(staff, file_input, clock, *, fine="24000", hearing_right=True) -> Case:
+    case = investigated(staff, file_input)
+    case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
+    case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine=fine,
+                                 hearing_right=hearing_right)
+    return s.do_notify(case, actor=staff.officer1, expected_version=case.version)
+
+
+def test_a_hearing_is_recorded_by_the_legal_section_and_the_case_is_reviewed_again_before_the_decision(
+        staff, file_input, clock):
+    case = notified(staff, file_input, clock)
+    assert case.hearing_request_due == dt.date(2026, 3, 9)
+    case = s.do_request_hearing(case, actor=staff.officer1, expected_version=case.version)
+    assert case.state == CaseState.HEARING
+    code = refused(s.do_finish_hearing, case, actor=staff.reviewer, expected_version=case.version).code
+    assert code == GuardCode.NO_HEARING_RECORD
+    case = s.do_record_hearing(fresh(case), actor=staff.reviewer, expected_version=case.version,
+                               record="听证笔录：当事人对事实无异议，请求从轻。", host_opinion="建议维持拟处罚意见")
+    case = s.do_finish_hearing(case, actor=staff.reviewer, expected_version=case.version)
+    assert case.state == CaseState.UNDER_REVIEW and not case.review_passed
+    clock.set(dt.date(2026, 3, 20))
+    code = refused(s.do_decide, case, actor=staff.head, expected_version=case.version, decision_kind="penalty",
+                   fine="24000").code
+    assert code == GuardCode.REVIEW_NOT_PASSED
+    case = s.do_complete_review(fresh(case), actor=staff.reviewer, expected_version=case.version, opinion="agree")
+    case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="20000")
+    assert case.state == CaseState.DECIDED
+
+
+def test_a_hearing_requested_after_five_working_days_is_refused(staff, file_input, clock):
+    case = notified(staff, file_input, clock)
+    clock.set(dt.date(2026, 3, 10))
+    code = refused(s.do_request_hearing, case, actor=staff.officer1, expected_version=case.version).code
+    assert code == GuardCode.HEARING_REQUEST_LATE
+
+
+def test_a_decision_heavier_than_the_notice_is_refused(staff, file_input, clock):
+    case = notified(staff, file_input, clock, hearing_right=False)
+    clock.set(dt.date(2026, 3, 10))
+    code = refused(s.do_decide, case, actor=staff.head, expected_version=case.version, decision_kind="penalty",
+                   fine="24000.01").code
+    assert code == GuardCode.HEAVIER_THAN_NOTIFIED
+
+
+def test_a_party_that_waived_its_statements_may_be_decided_at_once(staff, file_input, clock):
+    case = notified(staff, file_input, clock, hearing_right=False)
+    case = s.do_close_statements(case, actor=staff.officer1, expected_version=case.version,
+                                 text="当事人书面表示放弃陈述、申辩")
+    case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000")
+    assert case.state == CaseState.DECIDED
