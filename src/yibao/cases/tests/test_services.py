@@ -275,3 +275,16 @@ def test_a_party_that_waived_its_statements_may_be_decided_at_once(staff, file_i
                                  text="当事人书面表示放弃陈述、申辩")
     case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000")
     assert case.state == CaseState.DECIDED
+
+
+def test_a_number_taken_by_a_filing_that_fails_is_given_again(county):
+    from django.db import transaction
+
+    from yibao.cases.services.filing import next_case_number
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert next_case_number(county, 2026) == "栾医保立〔2026〕1号"
+        raise RuntimeError("the filing fails after taking its number")
+    assert next_case_number(county, 2026) == "栾医保立〔2026〕1号"
+    assert next_case_number(county, 2026) == "栾医保立〔2026〕2号"
+    assert next_case_number(county, 2027) == "栾医保立〔2027〕1号"
