@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yibao.core.forms import DATE_INPUT_FORMATS
-from yibao.monitoring.services import visible_bureau_ids
 from yibao.org.masking import mask_id_number, mask_name
-from yibao.org.permissions import can_view_personal_data, get_profile
+from yibao.org.permissions import can_view_personal_data, get_profile, visible_bureau_ids
 
 from . import services as s
 from .forms import ACTION_FIELDS, FilingForm, SearchForm

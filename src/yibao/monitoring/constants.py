@@ -111,6 +111,8 @@ LEAD_REASON_REQUIRED = frozenset({LeadStatus.NOT_FILED, LeadStatus.TRANSFERRED})
 # Who may start a screening run (besides staff users) and who may turn findings into leads.
 RUN_ROLES = frozenset({Role.ANALYST, Role.HEAD})
 LEAD_ROLES = frozenset({Role.ANALYST, Role.HEAD})
+# Who may register a lead by hand or move its status: those who turn findings into leads or handle them.
+LEAD_REGISTER_ROLES = LEAD_STATUS_ROLES | LEAD_ROLES
 
 # Days the institution has to appeal after the second review, in working days: a procedural default
 # of this bureau's two-library process, not a number the law fixes.

@@ -28,14 +28,20 @@ from django.utils import timezone
 from yibao.core.audit import record_event
 from yibao.org.masking import mask_name
 from yibao.org.models import Bureau
-from yibao.org.permissions import get_profile
+from yibao.org.permissions import (
+    actor_bureau,  # noqa: F401  (the pre-screen API imports it from here)
+    has_role,
+    is_active_user,
+    role_refusal_message,
+    visible_bureau_ids,
+)
 
 from .constants import (
     ACTIVE_RUN_STATUSES,
     APPEAL_WINDOW_WORKDAYS,
     LEAD_REASON_REQUIRED,
+    LEAD_REGISTER_ROLES,
     LEAD_ROLES,
-    LEAD_STATUS_ROLES,
     LEAD_TRANSITIONS,
     PERSON_PARTIES,
     REASON_REQUIRED_MESSAGE,
@@ -71,91 +77,6 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 ZERO = Decimal("0.00")
-
-
-# ---------------------------------------------------------------- who may do what
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
-
-
-def actor_bureau(user: Any) -> Bureau | None:
-    profile = get_profile(user)
-    return profile.bureau if profile is not None else None
-
-
-def visible_bureau_ids(user: Any) -> list[int] | None:
-    """The bureaus whose monitoring data the user sees: their own and those below; None means all."""
-    if not _active(user):
-        return []
-    cached = getattr(user, "_monitoring_bureau_ids", False)
-    if cached is not False:  # computed once per request (the user object lives as long as the request)
-        return cached
-    profile = get_profile(user)
-    if profile is None:
-        ids = None if (user.is_superuser or user.is_staff) else []
-    else:
-        parents = dict(Bureau.objects.values_list("pk", "parent_id"))
-        ids = []
-        for pk in parents:
-            node, seen = pk, set()
-            while node is not None and node not in seen and node != profile.bureau_id:
-                seen.add(node)
-                node = parents.get(node)
-            if node == profile.bureau_id:
-                ids.append(pk)
-    user._monitoring_bureau_ids = ids
-    return ids
-
-
-def _in_scope(user: Any, bureau: Bureau) -> bool:
-    profile = get_profile(user)
-    return profile is not None and bureau.is_within(profile.bureau)
-
-
-def can_start_run(user: Any, bureau: Bureau | None = None) -> bool:
-    """Staff, analysts and heads may screen (analysts and heads for their own bureau and those below)."""
-    if not _active(user):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    profile = get_profile(user)
-    if profile is None or profile.role not in RUN_ROLES:
-        return False
-    return bureau is None or bureau.is_within(profile.bureau)
-
-
-def can_transition(user: Any, name: str, bureau: Bureau | None = None) -> bool:
-    """Whether the user's role may make this move (the same-reviewer rule is checked per finding)."""
-    if not _active(user):
-        return False
-    profile = get_profile(user)
-    if profile is None or profile.role not in TRANSITIONS[name].roles:
-        return False
-    return bureau is None or bureau.is_within(profile.bureau)
-
-
-def can_create_leads(user: Any, bureau: Bureau | None = None) -> bool:
-    if not _active(user):
-        return False
-    profile = get_profile(user)
-    if profile is None or profile.role not in LEAD_ROLES:
-        return False
-    return bureau is None or bureau.is_within(profile.bureau)
-
-
-def can_change_lead(user: Any, bureau: Bureau | None = None) -> bool:
-    if not _active(user):
-        return False
-    profile = get_profile(user)
-    if profile is None or profile.role not in LEAD_STATUS_ROLES | LEAD_ROLES:
-        return False
-    return bureau is None or bureau.is_within(profile.bureau)
-
-
-def can_register_lead(user: Any, bureau: Bureau | None = None) -> bool:
-    """Who may register a lead by hand: those who may create leads or change them."""
-    return _active(user) and (can_create_leads(user, bureau) or can_change_lead(user, bureau))
 
 
 # ---------------------------------------------------------------- screening runs
@@ -313,8 +234,8 @@ def read_config(config_path: Path | str | None) -> Any:
 
 def _check_run_request(bureau: Bureau, engine: str, config_path: Path | str | None, actor: Any) -> Any:
     """Check the actor and the engine and read the configuration; return it (ConfigError when unusable)."""
-    if actor is not None and not can_start_run(actor, bureau):
-        raise PermissionDenied("您无权发起筛查。只有数据分析人员、负责人和系统管理员可以发起筛查。")
+    if actor is not None and not has_role(actor, RUN_ROLES, bureau, staff=True):
+        raise PermissionDenied(role_refusal_message("发起筛查", RUN_ROLES))
     if engine not in Engine.values:
         raise ValueError(f"不支持的引擎：{engine}（应为 duckdb 或 spark）")
     return read_config(config_path)
@@ -326,7 +247,7 @@ def _create_run(bureau: Bureau, dataset_dir: Path, *, engine: str, config_path: 
     return ScreeningRun.objects.create(
         bureau=bureau, dataset_path=str(dataset_dir), engine=engine, config_path=str(config_path or ""),
         config=config.as_dict(), status=status, started_at=now, heartbeat_at=now,
-        started_by=actor if _active(actor) else None, progress_total=len(config.enabled),
+        started_by=actor if is_active_user(actor) else None, progress_total=len(config.enabled),
     )
 
 
@@ -603,7 +524,7 @@ def do_fail_stale_runs(runs: Iterable[ScreeningRun] | QuerySet, *, actor: Any) -
             run.error = f"筛查进程已中断：{reason}。本批次未入库任何疑点，请重新发起筛查。"
             run.finished_at = now
             run.save(update_fields=["status", "error", "finished_at"])
-            record_event("screening.interrupt", actor=actor if _active(actor) else None, obj=run,
+            record_event("screening.interrupt", actor=actor if is_active_user(actor) else None, obj=run,
                          summary=f"筛查 #{run.pk} 已中断，标记为失败：{reason}",
                          data={"run": run.pk, "reason": reason, "pid": run.worker_pid, "host": run.worker_host,
                                "heartbeat_at": run.heartbeat_at.isoformat() if run.heartbeat_at else None})
@@ -811,7 +732,7 @@ def do_transition(
         raise ValidationError(REASON_REQUIRED_MESSAGE.format(label=t.label))
     if name == "record_appeal" and not (appeal_text or "").strip():
         raise ValidationError("登记申诉须填写机构的申诉内容。")
-    if not _active(actor):
+    if not is_active_user(actor):
         raise PermissionDenied("请先登录。")
     now = timezone.now()
     today = timezone.localdate()
@@ -820,7 +741,7 @@ def do_transition(
         if len(rows) != len(ids):
             raise ValidationError("部分疑点不存在。")
         for bureau in {f.bureau for f in rows}:
-            if not can_transition(actor, name, bureau):
+            if not has_role(actor, t.roles, bureau):
                 raise PermissionDenied(f"您的角色不能进行“{t.label}”（{t.stage}）操作，或无权处理{bureau.name}的疑点。")
         wrong = [f for f in rows if f.status not in t.sources]
         if wrong:
@@ -1050,7 +971,7 @@ def do_create_leads(
     ids = _ids(findings)
     if not ids:
         raise ValidationError("请选择要归集为线索的疑点。")
-    if not _active(actor):
+    if not is_active_user(actor):
         raise PermissionDenied("请先登录。")
     today = timezone.localdate()
     party_type = PartyType.INSTITUTION if group_by == "institution" else PartyType.INSURED_PERSON
@@ -1063,8 +984,8 @@ def do_create_leads(
         if len(bureaus) > 1:
             raise ValidationError("一次只能归集同一单位的疑点。")
         bureau = rows[0].bureau
-        if not can_create_leads(actor, bureau):
-            raise PermissionDenied("您无权将疑点归集为线索。只有数据分析人员和负责人可以归集。")
+        if not has_role(actor, LEAD_ROLES, bureau):
+            raise PermissionDenied(role_refusal_message("将疑点归集为线索", LEAD_ROLES))
         taken = list(LeadFinding.objects.filter(finding_id__in=ids).select_related("lead").order_by("finding_id"))
         if taken:
             raise ValidationError(f"{len(taken)} 条疑点已纳入线索（如疑点 #{taken[0].finding_id} 已在线索 {taken[0].lead.number} 中），"
@@ -1158,8 +1079,8 @@ def do_register_lead(
     """Register a lead from a source other than monitoring (LeadSource); fine range from the calculator."""
     if source not in LeadSource.values or party_type not in PartyType.values:
         raise ValueError("unknown source or party type")
-    if not can_register_lead(actor, bureau):
-        raise PermissionDenied("您无权登记线索。")
+    if not has_role(actor, LEAD_REGISTER_ROLES, bureau):
+        raise PermissionDenied(role_refusal_message("登记线索", LEAD_REGISTER_ROLES))
     if not summary.strip():
         raise ValidationError("请填写线索摘要。")
     provisions = list(provisions or [])
@@ -1187,8 +1108,8 @@ def do_change_lead_status(lead: Lead, status: str, *, actor: Any, reason: str = 
     reason = (reason or "").strip()
     with transaction.atomic():
         lead = Lead.objects.select_for_update().select_related("bureau").get(pk=lead.pk)
-        if not can_change_lead(actor, lead.bureau):
-            raise PermissionDenied("您无权变更线索状态。")
+        if not has_role(actor, LEAD_REGISTER_ROLES, lead.bureau):
+            raise PermissionDenied(role_refusal_message("变更线索状态", LEAD_REGISTER_ROLES))
         if status not in LEAD_TRANSITIONS.get(lead.status, ()):
             raise ValidationError(f"线索当前为“{lead.get_status_display()}”，不能变更为“{LeadStatus(status).label}”。")
         if status in LEAD_REASON_REQUIRED and not reason:

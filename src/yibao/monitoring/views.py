@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from yibao.core.audit import record_event
 from yibao.core.htmx import render_page
 from yibao.org.models import Bureau
-from yibao.org.permissions import can_view_personal_data, get_profile
+from yibao.org.permissions import can_view_personal_data, get_profile, has_role, restrict
 
 from . import services
 from .constants import (
@@ -28,9 +28,12 @@ from .constants import (
     EVIDENCE_LABELS,
     EVIDENCE_LINE_KEYS,
     EVIDENCE_SETTLEMENT_KEYS,
+    LEAD_REGISTER_ROLES,
+    LEAD_ROLES,
     LEAD_TRANSITIONS,
     MANUAL_TRANSITIONS,
     OPEN_STATUSES,
+    RUN_ROLES,
     TRANSITIONS,
     FindingStatus,
     LeadStatus,
@@ -69,8 +72,7 @@ def forbidden(request: HttpRequest, message: str) -> HttpResponse:
 
 def scoped(queryset: QuerySet, request: HttpRequest, field: str = "bureau_id") -> QuerySet:
     """Only the bureaus the user may see."""
-    ids = services.visible_bureau_ids(request.user)
-    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+    return restrict(queryset, request.user, field)
 
 
 def visible_bureaus(request: HttpRequest) -> QuerySet:
@@ -150,14 +152,14 @@ def run_list(request: HttpRequest) -> HttpResponse:
     fail_stale_runs(request, runs)
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "monitoring/run_list.html", {
-        "page": page, "can_run": services.can_start_run(request.user), "running": runs.filter(
+        "page": page, "can_run": has_role(request.user, RUN_ROLES, staff=True), "running": runs.filter(
             status__in=ACTIVE_RUN_STATUSES).exists(),
     })
 
 
 def run_create(request: HttpRequest) -> HttpResponse:
     """新建筛查: queue a dataset folder on the server for screening and go to the run's page at once."""
-    if not services.can_start_run(request.user):
+    if not has_role(request.user, RUN_ROLES, staff=True):
         return forbidden(request, "您没有发起筛查的权限。只有数据分析人员、负责人和系统管理员可以发起筛查。")
     bureaus = runnable_bureaus(request)
     profile = get_profile(request.user)
@@ -261,8 +263,8 @@ def finding_rows(request: HttpRequest, findings: list[Finding], where: str) -> l
 
 
 def bulk_actions(request: HttpRequest) -> list[tuple[str, str]]:
-    actions = [(n, TRANSITIONS[n].label) for n in MANUAL_TRANSITIONS if services.can_transition(request.user, n)]
-    if services.can_create_leads(request.user):
+    actions = [(n, TRANSITIONS[n].label) for n in MANUAL_TRANSITIONS if has_role(request.user, TRANSITIONS[n].roles)]
+    if has_role(request.user, LEAD_ROLES):
         actions.append((CREATE_LEADS, "归集为线索"))
     return actions
 
@@ -354,7 +356,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transitions = []
     for name in MANUAL_TRANSITIONS:
         t = TRANSITIONS[name]
-        if finding.status in t.sources and services.can_transition(request.user, name, finding.bureau):
+        if finding.status in t.sources and has_role(request.user, t.roles, finding.bureau):
             blocked = name.startswith("second_") and finding.first_reviewer_id == request.user.pk
             if blocked and any(t["blocked"] for t in transitions):
                 continue  # one note for the stage
@@ -363,8 +365,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead_link = finding.lead_links.select_related("lead").first()
     # A confirmed finding becomes a lead here as from the list: through finding_bulk and do_create_leads.
     lead_groups = []
-    if finding.status == FindingStatus.CONFIRMED and lead_link is None and services.can_create_leads(
-            request.user, finding.bureau):
+    if finding.status == FindingStatus.CONFIRMED and lead_link is None and has_role(
+            request.user, LEAD_ROLES, finding.bureau):
         lead_groups = [(value, label) for value, label, key in LEAD_GROUPS if getattr(finding, key)]
     context = {
         "finding": finding, "institution": institution, "person": people.get(finding.psn_no or ""),
@@ -474,12 +476,12 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     _party_display(request, rows, "线索列表")
     return render_page(request, "monitoring/lead_list.html", "monitoring/_lead_results.html",
-                       {"form": form, "page": page, "rows": rows, "can_register": services.can_register_lead(request.user)})
+                       {"form": form, "page": page, "rows": rows, "can_register": has_role(request.user, LEAD_REGISTER_ROLES)})
 
 
 def lead_create(request: HttpRequest) -> HttpResponse:
     """登记线索: a lead from a source other than monitoring; then its page with the fine range."""
-    if not services.can_register_lead(request.user):
+    if not has_role(request.user, LEAD_REGISTER_ROLES):
         return forbidden(request, "您没有登记线索的权限。只有数据分析人员、执法人员、法制审核人员和负责人可以登记线索。")
     bureaus = visible_bureaus(request)
     profile = get_profile(request.user)
@@ -529,7 +531,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         url = basis_link(rule_id, links)["url"] if rule_id else None
         provisions.append({"citation": citation, "url": url})
     allowed = LEAD_TRANSITIONS.get(lead.status, ())
-    can_change = services.can_change_lead(request.user, lead.bureau) and allowed
+    can_change = has_role(request.user, LEAD_REGISTER_ROLES, lead.bureau) and allowed
     return render(request, "monitoring/lead_detail.html", {
         "lead": lead, "findings": findings, "provisions": provisions,
         "measures": (lead.assessment or {}).get("measures", []),

@@ -10,13 +10,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from yibao.monitoring.services import visible_bureau_ids
 from yibao.org.constants import Role, department_name
-from yibao.org.models import Bureau, Officer
-from yibao.org.permissions import get_profile
+from yibao.org.models import Bureau
+from yibao.org.permissions import (
+    get_profile,
+    holds_post,
+    in_scope,
+    is_active_user,
+    roles_text,
+    visible_bureau_ids,
+)
 
 from ..models import Case
-from ..procedure import ROLE_LABELS, Refusal, ServiceCode, Step
+from ..procedure import Refusal, ServiceCode, Step
 
 # Roles that see every case of their bureau and the bureaus below (officers see the cases they are on).
 BUREAU_WIDE_ROLES = frozenset({Role.HEAD, Role.LEGAL_REVIEWER, Role.ADMIN})
@@ -32,26 +38,12 @@ def actor_role(actor: Any) -> str:
 
 def check_scope(actor: Any, bureau: Bureau) -> None:
     """The actor's bureau must be the case's bureau or one above it."""
-    profile = get_profile(actor)
-    if profile is None or not bureau.is_within(profile.bureau):
+    if not in_scope(actor, bureau):
         raise Refusal(ServiceCode.OUT_OF_SCOPE, f"{bureau.name}的案件不在您单位的管辖范围内")
 
 
-def actor_officer(actor: Any) -> Officer | None:
-    return Officer.objects.filter(user=actor, active=True).first() if actor.is_authenticated else None
-
-
-def has_post(actor: Any, bureau: Bureau, post: str, section: str) -> bool:
-    officer = actor_officer(actor)
-    if officer is None:
-        return False
-    return officer.posts.filter(
-        name=post, department__bureau=bureau, department__name=department_name(section, bureau.level)
-    ).exists()
-
-
 def check_post(actor: Any, bureau: Bureau, post: str, section: str, label: str) -> None:
-    if not has_post(actor, bureau, post, section):
+    if not holds_post(actor, post, section, bureau):
         where = f"{bureau.name}{department_name(section, bureau.level)}"
         raise Refusal(ServiceCode.WRONG_POST, f"{label}须由{where}的{post}人员办理，您不在该岗位")
 
@@ -70,15 +62,14 @@ def check_actor(actor: Any, case: Case, step: Step) -> None:
 
 
 def role_refusal(label: str, roles: set[str]) -> Refusal:
-    who = "、".join(ROLE_LABELS[r] for r in sorted(roles))
-    return Refusal("wrong_role", f"{label}须由{who}办理")
+    return Refusal("wrong_role", f"{label}须由{roles_text(roles)}办理")
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:
     """Cases the user may see: officers the cases they are on (or proposed), heads, legal reviewers and
     administrators their bureau's and the bureaus below; superusers without a profile every case."""
     cases = Case.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_user(user):
         return cases.none()
     profile = get_profile(user)
     if profile is None:
