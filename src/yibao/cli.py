@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from yibao.api.cli import token_app
+
 app = typer.Typer(help="医保执法系统命令行 (yibao)", no_args_is_help=True, add_completion=False)
 catalog_app = typer.Typer(help="权责清单：解析、导入、导出", no_args_is_help=True)
 law_app = typer.Typer(help="法规库：解析法规文本", no_args_is_help=True)
@@ -19,6 +21,7 @@ app.add_typer(penalty_app, name="penalty")
 app.add_typer(monitor_app, name="monitor")
 audit_app = typer.Typer(help="审计日志：核验哈希链", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(token_app, name="api-token")
 
 SEEDS_DIR_ENV = "YIBAO_SEEDS"
 

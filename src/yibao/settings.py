@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "yibao.deadlines",
     "yibao.monitoring",
     "yibao.cases",
+    "yibao.api",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yibao.api.main import api
 from yibao.core.forms import LoginForm
 from yibao.monitoring.prescreen.api import prescreen
 
@@ -16,8 +17,10 @@ urlpatterns = [
     path("catalog/", include("yibao.catalog.urls")),
     path("law/", include("yibao.law.urls")),
     path("deadlines/", include("yibao.deadlines.urls")),
-    path("api/v1/catalog/", include("yibao.catalog.api")),
+    # The pre-screen stays a plain view (its fast path); the rest of /api/v1/ is the Ninja API.
     path("api/v1/prescreen", prescreen, name="prescreen"),
+    path("api/v1/", api.urls),
+    path("api-tokens/", include("yibao.api.urls")),
     path("monitoring/", include("yibao.monitoring.urls")),
     path("cases/", include("yibao.cases.urls")),
     path("admin/", admin.site.urls),

@@ -1,10 +1,19 @@
-"""Every page needs a logged-in user, except login itself and static files."""
+"""Every page needs a logged-in user, except login itself and static files. Under /api/ every answer is
+JSON: a caller without a session or token gets the API's 401, and Django's own error pages (an unknown
+path, a wrong method, a server error) are replaced by the one error shape (yibao/api/errors.py)."""
 
 from django.conf import settings
 from django.shortcuts import redirect
 
-# The pre-screen API authenticates itself: an X-Api-Key header or a session (prescreen/api.py).
-OPEN_PREFIXES = ("/login/", "/static/", "/admin/login/", "/healthz", "/api/v1/prescreen", "/favicon.ico")
+# The pre-screen authenticates itself: an X-Api-Key header or a session (prescreen/api.py). The API's
+# document and its browsable docs are public.
+OPEN_PREFIXES = ("/login/", "/static/", "/admin/login/", "/healthz", "/api/v1/prescreen", "/favicon.ico",
+                 "/api/v1/openapi.json", "/api/v1/docs")
+API_PREFIX = "/api/"
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
 
 
 class LoginRequiredMiddleware:
@@ -12,10 +21,19 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        is_api = request.path.startswith(API_PREFIX)
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
-            if request.path.startswith("/api/"):
-                from django.http import JsonResponse
+            if not is_api:
+                return redirect(f"{settings.LOGIN_URL and '/login/'}?next={request.path}")
+            # A token is checked by the API itself, which answers 401 when it is wrong or revoked.
+            if "HTTP_AUTHORIZATION" not in request.META:
+                from yibao.api.responses import json_error
 
-                return JsonResponse({"error": "未登录", "detail": "authentication required"}, status=401)
-            return redirect(f"{settings.LOGIN_URL and '/login/'}?next={request.path}")
-        return self.get_response(request)
+                return json_error(401)
+        response = self.get_response(request)
+        if is_api and response.status_code >= 400 and not _is_json(response):
+            from yibao.api.responses import json_error
+
+            allow = {"Allow": response["Allow"]} if response.has_header("Allow") else {}
+            return json_error(response.status_code, **allow)
+        return response

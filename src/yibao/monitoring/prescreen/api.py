@@ -23,8 +23,10 @@ judges it (spec 5.1) and it replaces, as invalid, an earlier version of the same
 history. The optional fee_list_d columns (inscp_amt, chrgitm_lv, prd_days, pric_uplmt_amt) left
 out of every line skip the rules that need them, as a dataset without the column does.
 
-400 names the bad field in Chinese (``lines[2].pric：取值不是最多六位小数``); 401 without a valid
-``X-Api-Key`` header or a logged-in session; 503 when the bureau has no usable dataset. With
+Errors are the API's one shape ``{"code", "message", "basis"}`` (yibao/api/errors.py): 400
+``invalid_input`` names the bad field in Chinese (``请求数据有误：lines[2].pric：取值不是最多六位小数``)
+or ``invalid_json``; 401 ``not_authenticated`` / ``invalid_api_key`` without a valid ``X-Api-Key``
+header or a logged-in session; 503 ``unavailable`` when the bureau has no usable dataset. With
 ``?dry_run=1`` the settlement is judged but not added to the history.
 
 Authentication: ``X-Api-Key`` (service.bureau_for_key, per bureau, YIBAO_PRESCREEN_KEYS) or a
@@ -42,6 +44,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
+from yibao.api.errors import ErrorCode, error_body
+
 from . import service
 from .request import RequestError
 
@@ -54,32 +58,31 @@ def _answer(payload: dict, status: int = 200) -> HttpResponse:
     return HttpResponse(body.encode("utf-8"), status=status, content_type=JSON_TYPE)
 
 
-def _error(message: str, detail: str, status: int, **extra: str) -> HttpResponse:
-    return _answer({"error": message, "detail": detail, **extra}, status)
+def _error(code: str, message: str, status: int) -> HttpResponse:
+    return _answer(error_body(code, message), status)
 
 
 def _session_bureau(request: HttpRequest) -> tuple[str | None, HttpResponse | None]:
     """The bureau code of a logged-in user, or the error to answer."""
     user = request.user
     if not user.is_authenticated:
-        return None, _error("未登录或缺少 API 密钥", "authentication required: X-Api-Key header or a session", 401)
+        return None, _error(ErrorCode.NOT_AUTHENTICATED, "未登录或缺少 API 密钥", 401)
     refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
     if refused is not None:
-        return None, _error("CSRF 校验失败", "CSRF check failed for a session request", 403)
+        return None, _error(ErrorCode.CSRF_FAILED, "CSRF 校验失败", 403)
     from ..services import actor_bureau
 
     bureau = actor_bureau(user)
     if bureau is not None:
         if not bureau.code:
-            return None, _error("所属单位没有行政区划代码，无法预审", "the user's bureau has no code", 403)
+            return None, _error(ErrorCode.FORBIDDEN, "所属单位没有行政区划代码，无法预审", 403)
         return bureau.code, None
     if user.is_staff or user.is_superuser:
         code = request.GET.get("bureau", "").strip()
         if code:
             return code, None
-        return None, _error("请用 bureau 参数指定单位的行政区划代码", "staff without a bureau must pass ?bureau=<code>",
-                            400, field="bureau")
-    return None, _error("您的账号未关联单位，无法预审", "the user has no bureau", 403)
+        return None, _error(ErrorCode.INVALID_INPUT, "请用 bureau 参数指定单位的行政区划代码", 400)
+    return None, _error(ErrorCode.FORBIDDEN, "您的账号未关联单位，无法预审", 403)
 
 
 def answer(code: str, body: bytes, *, dry_run: bool = False) -> tuple[int, dict]:
@@ -88,15 +91,15 @@ def answer(code: str, body: bytes, *, dry_run: bool = False) -> tuple[int, dict]
     try:
         data = json.loads(body, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError):
-        return 400, {"error": "请求体不是有效的 JSON", "detail": "request body is not valid JSON"}
+        return 400, error_body(ErrorCode.INVALID_JSON, "请求体不是有效的 JSON")
     try:
         result = service.prescreen(code, data, record=not dry_run, body=body)
     except RequestError as e:
         log.info("pre-screen %s: bad request: %s", code, e.detail)
-        return 400, {"error": f"请求数据有误：{e.message}", "detail": e.detail, "field": e.field}
+        return 400, error_body(ErrorCode.INVALID_INPUT, f"请求数据有误：{e.message}")
     except service.PrescreenUnavailable as e:
         log.warning("pre-screen %s unavailable: %s", code, e)
-        return 503, {"error": str(e), "detail": "pre-screen data unavailable for this bureau"}
+        return 503, error_body(ErrorCode.UNAVAILABLE, str(e))
     return 200, result.as_json()
 
 
@@ -108,7 +111,7 @@ def is_dry_run(value: str | None) -> bool:
 def prescreen(request: HttpRequest) -> HttpResponse:
     started = time.perf_counter()
     if request.method != "POST":
-        response = _error("只接受 POST 请求", "method not allowed", 405)
+        response = _error(ErrorCode.METHOD_NOT_ALLOWED, "只接受 POST 请求", 405)
         response["Allow"] = "POST"
         return response
     key = request.META.get("HTTP_X_API_KEY")
@@ -116,7 +119,7 @@ def prescreen(request: HttpRequest) -> HttpResponse:
         code = service.bureau_for_key(key)
         if code is None:
             log.warning("pre-screen: invalid API key from %s", request.META.get("REMOTE_ADDR"))
-            return _error("API 密钥无效", "invalid API key", 401)
+            return _error(ErrorCode.INVALID_API_KEY, "API 密钥无效", 401)
     else:
         code, refused = _session_bureau(request)
         if refused is not None:
@@ -124,7 +127,7 @@ def prescreen(request: HttpRequest) -> HttpResponse:
     try:
         body = request.body
     except RequestDataTooBig:
-        return _error("请求体过大", "request body too large", 413)
+        return _error(ErrorCode.BODY_TOO_LARGE, "请求体过大", 413)
     status, payload = answer(code, body, dry_run=is_dry_run(request.GET.get("dry_run")))
     if status == 200:
         payload["ms"] = round((time.perf_counter() - started) * 1000, 3)

@@ -20,6 +20,8 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from yibao.api.errors import ErrorCode, error_body, status_error
+
 from . import service
 from .api import answer, is_dry_run
 
@@ -61,18 +63,18 @@ def prescreen_app(environ: dict, start_response: Callable) -> Iterable[bytes]:
     started = time.perf_counter()
     try:
         if not _host_allowed(environ):
-            return _respond(start_response, 400, {"error": "请求的主机名不被允许", "detail": "disallowed host"})
+            return _respond(start_response, 400, error_body(ErrorCode.DISALLOWED_HOST, "请求的主机名不被允许"))
         code = service.bureau_for_key(environ["HTTP_X_API_KEY"])
         if code is None:
             log.warning("pre-screen: invalid API key from %s", environ.get("REMOTE_ADDR"))
-            return _respond(start_response, 401, {"error": "API 密钥无效", "detail": "invalid API key"})
+            return _respond(start_response, 401, error_body(ErrorCode.INVALID_API_KEY, "API 密钥无效"))
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if length < 0 or (limit is not None and length > limit):
-            return _respond(start_response, 413, {"error": "请求体过大", "detail": "request body too large"})
+            return _respond(start_response, 413, error_body(ErrorCode.BODY_TOO_LARGE, "请求体过大"))
         body = environ["wsgi.input"].read(length) if length else b""
         query = parse_qs(environ.get("QUERY_STRING", ""))
         status, payload = answer(code, body, dry_run=is_dry_run((query.get("dry_run") or [None])[0]))
@@ -81,7 +83,7 @@ def prescreen_app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         return _respond(start_response, status, payload)
     except Exception:
         log.exception("pre-screen fast path failed")
-        return _respond(start_response, 500, {"error": "服务器内部错误", "detail": "internal error"})
+        return _respond(start_response, 500, status_error(500))
 
 
 def with_fast_path(django_app: Callable) -> Callable:

@@ -115,15 +115,15 @@ def test_the_latest_successful_run_gives_the_dataset_and_a_logged_in_user_may_pr
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(analyst)
     refused = post(csrf_client, settlement("S14", "P0001"), key=None)
-    assert refused.status_code == 403 and refused.json()["error"] == "CSRF 校验失败"
+    assert refused.status_code == 403 and refused.json() == {"code": "csrf_failed", "message": "CSRF 校验失败", "basis": None}
 
 
 @pytest.mark.django_db
 def test_no_key_and_no_session_or_a_wrong_key_is_unauthorised(client, with_dataset):
     missing = post(client, settlement("S15", "P0001"), key=None)
-    assert missing.status_code == 401 and missing.json()["error"] == "未登录或缺少 API 密钥"
+    assert missing.status_code == 401 and missing.json()["code"] == "not_authenticated" and missing.json()["message"] == "未登录或缺少 API 密钥"
     wrong = post(client, settlement("S15", "P0001"), key="not-a-key")
-    assert wrong.status_code == 401 and wrong.json()["error"] == "API 密钥无效"
+    assert wrong.status_code == 401 and wrong.json() == {"code": "invalid_api_key", "message": "API 密钥无效", "basis": None}
 
 
 def test_a_bad_field_is_named_in_chinese(client, with_dataset):
@@ -132,25 +132,25 @@ def test_a_bad_field_is_named_in_chinese(client, with_dataset):
     answer = post(client, data)
     assert answer.status_code == 400
     body = answer.json()
-    assert body["field"] == "lines[2].pric"
-    assert body["error"] == "请求数据有误：lines[2].pric：取值不是最多六位小数"
-    assert "not a valid dec6" in body["detail"]
+    assert body == {"code": "invalid_input", "message": "请求数据有误：lines[2].pric：取值不是最多六位小数", "basis": None}
     floats = post(client, '{"settlement": {"setl_id": "S", "mdtrt_id": "M", "psn_no": "P", "fixmedins_code": "H", '
                           '"setl_time": "2024-04-01 09:00:00", "medfee_sumamt": 1.005, "fund_pay_sumamt": 1}}')
-    assert floats.json()["field"] == "settlement.medfee_sumamt" and "小数位数超过2位" in floats.json()["error"]
-    assert post(client, "{not json").json()["error"] == "请求体不是有效的 JSON"
+    assert "settlement.medfee_sumamt：" in floats.json()["message"] and "小数位数超过2位" in floats.json()["message"]
+    assert post(client, "{not json").json() == {"code": "invalid_json", "message": "请求体不是有效的 JSON", "basis": None}
 
 
 def test_only_post_is_accepted(client, with_dataset):
     answer = client.get(URL, HTTP_X_API_KEY=KEY)
     assert answer.status_code == 405 and answer["Allow"] == "POST"
+    assert answer.json()["code"] == "method_not_allowed"
 
 
 @pytest.mark.django_db
 def test_a_bureau_without_a_dataset_or_a_run_is_unavailable(client):
     answer = post(client, settlement("S17", "P0001"))
     assert answer.status_code == 503
-    assert answer.json()["error"] == "单位 410324 未配置预审数据集，也没有成功的筛查批次"
+    assert answer.json() == {"code": "unavailable", "message": "单位 410324 未配置预审数据集，也没有成功的筛查批次",
+                             "basis": None}
 
 
 @pytest.mark.django_db
