@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Case, CaseOfficer, CaseStep, Party
+from yibao.monitoring.admin import ReadOnlyAdmin
+
+from .models import Case, CaseOfficer, CaseStep, Lead, LeadFinding, Party
 
 
 class PartyInline(admin.TabularInline):
@@ -32,3 +34,24 @@ class CaseStepAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Leads change only through services/leads.py, which check roles and write the audit trail.
+class LeadFindingInline(admin.TabularInline):
+    model = LeadFinding
+    extra = 0
+    can_delete = False
+    readonly_fields = ("finding",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(ReadOnlyAdmin):
+    list_display = ("number", "bureau", "source", "party_type", "party_code", "suspected_loss", "fine_min", "fine_max",
+                    "status", "received_date")
+    list_filter = ("status", "source", "bureau")
+    search_fields = ("number", "party_code")
+    exclude = ("party_name",)
+    inlines = [LeadFindingInline]

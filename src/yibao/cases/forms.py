@@ -7,12 +7,11 @@ from typing import Any
 from django import forms
 
 from yibao.core.forms import DateInput, Form
-from yibao.monitoring.constants import PartyType
-from yibao.monitoring.models import Lead
 from yibao.org.models import Officer
 
-from .models import DecisionKind, ReviewOpinion, ServiceMethod
-from .services.filing import FILABLE_LEAD_STATUSES
+from .constants import PartyType
+from .models import DecisionKind, Lead, ReviewOpinion, ServiceMethod
+from .services.leads import FILABLE_LEAD_STATUSES
 
 
 class OfficerChoice(forms.ModelMultipleChoiceField):

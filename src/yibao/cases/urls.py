@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lead_views, views
 
 app_name = "cases"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("file/", views.case_file, name="case_file"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
+    path("leads/", lead_views.lead_list, name="lead_list"),
+    path("leads/new/", lead_views.lead_create, name="lead_create"),
+    path("leads/<int:pk>/", lead_views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/status/", lead_views.lead_status, name="lead_status"),
 ]

@@ -15,15 +15,10 @@ import yaml
 from yibao.law import principles as P
 from yibao.law.citations import CitationError, parse_citation
 from yibao.law.numerals import to_chinese_numeral as cn
+from yibao.law.parties import NATURAL_PERSONS, PARTIES, PARTY_LABELS, PERSON_TARGETS
 from yibao.law.provisions import Measure, Provision, ProvisionLibrary, load_library
 
 FEN = Decimal("0.01")
-PARTIES = ("individual", "insured_person", "institution", "agency", "employer", "bidder", "responsible_person",
-           "legal_representative")
-# Persons answerable for an organisation's act: measures aimed at them are decided for them, not for the
-# organisation, and are listed apart when the party is the organisation.
-PERSON_TARGETS = ("responsible_person", "legal_representative")
-NATURAL_PERSONS = ("individual", "insured_person", *PERSON_TARGETS)
 CIRCUMSTANCES = (
     "loss_caused", "intent_to_defraud", "refused_correction", "serious_consequence", "serious", "very_serious",
     "first_offence", "promptly_corrected", "minor_harm", "no_harm", "no_fault", "refunded", "mitigated_harm",
@@ -61,11 +56,6 @@ CIRCUMSTANCE_LABELS = {
     "life_health_harm": "涉及公民生命健康安全且有危害后果", "minor_violation": "违法行为轻微",
     "mental_illness": "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为",
     "diminished_capacity": "精神病人、智力残疾人尚未完全丧失辨认或者控制自己行为能力",
-}
-PARTY_LABELS = {
-    "individual": "个人", "insured_person": "参保人员", "institution": "定点医药机构", "agency": "医疗保障经办机构",
-    "employer": "用人单位", "bidder": "投标人", "responsible_person": "直接负责的主管人员和其他直接责任人员",
-    "legal_representative": "法定代表人或者主要负责人",
 }
 MEASURE_LABELS = {
     "order_correction": "责令改正", "order_refund": "责令退回", "fine": "罚款", "confiscate_gains": "没收违法所得",

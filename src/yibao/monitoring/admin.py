@@ -1,4 +1,4 @@
-"""Django admin for monitoring: read-only. Runs, reviews and leads change only through the services,
+"""Django admin for monitoring: read-only. Runs and reviews change only through the services,
 which check roles and write the audit trail; personal data is shown masked here."""
 
 from django.contrib import admin
@@ -11,8 +11,6 @@ from .models import (
     FindingSighting,
     Institution,
     InsuredPerson,
-    Lead,
-    LeadFinding,
     ScreeningRun,
 )
 
@@ -59,26 +57,6 @@ class FindingAdmin(ReadOnlyAdmin):
 class FindingSightingAdmin(ReadOnlyAdmin):
     list_display = ("id", "run", "finding", "amount")
     list_filter = ("run",)
-
-
-class LeadFindingInline(admin.TabularInline):
-    model = LeadFinding
-    extra = 0
-    can_delete = False
-    readonly_fields = ("finding",)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Lead)
-class LeadAdmin(ReadOnlyAdmin):
-    list_display = ("number", "bureau", "source", "party_type", "party_code", "suspected_loss", "fine_min", "fine_max",
-                    "status", "received_date")
-    list_filter = ("status", "source", "bureau")
-    search_fields = ("number", "party_code")
-    exclude = ("party_name",)
-    inlines = [LeadFindingInline]
 
 
 @admin.register(Institution)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from yibao.cases.constants import LEAD_ROLES
 from yibao.org.constants import Role
 
 
@@ -57,62 +58,8 @@ OPEN_STATUSES = (FindingStatus.NEW, FindingStatus.SECOND_REVIEW, FindingStatus.A
                  FindingStatus.APPEAL, FindingStatus.CONFIRMED)
 
 
-class LeadSource(models.TextChoices):
-    """Where a lead came from: the incoming sources of 《医疗保障基金使用监督管理条例》第十六条第二款, then the
-    bureau's own inspections. Incoming referrals are not `transfer`, which is the outgoing 移送."""
-
-    MONITORING = "monitoring", "智能监控"  # 医疗保障数据监控
-    RISK_ASSESSMENT = "risk_assessment", "风险评估"
-    COMPLAINT = "complaint", "举报投诉"
-    ASSIGNMENT = "assignment", "上级交办"
-    MEDIA = "media", "新闻媒体曝光"
-    AGENCY_REFERRAL = "agency_referral", "经办机构移送"
-    DEPARTMENT_REFERRAL = "department_referral", "其他部门移送"
-    INSPECTION = "inspection", "监督检查"
-    OTHER = "other", "其他"
-
-
-class PartyType(models.TextChoices):
-    """The party types of the glossary (and of the penalty calculator)."""
-
-    INSTITUTION = "institution", "定点医药机构"
-    INSURED_PERSON = "insured_person", "参保人员"
-    INDIVIDUAL = "individual", "个人"
-    AGENCY = "agency", "医疗保障经办机构"
-    EMPLOYER = "employer", "用人单位"
-    BIDDER = "bidder", "投标人"
-    RESPONSIBLE_PERSON = "responsible_person", "直接负责的主管人员和其他直接责任人员"
-
-
-# Party types that are natural persons: their names are personal data.
-PERSON_PARTIES = frozenset({PartyType.INSURED_PERSON, PartyType.INDIVIDUAL, PartyType.RESPONSIBLE_PERSON})
-
-
-class LeadStatus(models.TextChoices):
-    RECEIVED = "received", "已接收"
-    ASSESSING = "assessing", "评估中"
-    FILED = "filed", "已立案"
-    NOT_FILED = "not_filed", "不予立案"
-    TRANSFERRED = "transferred", "已移送"
-
-
-# Lead status moves: from → allowed targets. Filing itself belongs to case handling, which builds on this.
-LEAD_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    LeadStatus.RECEIVED: (LeadStatus.ASSESSING, LeadStatus.NOT_FILED, LeadStatus.TRANSFERRED),
-    LeadStatus.ASSESSING: (LeadStatus.FILED, LeadStatus.NOT_FILED, LeadStatus.TRANSFERRED),
-    LeadStatus.FILED: (),
-    LeadStatus.NOT_FILED: (),
-    LeadStatus.TRANSFERRED: (),
-}
-LEAD_STATUS_ROLES = frozenset({Role.HEAD, Role.OFFICER, Role.LEGAL_REVIEWER})
-# Moving a lead to these needs a reason.
-LEAD_REASON_REQUIRED = frozenset({LeadStatus.NOT_FILED, LeadStatus.TRANSFERRED})
-
-# Who may start a screening run (besides staff users) and who may turn findings into leads.
+# Who may start a screening run (besides staff users).
 RUN_ROLES = frozenset({Role.ANALYST, Role.HEAD})
-LEAD_ROLES = frozenset({Role.ANALYST, Role.HEAD})
-# Who may register a lead by hand or move its status: those who turn findings into leads or handle them.
-LEAD_REGISTER_ROLES = LEAD_STATUS_ROLES | LEAD_ROLES
 
 # Days the institution has to appeal after the second review, in working days: a procedural default
 # of this bureau's two-library process, not a number the law fixes.

@@ -11,8 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from yibao.cases.models import LeadFinding
+
 from .constants import FindingStatus, Severity
-from .models import Institution, LeadFinding
+from .models import Institution
 from .services import people_display
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -16,8 +17,8 @@ urlpatterns = [
     path("findings/bulk/", views.finding_bulk, name="finding_bulk"),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/transition/", views.finding_transition, name="finding_transition"),
-    path("leads/", views.lead_list, name="lead_list"),
-    path("leads/new/", views.lead_create, name="lead_create"),
-    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
-    path("leads/<int:pk>/status/", views.lead_status, name="lead_status"),
+    # Leads moved to case handling: old bookmarks land on the new pages (query string kept).
+    path("leads/", RedirectView.as_view(pattern_name="cases:lead_list", query_string=True, permanent=True)),
+    path("leads/new/", RedirectView.as_view(pattern_name="cases:lead_create", permanent=True)),
+    path("leads/<int:pk>/", RedirectView.as_view(pattern_name="cases:lead_detail", permanent=True)),
 ]

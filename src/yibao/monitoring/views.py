@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
+from yibao.cases.constants import LEAD_ROLES
+from yibao.cases.services.leads import do_create_leads
 from yibao.core.audit import record_event
 from yibao.core.htmx import render_page
 from yibao.org.models import Bureau
@@ -28,15 +30,11 @@ from .constants import (
     EVIDENCE_LABELS,
     EVIDENCE_LINE_KEYS,
     EVIDENCE_SETTLEMENT_KEYS,
-    LEAD_REGISTER_ROLES,
-    LEAD_ROLES,
-    LEAD_TRANSITIONS,
     MANUAL_TRANSITIONS,
     OPEN_STATUSES,
     RUN_ROLES,
     TRANSITIONS,
     FindingStatus,
-    LeadStatus,
     RunStatus,
     Severity,
 )
@@ -47,14 +45,11 @@ from .forms import (
     CREATE_LEADS,
     BulkActionForm,
     FindingFilterForm,
-    LeadFilterForm,
-    LeadRegisterForm,
-    LeadStatusForm,
     RunForm,
     TransitionForm,
     filter_findings,
 )
-from .models import Finding, FindingSighting, Institution, Lead, ScreeningRun
+from .models import Finding, FindingSighting, Institution, ScreeningRun
 
 PAGE_SIZE = 50
 TOP_INSTITUTIONS = 20
@@ -310,11 +305,11 @@ def finding_bulk(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data["action"] == CREATE_LEADS:
-            leads = services.do_create_leads(ids, group_by=data["group_by"] or "institution", by_rule=data["by_rule"],
+            leads = do_create_leads(ids, group_by=data["group_by"] or "institution", by_rule=data["by_rule"],
                                              actor=request.user)
             numbers = "、".join(lead.number for lead in leads[:5]) + ("等" if len(leads) > 5 else "")
             messages.success(request, f"已将 {len(ids)} 条疑点归集为 {len(leads)} 条线索：{numbers}")
-            return redirect(leads[0] if len(leads) == 1 else reverse("monitoring:lead_list"))
+            return redirect(leads[0] if len(leads) == 1 else reverse("cases:lead_list"))
         moved = services.do_transition(ids, data["action"], actor=request.user, reason=data["reason"],
                                        appeal_text=data["appeal_text"], appeal_date=data["appeal_date"])
         messages.success(request, f"{TRANSITIONS[data['action']].label}：{moved} 条疑点。")
@@ -457,104 +452,3 @@ def institution_summary(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/institution_summary.html", {
         "form": form, "page": page, "chart": chart, "query": query, "count": len(rows),
     })
-
-
-# ---------------------------------------------------------------- leads
-
-def lead_list(request: HttpRequest) -> HttpResponse:
-    form = LeadFilterForm(request.GET or None)
-    filters = form.filters()
-    leads = scoped(Lead.objects.select_related("bureau", "created_by"), request)
-    if filters.get("status"):
-        leads = leads.filter(status=filters["status"])
-    if filters.get("source"):
-        leads = leads.filter(source=filters["source"])
-    if filters.get("q"):
-        leads = leads.filter(Q(number__icontains=filters["q"]) | Q(party_code=filters["q"]))
-    leads = leads.annotate(finding_count=Count("lead_findings")).order_by("-received_date", "-id")
-    page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    _party_display(request, rows, "线索列表")
-    return render_page(request, "monitoring/lead_list.html", "monitoring/_lead_results.html",
-                       {"form": form, "page": page, "rows": rows, "can_register": has_role(request.user, LEAD_REGISTER_ROLES)})
-
-
-def lead_create(request: HttpRequest) -> HttpResponse:
-    """登记线索: a lead from a source other than monitoring; then its page with the fine range."""
-    if not has_role(request.user, LEAD_REGISTER_ROLES):
-        return forbidden(request, "您没有登记线索的权限。只有数据分析人员、执法人员、法制审核人员和负责人可以登记线索。")
-    bureaus = visible_bureaus(request)
-    profile = get_profile(request.user)
-    form = LeadRegisterForm(request.POST or None, bureaus=bureaus,
-                            initial={"bureau": profile.bureau_id} if profile else {})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        notes = data["evidence_notes"].strip()
-        try:
-            lead = services.do_register_lead(
-                data["bureau"], source=data["source"], party_type=data["party_type"],
-                party_code=data["party_code"].strip(), party_name=data["party_name"], summary=data["summary"],
-                suspected_loss=data["suspected_loss"], provisions=data["provisions"],
-                received_date=data["received_date"], evidence={"notes": notes} if notes else {}, actor=request.user)
-        except PermissionDenied as e:
-            return forbidden(request, str(e))
-        except ValidationError as e:
-            form.add_error(None, error_text(e))
-        else:
-            messages.success(request, f"已登记线索 {lead.number}。")
-            return redirect(lead)
-    return render(request, "monitoring/lead_form.html", {"form": form})
-
-
-def _party_display(request: HttpRequest, leads: list[Lead], where: str) -> None:
-    people = services.people_display((lead.party_code for lead in leads if lead.party_is_person), user=request.user,
-                                     where=where)
-    full = can_view_personal_data(request.user)
-    from yibao.org.masking import mask_name
-
-    for lead in leads:
-        lead.party_shown = lead.party_name
-        if lead.party_is_person:
-            person = people.get(lead.party_code)
-            lead.party_shown = person["name"] if person else (lead.party_name if full else mask_name(lead.party_name))
-
-
-def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_object_or_404(scoped(Lead.objects.select_related("bureau", "created_by"), request), pk=pk)
-    _party_display(request, [lead], f"线索 {lead.number}")
-    findings = finding_rows(request, list(Finding.objects.filter(lead_links__lead=lead).order_by(
-        "rule_id", "setl_id", "feedetl_sn", "id")), f"线索 {lead.number}")
-    links = article_links()
-    provisions = []
-    for citation in lead.provisions:
-        rule_id = next((r.id for r in RULES.values() if services.basis_citation(r.basis) == citation), None)
-        url = basis_link(rule_id, links)["url"] if rule_id else None
-        provisions.append({"citation": citation, "url": url})
-    allowed = LEAD_TRANSITIONS.get(lead.status, ())
-    can_change = has_role(request.user, LEAD_REGISTER_ROLES, lead.bureau) and allowed
-    return render(request, "monitoring/lead_detail.html", {
-        "lead": lead, "findings": findings, "provisions": provisions,
-        "measures": (lead.assessment or {}).get("measures", []),
-        # The notes that explain the fine range are already shown beside it: each note once.
-        "notes": [n for n in (lead.assessment or {}).get("notes", []) if n not in lead.fine_note],
-        "status_form": LeadStatusForm(allowed=allowed) if can_change else None,
-        "rules": (lead.evidence or {}).get("rules", {}), "loss": (lead.evidence or {}).get("loss", {}),
-    })
-
-
-@require_POST
-def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_object_or_404(scoped(Lead.objects.all(), request), pk=pk)
-    form = LeadStatusForm(request.POST, allowed=LEAD_TRANSITIONS.get(lead.status, ()))
-    if not form.is_valid():
-        messages.error(request, "请选择可变更的状态。")
-        return redirect(lead)
-    try:
-        services.do_change_lead_status(lead, form.cleaned_data["status"], actor=request.user,
-                                       reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as e:
-        messages.error(request, error_text(e))
-    else:
-        messages.success(request, f"线索 {lead.number} 已变更为“{LeadStatus(form.cleaned_data['status']).label}”。")
-    return redirect(lead)
-

@@ -1,8 +1,9 @@
 from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinion, ServiceMethod
+from .lead import LEAD_OBJECT_TYPES, Lead, LeadFinding
 from .people import CaseOfficer, Party
 from .step import CaseStep
 
 __all__ = [
-    "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Party", "Procedure", "ReviewOpinion",
+    "LEAD_OBJECT_TYPES", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "ReviewOpinion",
     "ServiceMethod",
 ]

@@ -60,7 +60,7 @@ class Case(models.Model):
                                related_name="cases")
     number = models.CharField("案号", max_length=60, unique=True, null=True, blank=True,
                               help_text="批准立案时编号，如 栾医保立〔2026〕3号")
-    lead = models.ForeignKey("monitoring.Lead", verbose_name="线索", null=True, blank=True,
+    lead = models.ForeignKey("cases.Lead", verbose_name="线索", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="cases")
     procedure = models.CharField("程序", max_length=16, choices=Procedure.choices, default=Procedure.ORDINARY)
     state = models.CharField("状态", max_length=16, choices=CASE_STATE_CHOICES, default=CaseState.PROPOSED)

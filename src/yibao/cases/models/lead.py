@@ -1,12 +1,18 @@
 """Leads (线索): where case handling starts. Monitoring creates them from confirmed findings; other
 sources (complaints, assignments, referrals, inspections…, LeadSource) are registered by hand. A finding belongs to at most
-one lead: the same finding never becomes two leads."""
+one lead: the same finding never becomes two leads.
+
+The models were monitoring's; they moved here with their tables (monitoring_lead, monitoring_leadfinding) kept, so no
+row was copied. Audit events written before the move name their object 'monitoring.lead' (LEAD_OBJECT_TYPES)."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from ..constants import PERSON_PARTIES, LeadSource, LeadStatus, PartyType
+
+# The object types audit events give a lead: this model's label, and monitoring's from before the move.
+LEAD_OBJECT_TYPES = ("cases.lead", "monitoring.lead")
 
 
 class Lead(models.Model):
@@ -36,6 +42,7 @@ class Lead(models.Model):
     class Meta:
         verbose_name = "线索"
         verbose_name_plural = "线索"
+        db_table = "monitoring_lead"
         ordering = ["-received_date", "-id"]
         indexes = [models.Index(fields=["bureau", "status"], name="monitoring_lead_status")]
 
@@ -43,7 +50,7 @@ class Lead(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("monitoring:lead_detail", args=[self.pk])
+        return reverse("cases:lead_detail", args=[self.pk])
 
     @property
     def party_is_person(self) -> bool:
@@ -58,6 +65,7 @@ class LeadFinding(models.Model):
     class Meta:
         verbose_name = "线索疑点"
         verbose_name_plural = "线索疑点"
+        db_table = "monitoring_leadfinding"
         ordering = ["lead", "finding"]
         constraints = [models.UniqueConstraint(fields=["finding"], name="monitoring_finding_in_one_lead")]
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from yibao.monitoring.constants import PERSON_PARTIES, PartyType
+from ..constants import PERSON_PARTIES, PartyType
 
 
 class Party(models.Model):

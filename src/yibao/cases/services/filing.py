@@ -13,15 +13,13 @@ from django.db import transaction
 from django.db.models import F
 
 from yibao.catalog.models import PowerItem
-from yibao.core.audit import record_event
 from yibao.law.money import limitation
-from yibao.monitoring.constants import LeadStatus, PartyType
-from yibao.monitoring.models import Lead
 from yibao.monitoring.services import assess_fine
 from yibao.org.constants import Role
 from yibao.org.models import Bureau, Officer
 
-from ..models import Case, CaseNumberCounter, CaseOfficer, Party
+from ..constants import LeadStatus, PartyType
+from ..models import Case, CaseNumberCounter, CaseOfficer, Lead, Party
 from ..procedure import (
     CERTIFICATES,
     FUND_SUPERVISION,
@@ -36,11 +34,10 @@ from ..procedure import (
 )
 from .access import actor_role, check_post, check_scope, role_refusal
 from .facts import count, today
+from .leads import FILABLE_LEAD_STATUSES, do_follow_filing
 from .steps import do_take_step, write_step
 
 FILING_POST = "立案岗"
-# Leads a case may be filed from: not yet decided either way (monitoring's LEAD_TRANSITIONS).
-FILABLE_LEAD_STATUSES = (LeadStatus.RECEIVED, LeadStatus.ASSESSING)
 
 
 @dataclass
@@ -138,15 +135,6 @@ def _check_input(data: FilingInput, bureau: Bureau, on: dt.date) -> dict:
     return {"officers": officers, "discovered": discovered, "limitation": checked.as_dict()}
 
 
-def _mark_lead(lead: Lead, status: str, note: str, *, actor: Any) -> None:
-    # monitoring owns Lead; until leads move into this app (issue 8), filing moves the lead's status with
-    # a guarded queryset update — only from a status that may move there — and an audit event of its own.
-    sources = FILABLE_LEAD_STATUSES if status == LeadStatus.FILED else (LeadStatus.RECEIVED,)
-    if Lead.objects.filter(pk=lead.pk, status__in=sources).update(status=status, status_note=note):
-        record_event("lead.status", actor=actor, obj=lead, summary=f"线索 {lead.number}：{note}",
-                     data={"status": status, "via": "cases"})
-
-
 def file(case: Case, *, actor: Any, on: dt.date) -> None:
     """What filing sets on an approved case: number, date, deadline, the approver, the lead's status."""
     case.number = next_case_number(case.bureau, on.year)
@@ -155,7 +143,7 @@ def file(case: Case, *, actor: Any, on: dt.date) -> None:
     due = count("decide_case", on)
     case.due_on, case.due_explanation, case.due_provisional = due.due, due.explanation, due.provisional
     if case.lead_id:
-        _mark_lead(case.lead, LeadStatus.FILED, f"已立案：{case.number}", actor=actor)
+        do_follow_filing(case.lead, LeadStatus.FILED, f"已立案：{case.number}", actor=actor, case_number=case.number)
 
 
 def do_file_case(data: FilingInput, *, actor: Any) -> Case:
@@ -205,7 +193,7 @@ def do_file_case(data: FilingInput, *, actor: Any) -> Case:
             write_step(case, action="file", label="立案（负责人批准）", from_state="", actor=actor, data=summary)
         else:
             if data.lead is not None:
-                _mark_lead(data.lead, LeadStatus.ASSESSING, "已申请立案，待负责人批准", actor=actor)
+                do_follow_filing(data.lead, LeadStatus.ASSESSING, "已申请立案，待负责人批准", actor=actor)
             write_step(case, action="propose_filing", label="申请立案", from_state="", actor=actor, data=summary)
     return case
 

@@ -33,7 +33,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def lead(county):
-    from yibao.monitoring.models import Lead
+    from yibao.cases.models import Lead
 
     return Lead.objects.create(
         bureau=county, number="XS410324202600001", source="complaint", party_type="institution",

@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 import yibao
-from yibao.cases.models import Case
+from yibao.cases.models import Case, Lead
 from yibao.conftest import login
-from yibao.monitoring.models import Lead
 from yibao.org.constants import BureauLevel
 from yibao.org.services import do_create_bureau, ensure_demo_users
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from yibao.cases import services as s
+from yibao.cases.constants import LeadStatus
 from yibao.cases.models import Case, CaseStep
 from yibao.cases.procedure import CaseState, GuardCode, Refusal, ServiceCode
 from yibao.core.models import AuditEvent
-from yibao.monitoring.constants import LeadStatus
 
 pytestmark = pytest.mark.django_db
 

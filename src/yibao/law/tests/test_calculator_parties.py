@@ -2,9 +2,9 @@
 
 import json
 
+from yibao.cases.constants import PartyType
 from yibao.law.calculator import PARTIES, PARTY_LABELS, PERSON_TARGETS
 from yibao.law.provisions.loader import SCHEMA_FILE
-from yibao.monitoring.constants import PartyType
 
 # Leads are registered against the party of the act; 条例第四十三条's 法定代表人或者主要负责人 is a
 # consequence for a person of an institution's act, not a lead's party, so leads do not offer it.

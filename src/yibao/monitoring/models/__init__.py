@@ -1,5 +1,4 @@
 from .finding import Finding, FindingEvent, FindingSighting
-from .lead import Lead, LeadFinding
 from .reference import Institution, InsuredPerson
 from .run import ScreeningRun
 
@@ -9,7 +8,5 @@ __all__ = [
     "FindingSighting",
     "Institution",
     "InsuredPerson",
-    "Lead",
-    "LeadFinding",
     "ScreeningRun",
 ]

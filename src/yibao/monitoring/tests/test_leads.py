@@ -8,20 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yibao.cases.constants import LeadSource, LeadStatus, PartyType
+from yibao.cases.models import Lead, LeadFinding
+from yibao.cases.services.leads import do_change_lead_status, do_create_leads, do_register_lead
 from yibao.core.models import AuditEvent
-from yibao.monitoring.constants import FindingStatus, LeadSource, LeadStatus, PartyType
+from yibao.monitoring.constants import FindingStatus
 from yibao.monitoring.engine.rules import RULES
-from yibao.monitoring.models import Finding, Lead, LeadFinding
+from yibao.monitoring.models import Finding
 from yibao.monitoring.services import (
     assess_fine,
     basis_citation,
     deduped_loss,
-    do_change_lead_status,
     do_close_appeal_window,
     do_confirm_first_review,
     do_confirm_second_review,
-    do_create_leads,
-    do_register_lead,
 )
 from yibao.org.constants import Role
 

@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from yibao.cases.models import Lead
 from yibao.conftest import login
 from yibao.monitoring.constants import FindingStatus
 from yibao.monitoring.engine.generator import MIN_LINES, generate_dataset
 from yibao.monitoring.engine.rules import RULES
-from yibao.monitoring.models import Finding, Lead
+from yibao.monitoring.models import Finding
 from yibao.monitoring.services import (
     do_close_appeal_window,
     do_confirm_first_review,
@@ -97,7 +98,7 @@ def test_the_findings_list_and_the_charts_fit_a_1366_screen_with_whole_labels(sc
     assert "金额（元）" in {label["text"] for label in assert_labels_inside(page, "chart-institutions")}
     no_horizontal_overflow(page)
 
-    for url in (reverse("monitoring:run_list"), reverse("monitoring:lead_list"), reverse("monitoring:lead_create")):
+    for url in (reverse("monitoring:run_list"), reverse("cases:lead_list"), reverse("cases:lead_create")):
         page.goto(f"{live_server.url}{url}")
         no_horizontal_overflow(page)
     # One finding of each rule: their pages show the claims the rule read, with long codes.

@@ -9,15 +9,16 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from yibao.cases.models import Lead
+from yibao.cases.services.leads import do_create_leads
 from yibao.core.models import AuditEvent
 from yibao.law.models import Article, Law
 from yibao.monitoring.constants import FindingStatus, RunStatus
-from yibao.monitoring.models import Finding, Lead, ScreeningRun
+from yibao.monitoring.models import Finding, ScreeningRun
 from yibao.monitoring.services import (
     do_close_appeal_window,
     do_confirm_first_review,
     do_confirm_second_review,
-    do_create_leads,
 )
 from yibao.monitoring.tests.test_runs import DATASET, write_dataset
 from yibao.org.constants import BureauLevel, Role
@@ -215,7 +216,7 @@ def test_a_wrong_appeal_date_or_a_too_long_reason_is_refused_naming_the_field(ru
 def test_a_filter_too_long_to_apply_is_named_and_not_quoted_back(run, as_user, analyst):
     client = as_user(analyst)
     for url in (reverse("monitoring:finding_list"), reverse("monitoring:rule_summary"),
-                reverse("monitoring:institution_summary"), reverse("monitoring:lead_list")):
+                reverse("monitoring:institution_summary"), reverse("cases:lead_list")):
         page = text(client.get(url, {"q": "查" * 300}))
         errors = re.search(r'<p class="error" id="filter-errors" role="alert">(.*?)</p>', page)
         assert errors, url
@@ -285,11 +286,11 @@ def test_a_confirmed_finding_is_registered_as_a_lead_from_its_own_page(run, as_u
     assert fields["ids"] == str(r09.pk) and fields["group_by"] == "institution"
     response = client.post(reverse("monitoring:finding_bulk"), fields, follow=True)
     lead = Lead.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("monitoring:lead_detail", args=[lead.pk])
+    assert response.redirect_chain[-1][0] == reverse("cases:lead_detail", args=[lead.pk])
     assert list(lead.lead_findings.values_list("finding_id", flat=True)) == [r09.pk]
     assert lead.party_code == r09.fixmedins_code and 'id="lead-loss">1600.00<' in text(response)
     page = text(client.get(reverse("monitoring:finding_detail", args=[r09.pk])))
-    assert f"已纳入线索 <a href=\"{reverse('monitoring:lead_detail', args=[lead.pk])}\">{lead.number}</a>" in page
+    assert f"已纳入线索 <a href=\"{reverse('cases:lead_detail', args=[lead.pk])}\">{lead.number}</a>" in page
     assert "登记为线索" not in page
 
 
@@ -376,19 +377,19 @@ def test_confirmed_findings_become_leads_from_the_list_and_show_in_the_lead_page
     response = as_user(analyst).post(reverse("monitoring:finding_bulk"), {
         "ids": [r09.pk], "action": "create_leads", "group_by": "institution", "by_rule": "on"}, follow=True)
     lead = Lead.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("monitoring:lead_detail", args=[lead.pk])
+    assert response.redirect_chain[-1][0] == reverse("cases:lead_detail", args=[lead.pk])
     page = text(response)
     assert lead.number in page and "栾川县人民医院" in page and 'id="lead-loss">1600.00<' in page
     assert "1600.00 元至 3200.00 元" in page
     assert "《医疗保障基金使用监督管理条例》第三十八条第（一）项" in page
-    listing = text(as_user(analyst).get(reverse("monitoring:lead_list")))
+    listing = text(as_user(analyst).get(reverse("cases:lead_list")))
     assert lead.number in listing and 'id="lead-count">1<' in listing and "智能监控" in listing
 
 
 def test_a_person_lead_shows_the_name_masked_to_an_analyst(run, as_user, analyst, county, make_user):
     confirmed_findings(county, analyst, make_user)
     lead = do_create_leads(Finding.objects.filter(rule_id="R12"), group_by="person", actor=analyst)[0]
-    page = text(as_user(analyst).get(reverse("monitoring:lead_detail", args=[lead.pk])))
+    page = text(as_user(analyst).get(reverse("cases:lead_detail", args=[lead.pk])))
     assert "王**" in page and "王五福" not in page
     assert "无法计算罚款幅度" in page
 
@@ -398,14 +399,14 @@ def test_a_lead_page_gives_each_note_of_the_calculator_once(run, as_user, analys
     lead = do_create_leads(Finding.objects.filter(rule_id="R09"), actor=analyst)[0]
     note = "第四十条第二款以“以骗取医疗保障基金为目的”为要件，事实中未认定，不适用。"
     assert note in lead.fine_note and any(note in n for n in lead.assessment["notes"])
-    page = text(as_user(analyst).get(reverse("monitoring:lead_detail", args=[lead.pk])))
+    page = text(as_user(analyst).get(reverse("cases:lead_detail", args=[lead.pk])))
     assert page.count(note) == 1
 
 
 def test_the_head_moves_a_lead_to_assessing_from_its_page(run, as_user, analyst, county, make_user, head):
     confirmed_findings(county, analyst, make_user)
     lead = do_create_leads(Finding.objects.filter(rule_id="R09"), actor=analyst)[0]
-    response = as_user(head).post(reverse("monitoring:lead_status", args=[lead.pk]), {"status": "assessing"},
+    response = as_user(head).post(reverse("cases:lead_status", args=[lead.pk]), {"status": "assessing"},
                                   follow=True)
     assert "已变更为“评估中”" in text(response)
     lead.refresh_from_db()

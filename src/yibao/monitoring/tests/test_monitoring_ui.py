@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from yibao.cases.models import Lead
 from yibao.conftest import login
 from yibao.monitoring.constants import FindingStatus
-from yibao.monitoring.models import Finding, Lead
+from yibao.monitoring.models import Finding
 from yibao.monitoring.tests.test_runs import write_dataset
 from yibao.org.constants import BureauLevel, Role
 from yibao.org.models import UserProfile
