@@ -30,6 +30,9 @@ DATABASE_COMMANDS = {
     "monitor execute-run": (["monitor", "execute-run", "1"], 1, "未找到筛查批次 #1"),
     "monitor prescreen-compact": (["monitor", "prescreen-compact"], 0, "没有预审日志"),
     "audit verify": (["audit", "verify"], 0, "审计链完整"),
+    "api-token create": (["api-token", "create", "--user", "nobody"], 1, "没有用户 nobody"),
+    "api-token list": (["api-token", "list", "--user", "nobody"], 1, "没有用户 nobody"),
+    "api-token revoke": (["api-token", "revoke", "1"], 1, "没有令牌 #1"),
 }
 # Commands that never open the database (monitor screen only with --bureau, above).
 FILE_COMMANDS = {"catalog parse", "law parse", "penalty assess", "monitor generate"}
