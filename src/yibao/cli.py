@@ -23,9 +23,6 @@ audit_app = typer.Typer(help="审计日志：核验哈希链", no_args_is_help=T
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="api-token")
 
-SEEDS_DIR_ENV = "YIBAO_SEEDS"
-
-
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yibao.settings")
     import django

@@ -251,3 +251,43 @@ def test_bad_input_names_the_field_in_chinese(api, staff, clock):
     assert no_officer.status_code == 400 and "999999" in no_officer.json()["message"]
     no_version = api.officer1.post(f"/cases/{case['id']}/start_investigation", {})
     assert no_version.status_code == 400 and "expected_version" in no_version.json()["message"]
+
+
+# A valid body for every action, so that what is refused is the caller, not the request.
+BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"report": "调查终结"},
+          "complete_review": {"opinion": "agree"}, "approve_proposal": {"decision_kind": "penalty", "fine": "1000"},
+          "close_statements": {"text": "放弃陈述"}, "record_hearing": {"record": "笔录", "host_opinion": "意见"},
+          "decide": {"decision_kind": "no_penalty"}, "serve": {"method": "direct"},
+          **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate", "transfer")}}
+
+
+def _action_cells():
+    from yibao.cases.api import CASE_ACTIONS
+    from yibao.cases.procedure import STEPS, Action
+    from yibao.cases.services.handling import RECORD_STEPS
+
+    for key in CASE_ACTIONS:
+        spec = RECORD_STEPS.get(str(key)) or STEPS[Action(key)]
+        state = sorted(spec.states if hasattr(spec, "states") else spec.sources)[0]
+        yield pytest.param(str(key), str(state), sorted(spec.roles), id=str(key))
+
+
+@pytest.mark.parametrize(("action", "state", "roles"), list(_action_cells()))
+def test_every_action_refuses_the_wrong_role_and_another_bureau(api, staff, clock, action, state, roles):
+    from yibao.org.constants import BureauLevel
+    from yibao.org.services import do_create_bureau, ensure_demo_users
+
+    case = api.officer1.post("/cases", filing(staff)).json()
+    Case.objects.filter(pk=case["id"]).update(state=state)
+    body = {"expected_version": case["version"], **BODIES.get(action, {})}
+    # Someone of the bureau who sees the case but whose role the step does not admit.
+    wrong = api.officer1 if "officer" not in roles else (api.head if "head" not in roles else api.reviewer)
+    refused = wrong.post(f"/cases/{case['id']}/{action}", body)
+    assert refused.status_code == 403 and refused.json()["code"] == "wrong_role", refused.json()
+
+    other = do_create_bureau("嵩县医疗保障局", level=BureauLevel.COUNTY, code="410325", actor=None)
+    stranger = Caller({u.username: u for u in ensure_demo_users(other, username_prefix="song.")}[
+        "song." + {"officer": "officer1", "legal_reviewer": "reviewer", "head": "head"}[roles[0]]])
+    outside = stranger.post(f"/cases/{case['id']}/{action}", body)
+    assert outside.status_code == 404 and outside.json()["code"] == "not_found"
+    assert Case.objects.get(pk=case["id"]).version == case["version"]
