@@ -128,6 +128,9 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja wraps a body json.loads cannot read (bad syntax, or nesting too deep: RecursionError) in a 400.
+    if exc.status_code == 400 and isinstance(exc.__cause__, (ValueError, RecursionError)):
+        return answer(request, 400, error_body(ErrorCode.INVALID_JSON, "请求体不是有效的 JSON，或嵌套过深"))
     code, message = STATUS_ERRORS.get(exc.status_code, STATUS_ERRORS[400])
     return answer(request, exc.status_code, error_body(code, message))
 

@@ -169,3 +169,19 @@ def test_a_bad_query_parameter_names_the_field(head):
     answer = bearer(raw).get("/api/v1/cases", {"limit": "many"})
     assert answer.status_code == 400
     assert answer.json() == {"code": "invalid_input", "message": "请求数据有误：limit：应为整数", "basis": None}
+
+
+def test_a_body_that_is_not_json_or_nested_too_deep_is_a_400_not_a_server_error(head):
+    _, raw = do_create_api_token(head, "x", actor=head)
+    client = bearer(raw)
+    for body in ("{not json", "[" * 100_000):
+        answer = client.post("/api/v1/leads", body, content_type="application/json")
+        assert answer.status_code == 400 and answer.json()["code"] == "invalid_json", body[:10]
+
+
+def test_the_prescreen_refuses_deeply_nested_json_with_a_400():
+    from yibao.monitoring.prescreen.api import answer
+
+    status, body = answer("410324", b"[" * 100_000)
+    assert status == 400 and body == {"code": "invalid_json", "message": "请求体不是有效的 JSON：嵌套过深",
+                                      "basis": None}

@@ -92,6 +92,8 @@ def answer(code: str, body: bytes, *, dry_run: bool = False) -> tuple[int, dict]
         data = json.loads(body, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError):
         return 400, error_body(ErrorCode.INVALID_JSON, "请求体不是有效的 JSON")
+    except RecursionError:  # [[[… nested deeper than the parser's stack: a bad request, not a server error
+        return 400, error_body(ErrorCode.INVALID_JSON, "请求体不是有效的 JSON：嵌套过深")
     try:
         result = service.prescreen(code, data, record=not dry_run, body=body)
     except RequestError as e:
