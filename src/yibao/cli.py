@@ -398,15 +398,16 @@ def serve(
     production: bool = typer.Option(False, "--production", help="用 gunicorn 多进程服务（生产环境）"),
     workers: int = typer.Option(2, "--workers", min=1, help="gunicorn 工作进程数（--production）"),
     threads: int = typer.Option(4, "--threads", min=1, help="每个工作进程的线程数（--production）"),
+    no_worker: bool = typer.Option(False, "--no-worker", help="不在旁边启动后台任务进程（另行运行 yibao worker 时）"),
 ) -> None:
     """Serve the web application: Django's server by default, gunicorn with --production."""
     if production:
-        _serve_production(host, port, workers, threads)
+        _serve_production(host, port, workers, threads, with_worker=not no_worker)
     else:
-        _serve_development(host, port)
+        _serve_development(host, port, with_worker=not no_worker)
 
 
-def _serve_development(host: str, port: int) -> None:
+def _serve_development(host: str, port: int, *, with_worker: bool = True) -> None:
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -416,10 +417,16 @@ def _serve_development(host: str, port: int) -> None:
         # Django's server serves static files only with DEBUG on; WhiteNoise serves the collected copy.
         call_command("collectstatic", interactive=False, verbosity=0)
     typer.echo(f"医保执法系统：http://{host}:{port}/")
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    if not with_worker:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        return
+    from yibao.jobs.worker import worker_beside
+
+    with worker_beside():
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
 
-def _serve_production(host: str, port: int, workers: int, threads: int) -> None:
+def _serve_production(host: str, port: int, workers: int, threads: int, *, with_worker: bool = True) -> None:
     """Migrate, collect the static files (WhiteNoise serves them) and replace this process with gunicorn."""
     if not os.environ.get("YIBAO_SECRET_KEY"):
         typer.echo("生产环境必须设置 YIBAO_SECRET_KEY（一个足够长的随机字符串），否则会话可被伪造。", err=True)
@@ -438,7 +445,20 @@ def _serve_production(host: str, port: int, workers: int, threads: int) -> None:
             "--bind", f"{host}:{port}", "--workers", str(workers), "--worker-class", "gthread",
             "--threads", str(threads), "--preload", "--timeout", "120", "--access-logfile", "-"]
     sys.stdout.flush()
-    os.execv(sys.executable, args)
+    if not with_worker:
+        os.execv(sys.executable, args)
+    from yibao.jobs.worker import run_beside_worker
+
+    raise typer.Exit(run_beside_worker(args))
+
+
+@app.command(help="运行后台任务（筛查、定时核验审计链、期限提醒、预审历史压缩），直到收到 SIGTERM 或 Ctrl-C")
+def worker() -> None:
+    """Run the background-jobs worker (django-q2's cluster and the watchdog)."""
+    _django()
+    from yibao.jobs.worker import run_worker
+
+    run_worker()
 
 
 @app.command(help="准备演示数据（单位、账号、示例清单和法规、一次筛查），然后提供网页服务（DEBUG 关闭）")

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_q",
     "yibao.core",
     "yibao.org",
     "yibao.law",
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "yibao.monitoring",
     "yibao.cases",
     "yibao.api",
+    "yibao.jobs",
 ]
 
 MIDDLEWARE = [
@@ -133,3 +135,33 @@ YIBAO_SCREENING_LAUNCHER = os.environ.get("YIBAO_SCREENING_LAUNCHER", "process")
 # default var/). A path typed in the run form must resolve inside one of them, so a web user cannot
 # make the server read arbitrary folders; the command line (an administrator's) is not limited.
 YIBAO_DATASET_ROOTS = [Path(p) for p in os.environ.get("YIBAO_DATASET_ROOTS", "").split(os.pathsep) if p] or [VAR_DIR]
+
+
+# Background jobs and schedules (docs/background-jobs.md): django-q2 with the database as its queue, run
+# by `yibao worker`. A job runs at most YIBAO_JOBS_TIMEOUT_SECONDS; the queue hands a job taken by a
+# worker that vanished to another only after `retry`, so that is longer than any job may run. A job whose
+# worker died is found sooner by the surviving or restarted worker (yibao.jobs.watchdog), every
+# YIBAO_JOBS_WATCHDOG_SECONDS, and run again up to YIBAO_JOBS_MAX_ATTEMPTS times in all, then failed.
+YIBAO_JOBS_WORKERS = int(os.environ.get("YIBAO_JOBS_WORKERS", "2"))
+YIBAO_JOBS_TIMEOUT_SECONDS = int(os.environ.get("YIBAO_JOBS_TIMEOUT_SECONDS", str(2 * 3600)))
+YIBAO_JOBS_WATCHDOG_SECONDS = float(os.environ.get("YIBAO_JOBS_WATCHDOG_SECONDS", "10"))
+YIBAO_JOBS_MAX_ATTEMPTS = int(os.environ.get("YIBAO_JOBS_MAX_ATTEMPTS", "3"))
+Q_CLUSTER = {
+    "name": "yibao",
+    "orm": "default",
+    "workers": YIBAO_JOBS_WORKERS,
+    # Jobs wait in the database, not in a worker's memory, so a dying worker strands few of them.
+    "queue_limit": YIBAO_JOBS_WORKERS,
+    "timeout": YIBAO_JOBS_TIMEOUT_SECONDS,
+    "retry": YIBAO_JOBS_TIMEOUT_SECONDS + 600,
+    # A job that raised is failed, not run again: only a job whose worker died is retried (watchdog).
+    "ack_failures": True,
+    "max_attempts": 1,
+    # A daily job missed while the worker was down runs once when it is back, not once per missed day.
+    "catch_up": False,
+    "save_limit": 1000,
+    "poll": float(os.environ.get("YIBAO_JOBS_POLL_SECONDS", "0.5")),
+    "label": "后台任务",
+    # Tests run a job inside the caller (YIBAO_JOBS_SYNC=1) unless they start a real worker.
+    "sync": os.environ.get("YIBAO_JOBS_SYNC", "0") == "1",
+}

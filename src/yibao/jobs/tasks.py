@@ -1,0 +1,53 @@
+"""The scheduled jobs (yibao.jobs.schedules runs them): each a plain function a worker calls."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from yibao.core.audit import check_chain, record_event
+
+log = logging.getLogger(__name__)
+
+# The cases app's entry point for deadline alerts (工作台, 督办), agreed with its authors.
+ALERTS_MODULE = "yibao.cases.alerts"
+ALERTS_FUNCTION = "refresh_alerts"
+
+
+def check_audit_chain() -> dict[str, Any]:
+    """Verify the audit chain from the last checkpoint on; a broken chain is an audit event and an error."""
+    report = check_chain(resume=True)
+    result = {"intact": report.intact, "checked": report.checked, "start_after": report.start_after,
+              "through_id": report.through_id, "broken": report.broken[:100]}
+    if not report.intact:
+        first = report.broken[0]
+        record_event("audit.chain_broken", data={"first_broken_id": first, "broken_count": len(report.broken),
+                                                 "start_after": report.start_after},
+                     summary=f"审计链核验发现异常：首个异常事件 {first}，共 {len(report.broken)} 条")
+        log.error("审计链被破坏：首个异常事件 %s，共 %s 条异常", first, len(report.broken))
+    return result
+
+
+def compact_prescreen_journals() -> list[dict[str, Any]]:
+    """Drop from every bureau's pre-screen journal the settlements older than the history window."""
+    from yibao.monitoring.prescreen.service import compact_journal, journal_codes
+
+    results = []
+    for code in journal_codes():
+        compaction = compact_journal(code)
+        if compaction is not None:
+            results.append({"bureau": code, **compaction.as_dict()})
+    return results
+
+
+def refresh_deadline_alerts() -> Any:
+    """Recompute the deadlines near or past for the 工作台 and the supervision board."""
+    try:
+        module = importlib.import_module(ALERTS_MODULE)
+    except ModuleNotFoundError as e:
+        if e.name != ALERTS_MODULE:
+            raise
+        log.warning("期限提醒未运行：%s.%s() 尚不存在（案件模块未提供期限提醒）", ALERTS_MODULE, ALERTS_FUNCTION)
+        return None
+    return getattr(module, ALERTS_FUNCTION)()
