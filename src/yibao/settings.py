@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "yibao.monitoring",
     "yibao.cases",
     "yibao.api",
+    # Installed so the API docs page serves Swagger UI from its own static files, not from a CDN.
+    "ninja",
     "yibao.jobs",
 ]
 

@@ -185,3 +185,14 @@ def test_the_prescreen_refuses_deeply_nested_json_with_a_400():
     status, body = answer("410324", b"[" * 100_000)
     assert status == 400 and body == {"code": "invalid_json", "message": "请求体不是有效的 JSON：嵌套过深",
                                       "basis": None}
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_loads_its_scripts_from_this_server_not_a_cdn(client, django_user_model):
+    user = django_user_model.objects.create_user("docs-reader", password="x-Passw0rd-2026")
+    client.force_login(user)
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
