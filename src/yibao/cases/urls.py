@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import lead_views, views
+from . import lead_views, views, views_board, views_workbench
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("register.xlsx", views.case_register, name="case_register"),
+    path("workbench/", views_workbench.workbench, name="workbench"),
+    path("board/", views_board.supervision_board, name="supervision_board"),
+    path("board/export.xlsx", views_board.board_export, name="supervision_board_export"),
     path("file/", views.case_file, name="case_file"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),

@@ -11,10 +11,12 @@ FAVICON = "yibao/favicon.ico"
 
 def home(request: HttpRequest) -> HttpResponse:
     """Show the overview a civil servant starts the day with."""
+    from yibao.cases.views_workbench import work_for
     from yibao.catalog.models import Catalog, PowerItem
     from yibao.law.models import Article, Law
 
     context = {
+        "bench": work_for(request.user),
         "catalog_count": Catalog.objects.count(),
         "item_count": PowerItem.objects.filter(catalog__is_current=True).count(),
         "law_count": Law.objects.count(),
