@@ -105,6 +105,7 @@ def prepare_demo(seeds: Path | None = None) -> str:
             ensure_demo_users(bureau, username_prefix=f"{b.slug}.", full_names=demo_staff_names(i))
     demo = next(b for b in DEMO_BUREAUS if b.name == DEMO_USERS_BUREAU)
     lines.append(_demo_screening(Bureau.objects.get(name=demo.name), demo))
+    lines.append(_demo_cases(Bureau.objects.get(name=demo.name)))
     names = "、".join(u.username for u in users)
     others = "、".join(f"{b.slug}.head" for b in DEMO_BUREAUS if b.name != DEMO_USERS_BUREAU)
     return ("示例数据已就绪：\n" + "\n".join(lines) + f"\n演示账号（密码 yibao-demo）：{names}"
@@ -140,3 +141,114 @@ def _demo_screening(bureau, demo: DemoBureau) -> str:
         run = do_run_screening(bureau, dataset, actor=None, raise_on_error=True)
         return f"  智能监控：已筛查示例数据（{DEMO_DATASET_LINES} 行费用明细），疑点 {run.finding_count} 条"
     return f"  智能监控：已有筛查批次，疑点 {run.finding_count} 条"
+
+
+# Demo cases of the demo county, one or more in every state, walked through the case services by the
+# README's users. Each is (title, party, hearing right, steps); a step is (days before today, action).
+# Started in the past so that some deadlines are near (调查中 with a few days left) or past (overdue).
+DemoStep = tuple[int, str]
+DEMO_CASES: tuple[tuple[str, str, bool, tuple[DemoStep, ...]], ...] = (
+    ("栾川县城关镇康宁诊所串换药品案", "栾川县城关镇康宁诊所", False, ((2, "propose"),)),
+    ("栾川县赤土店镇卫生院虚记诊疗项目案", "栾川县赤土店镇卫生院", False, ((20, "propose"), (18, "reject"))),
+    ("栾川县合峪镇惠民大药房串换药品案", "栾川县合峪镇惠民大药房", False, ((12, "propose"), (10, "approve"))),
+    ("栾川县潭头镇卫生院分解住院案", "栾川县潭头镇卫生院", False,
+     ((87, "propose"), (86, "approve"), (80, "investigate"))),
+    ("栾川县三川镇仁和诊所挂床住院案", "栾川县三川镇仁和诊所", False,
+     ((96, "propose"), (95, "approve"), (90, "investigate"))),
+    ("栾川县冷水镇卫生院超标准收费案", "栾川县冷水镇卫生院", False,
+     ((60, "propose"), (59, "approve"), (55, "investigate"), (5, "report"))),
+    ("栾川县陶湾镇济民药店盗刷医保卡案", "栾川县陶湾镇济民药店", True,
+     ((70, "propose"), (69, "approve"), (65, "investigate"), (20, "report"), (12, "review"), (10, "proposal"),
+      (2, "notify"))),
+    ("栾川县石庙镇卫生院虚构医药服务案", "栾川县石庙镇卫生院", True,
+     ((80, "propose"), (79, "approve"), (75, "investigate"), (40, "report"), (30, "review"), (25, "proposal"),
+      (20, "notify"), (18, "hearing"))),
+    ("栾川县庙子镇百姓大药房串换药品案", "栾川县庙子镇百姓大药房", False,
+     ((85, "propose"), (84, "approve"), (80, "investigate"), (50, "report"), (40, "review"), (38, "proposal"),
+      (30, "notify"), (28, "statements"), (12, "decide"))),
+    ("栾川县狮子庙镇卫生院重复收费案", "栾川县狮子庙镇卫生院", False,
+     ((80, "propose"), (79, "approve"), (75, "investigate"), (45, "report"), (35, "review"), (33, "proposal"),
+      (25, "notify"), (23, "statements"), (10, "decide"), (4, "serve"))),
+    ("栾川县白土镇康复医院虚记耗材案", "栾川县白土镇康复医院", False,
+     ((110, "propose"), (109, "approve"), (105, "investigate"), (75, "report"), (65, "review"), (63, "proposal"),
+      (55, "notify"), (53, "statements"), (40, "decide"), (35, "serve"), (15, "enforce"))),
+    ("栾川县叫河镇卫生院过度诊疗案", "栾川县叫河镇卫生院", False,
+     ((150, "propose"), (149, "approve"), (145, "investigate"), (120, "report"), (110, "review"),
+      (108, "proposal"), (100, "notify"), (98, "statements"), (90, "decide"), (85, "serve"), (80, "enforce"),
+      (70, "pay"), (65, "close"))),
+    ("栾川县秋扒乡卫生院串换项目案", "栾川县秋扒乡卫生院", False,
+     ((40, "propose"), (39, "approve"), (38, "investigate"), (10, "suspend"))),
+    ("栾川县城关镇益寿堂药店虚开票据案", "栾川县城关镇益寿堂药店", False,
+     ((50, "propose"), (49, "approve"), (48, "investigate"), (20, "terminate"))),
+    ("栾川县赤土店镇安康诊所涉嫌诈骗医保基金案", "栾川县赤土店镇安康诊所", False,
+     ((30, "propose"), (29, "approve"), (25, "transfer"))),
+)
+DEMO_CASE_FINE = 20000
+DEMO_CASE_PROVISION = "《医疗保障基金使用监督管理条例》第三十八条第（一）项"
+
+
+def _demo_cases(bureau) -> str:
+    """File and walk the demo cases once (a second run finds them and adds none)."""
+    from contextlib import contextmanager
+    from unittest import mock
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from yibao.cases import services as s
+    from yibao.cases.models import Case
+
+    titles = [c[0] for c in DEMO_CASES]
+    if Case.objects.filter(bureau=bureau, title__in=titles).exists():
+        return f"  执法办案：已有示例案件 {Case.objects.filter(bureau=bureau).count()} 件"
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["officer1", "officer2", "reviewer", "head"])}
+    officer1, head = users["officer1"], users["head"]
+    real_today = timezone.localdate()
+
+    @contextmanager
+    def on(days_ago: int):
+        # The services date every act by today (facts.today); the demo acts on past days so that its
+        # deadlines are already running, some near and some past.
+        day = real_today - dt.timedelta(days=days_ago)
+        with mock.patch.object(timezone, "localdate", lambda *a, **k: day):
+            yield day
+
+    def act(case, action: str, hearing_right: bool):
+        kw = {"expected_version": case.version}
+        reason = "示例：" + {"reject": "证据不足，不予立案", "suspend": "等待司法鉴定意见",
+                            "terminate": "当事人已注销", "transfer": "涉嫌犯罪，移送公安机关"}.get(action, "")
+        steps = {
+            "approve": lambda: s.do_approve_filing(case, actor=head, **kw),
+            "reject": lambda: s.do_reject_filing(case, actor=head, reason=reason, **kw),
+            "investigate": lambda: s.do_start_investigation(case, actor=officer1, **kw),
+            "report": lambda: s.do_finish_investigation(case, actor=officer1, report="示例：违法事实清楚，证据确凿。",
+                                                        **kw),
+            "review": lambda: s.do_complete_review(case, actor=users["reviewer"], opinion="agree", **kw),
+            "proposal": lambda: s.do_approve_proposal(case, actor=head, fine=DEMO_CASE_FINE,
+                                                      hearing_right=hearing_right, **kw),
+            "notify": lambda: s.do_notify(case, actor=officer1, **kw),
+            "statements": lambda: s.do_close_statements(case, actor=officer1, text="示例：当事人放弃陈述、申辩。", **kw),
+            "hearing": lambda: s.do_request_hearing(case, actor=officer1, **kw),
+            "decide": lambda: s.do_decide(case, actor=head, decision_kind="penalty", fine=DEMO_CASE_FINE, **kw),
+            "serve": lambda: s.do_serve(case, actor=officer1, method="direct", **kw),
+            "enforce": lambda: s.do_start_enforcement(case, actor=officer1, **kw),
+            "pay": lambda: s.do_record_payment(case, actor=officer1, reference="示例缴款凭证", **kw),
+            "close": lambda: s.do_close(case, actor=head, reason="示例：罚款已缴清", **kw),
+        }
+        if action in ("suspend", "terminate", "transfer"):
+            return s.do_take_step(case, action, actor=head, reason=reason, **kw)
+        return steps[action]()
+
+    officers = [users["officer1"].officer, users["officer2"].officer]
+    for title, party, hearing_right, steps in DEMO_CASES:
+        (first, _), *rest = steps
+        with on(first) as day:
+            case = s.do_file_case(s.FilingInput(
+                title=title, bureau=bureau, parties=[s.PartyInput("institution", party)],
+                officers=officers, act_end_on=day - dt.timedelta(days=60), provisions=[DEMO_CASE_PROVISION],
+                amount=DEMO_CASE_FINE), actor=officer1)
+        for days_ago, action in rest:
+            with on(days_ago):
+                case = act(case, action, hearing_right)
+    return f"  执法办案：示例案件 {len(DEMO_CASES)} 件（各状态均有，部分期限临近或已过）"

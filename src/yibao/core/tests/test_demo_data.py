@@ -80,3 +80,32 @@ def test_preparing_the_demo_again_changes_nothing(demo):
     prepare_demo()
     assert (Officer.objects.count(), UserProfile.objects.count(), ScreeningRun.objects.count(),
             Finding.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_demo_county_has_cases_in_every_state_some_near_or_past_a_deadline(demo):
+    from yibao.cases.deadlines import board
+    from yibao.cases.models import Case
+    from yibao.cases.procedure import CaseState
+    from yibao.cases.services import today
+    from yibao.core.demo import DEMO_CASES
+
+    county = Bureau.objects.get(name=DEMO_USERS_BUREAU)
+    cases = Case.objects.filter(bureau=county)
+    assert {c.state for c in cases} == {s.value for s in CaseState}
+    assert cases.count() == len(DEMO_CASES)
+    # Walked through the services: every step is on the timeline, by the README's users.
+    closed = cases.get(state=CaseState.CLOSED)
+    assert [st.action for st in closed.steps.all()][:2] == ["propose_filing", "approve_filing"]
+    assert {st.actor.username for st in closed.steps.all()} == {"officer1", "reviewer", "head"}
+    rows = board([county.pk], today=today(), near=5).rows
+    assert any(r.days_left(today()) < 0 for r in rows) and any(r.days_left(today()) >= 0 for r in rows)
+
+
+@pytest.mark.django_db
+def test_preparing_the_demo_again_adds_no_case(demo):
+    from yibao.cases.models import Case, CaseStep
+
+    counts = (Case.objects.count(), CaseStep.objects.count())
+    prepare_demo()
+    assert (Case.objects.count(), CaseStep.objects.count()) == counts
