@@ -36,8 +36,9 @@ DATABASE_COMMANDS = {
 }
 # Commands that never open the database (monitor screen only with --bureau, above).
 FILE_COMMANDS = {"catalog parse", "law parse", "penalty assess", "monitor generate"}
-# Servers: they migrate before serving; test_demo.py and test_production_server.py start them.
-SERVERS = {"serve", "demo"}
+# Servers: they migrate before serving; test_demo.py and test_production_server.py start them, and
+# jobs/tests/test_real_worker.py the worker.
+SERVERS = {"serve", "demo", "worker"}
 
 
 def command_names() -> set[str]:
