@@ -21,8 +21,3 @@ def html_to_paragraphs(fragment: str) -> list[str]:
     marked = _ANY_TAG.sub("", marked)
     marked = html.unescape(marked)
     return [p.strip() for p in marked.split("\n") if p.strip()]
-
-
-def html_to_text(fragment: str) -> str:
-    """Return the plain text of an HTML fragment, one paragraph a line."""
-    return "\n".join(html_to_paragraphs(fragment))

@@ -7,11 +7,16 @@ checks the source state, the actor's role and the reason, and writes the history
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import models
 
 from yibao.cases.constants import LEAD_ROLES
 from yibao.org.constants import Role
+
+# Rows per bulk statement when findings, sightings and reference rows are stored.
+BATCH_SIZE = 2000
+ZERO = Decimal("0.00")
 
 
 class Engine(models.TextChoices):

@@ -15,20 +15,11 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from yibao.core.audit import record_event
-from yibao.monitoring.constants import FindingStatus
+from yibao.monitoring.constants import BATCH_SIZE, ZERO, FindingStatus
 from yibao.monitoring.engine.rules import RULES
 from yibao.monitoring.models import Finding, Institution, InsuredPerson
-from yibao.monitoring.services import (
-    BATCH_SIZE,
-    ZERO,
-    _ids,
-    _status_label,
-    assess_fine,
-    basis_citation,
-    deduped_loss,
-    do_transition,
-    rule_basis,
-)
+from yibao.monitoring.services.fines import assess_fine, basis_citation, deduped_loss, rule_basis
+from yibao.monitoring.services.review import do_transition, finding_ids, status_label
 from yibao.org.masking import mask_name
 from yibao.org.models import Bureau
 from yibao.org.permissions import has_role, is_active_user, role_refusal_message
@@ -79,7 +70,7 @@ def do_create_leads(
     """
     if group_by not in ("institution", "person"):
         raise ValueError(f"unknown group_by {group_by!r}")
-    ids = _ids(findings)
+    ids = finding_ids(findings)
     if not ids:
         raise ValidationError("请选择要归集为线索的疑点。")
     if not is_active_user(actor):
@@ -104,7 +95,7 @@ def do_create_leads(
         wrong = [f for f in rows if f.status != FindingStatus.CONFIRMED]
         if wrong:
             raise ValidationError(f"只有“已确认违规”的疑点可以归集为线索：{len(wrong)} 条疑点状态不符"
-                                  f"（如疑点 #{wrong[0].pk} 为“{_status_label(wrong[0].status)}”）。")
+                                  f"（如疑点 #{wrong[0].pk} 为“{status_label(wrong[0].status)}”）。")
         keyless = [f for f in rows if not getattr(f, key_field)]
         if keyless:
             what = "定点医药机构编号" if group_by == "institution" else "人员编号"

@@ -58,10 +58,6 @@ TYPED = {
     "level": lambda s: bool(LEVEL.match(s)),
     "type": lambda s: power_type(s) is not None,
 }
-TEXT_FIELDS = (
-    "seq", "name", "sub_item", "type", "national_code", "subject", "implementer", "level", "scope", "remark",
-    "basis", "duty", "duty_basis", "accountability", "accountability_basis", "guiding_department",
-)
 EXTRA_FIELDS = ("accountability", "accountability_basis", "guiding_department")
 # Cells of running text, whose continuation fragments join paragraph-wise.
 TEXT_CELLS = ("basis", "duty", "duty_basis", "scope", "remark", "accountability", "accountability_basis")
