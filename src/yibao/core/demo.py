@@ -183,6 +183,11 @@ DEMO_CASES: tuple[tuple[str, str, bool, tuple[DemoStep, ...]], ...] = (
     ("栾川县赤土店镇安康诊所涉嫌诈骗医保基金案", "栾川县赤土店镇安康诊所", False,
      ((30, "propose"), (29, "approve"), (25, "transfer"))),
 )
+# Leads still to verify (立案岗): (party, summary, days since receipt); the older one is past its period.
+DEMO_LEADS = (
+    ("栾川县三川镇济康诊所", "举报投诉：冒名就医、虚记药品", 4),
+    ("栾川县冷水镇福寿药店", "举报投诉：串换药品、刷卡套现", 25),
+)
 DEMO_CASE_FINE = 20000
 DEMO_CASE_PROVISION = "《医疗保障基金使用监督管理条例》第三十八条第（一）项"
 
@@ -240,6 +245,11 @@ def _demo_cases(bureau) -> str:
             return s.do_take_step(case, action, actor=head, reason=reason, **kw)
         return steps[action]()
 
+    from yibao.cases.services.leads import do_register_lead
+
+    for party, summary, days_ago in DEMO_LEADS:
+        do_register_lead(bureau, source="complaint", party_type="institution", party_name=party, summary=summary,
+                         received_date=real_today - dt.timedelta(days=days_ago), actor=officer1)
     officers = [users["officer1"].officer, users["officer2"].officer]
     for title, party, hearing_right, steps in DEMO_CASES:
         (first, _), *rest = steps
@@ -251,4 +261,5 @@ def _demo_cases(bureau) -> str:
         for days_ago, action in rest:
             with on(days_ago):
                 case = act(case, action, hearing_right)
-    return f"  执法办案：示例案件 {len(DEMO_CASES)} 件（各状态均有，部分期限临近或已过）"
+    return (f"  执法办案：示例案件 {len(DEMO_CASES)} 件（各状态均有，部分期限临近或已过），"
+            f"待核查线索 {len(DEMO_LEADS)} 条")

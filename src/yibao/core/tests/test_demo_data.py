@@ -100,6 +100,7 @@ def test_the_demo_county_has_cases_in_every_state_some_near_or_past_a_deadline(d
     assert {st.actor.username for st in closed.steps.all()} == {"officer1", "reviewer", "head"}
     rows = board([county.pk], today=today(), near=5).rows
     assert any(r.days_left(today()) < 0 for r in rows) and any(r.days_left(today()) >= 0 for r in rows)
+    assert "lead" in {r.kind for r in rows}  # the older demo lead is past its verification period
 
 
 @pytest.mark.django_db
