@@ -18,6 +18,8 @@ from enum import StrEnum
 
 from yibao.law.citations import Citation
 
+from .parameters import default
+
 PENALTY_LAW = "中华人民共和国行政处罚法"
 
 
@@ -25,16 +27,13 @@ def penalty_law(article: int, paragraph: int | None = None, clause: int | None =
     return Citation(PENALTY_LAW, "law", article, paragraph, clause)
 
 
-# 行政处罚法 第四十二条第一款：执法人员不得少于两人，法律另有规定的除外。
-MIN_OFFICERS = 2
-# 行政处罚法 第五十一条：当场处罚的上限 — 公民二百元以下，法人或者其他组织三千元以下罚款或者警告。
-SUMMARY_FINE_LIMIT_PERSON = Decimal("200")
-SUMMARY_FINE_LIMIT_ORGANISATION = Decimal("3000")
-# The window for statements and defence after an advance notice (第四十四、四十五条 give the right, not a
-# length). Not a number of the texts the library holds: the bureau's procedural default, set equal to the
-# period for requesting a hearing (第六十四条第（一）项, 五日, working days by 第八十五条) so that one notice
-# has one window.
-STATEMENT_WINDOW_WORKDAYS = 5
+# The defaults of parameters/defaults.yaml, with their articles there: 第四十二条第一款 (at least two
+# officers), 第五十一条 (the summary procedure's limits). The statement window is not a number of the law
+# (第四十四、四十五条 give the right, not a length): a bureau may set its own, which the services count.
+MIN_OFFICERS = int(default("min_officers"))
+SUMMARY_FINE_LIMIT_PERSON = Decimal(default("summary_fine_limit_person"))
+SUMMARY_FINE_LIMIT_ORGANISATION = Decimal(default("summary_fine_limit_organisation"))
+STATEMENT_WINDOW_WORKDAYS = int(default("statement_window"))
 
 
 class CaseState(StrEnum):

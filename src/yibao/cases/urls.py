@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lead_views, views, views_board, views_workbench
+from . import lead_views, views, views_board, views_parameters, views_workbench
 
 app_name = "cases"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("board/", views_board.supervision_board, name="supervision_board"),
     path("board/export.xlsx", views_board.board_export, name="supervision_board_export"),
     path("file/", views.case_file, name="case_file"),
+    path("parameters/", views_parameters.case_parameters, name="case_parameters"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
     path("leads/", lead_views.lead_list, name="lead_list"),

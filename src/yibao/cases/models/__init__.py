@@ -1,9 +1,10 @@
 from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinion, ServiceMethod
 from .lead import LEAD_OBJECT_TYPES, Lead, LeadFinding
+from .parameters import BureauParameter
 from .people import CaseOfficer, Party
 from .step import CaseStep
 
 __all__ = [
-    "LEAD_OBJECT_TYPES", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "ReviewOpinion",
+    "LEAD_OBJECT_TYPES", "BureauParameter", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "ReviewOpinion",
     "ServiceMethod",
 ]

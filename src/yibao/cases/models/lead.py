@@ -38,6 +38,17 @@ class Lead(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # Verification (核查) by 立案岗, and the decision it ends in, within the bureau's lead verification period.
+    verification_due = models.DateField("核查期限", null=True, blank=True)
+    verification_due_explanation = models.TextField("核查期限说明", blank=True)
+    verification_extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延长核查期限批准人",
+                                                 null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    verification_extension_reason = models.TextField("延长核查期限理由", blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核查人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField("核查完成日期", null=True, blank=True)
+    verification_note = models.TextField("核查情况", blank=True)
+    transferred_to = models.CharField("移送机关", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "线索"

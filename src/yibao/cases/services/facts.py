@@ -11,9 +11,17 @@ from django.utils import timezone
 from yibao.deadlines.calendar import CalendarMissing
 from yibao.deadlines.periods import STATUTORY_PERIODS, StatutoryPeriod, compute_statutory_deadline
 from yibao.deadlines.services import load_calendar
+from yibao.org.models import Bureau
 
 from ..models import Case
+from ..parameters import defaults
 from ..procedure import HEAD, CaseFacts, OfficerFacts
+
+
+def bureau_period(bureau: Bureau | None, key: str, on: dt.date) -> StatutoryPeriod:
+    from .parameters import period  # noqa: PLC0415 - parameters imports today() from here
+
+    return period(bureau, key, on)
 
 
 def today() -> dt.date:
@@ -50,14 +58,15 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
         return _weekdays_after(start, n)
 
 
-def count(key: str, start: dt.date, *, label: str | None = None) -> CountedDeadline:
+def count(key: str, start: dt.date, *, bureau: Bureau | None = None, label: str | None = None) -> CountedDeadline:
     """Count a statutory period of deadlines/periods.py from `start`.
 
     A year whose holidays are not published makes the date provisional, never guessed: a calendar-day
     period shows its nominal end (it may still move past a holiday); a working-day one counts Monday to
-    Friday and says so.
+    Friday and says so. A period that is a parameter (parameters/defaults.yaml) takes the value in force
+    for the bureau on the start day.
     """
-    period: StatutoryPeriod = STATUTORY_PERIODS[key]
+    period: StatutoryPeriod = bureau_period(bureau, key, start) if key in defaults() else STATUTORY_PERIODS[key]
     basis = period.citation.label()
     try:
         deadline = compute_statutory_deadline(period, start, calendar=load_calendar())
@@ -113,11 +122,11 @@ def case_deadlines(case: Case) -> list[CountedDeadline]:
     """Every deadline the case has run against so far, with why it is that date."""
     out: list[CountedDeadline] = []
     if case.filed_on:
-        out.append(count("decide_case", case.filed_on, label="办案期限（作出处理决定）"))
+        out.append(count("decide_case", case.filed_on, bureau=case.bureau, label="办案期限（作出处理决定）"))
     if case.notified_on:
-        out.append(count("request_hearing", case.notified_on, label="要求听证期限"))
+        out.append(count("request_hearing", case.notified_on, bureau=case.bureau, label="要求听证期限"))
     if case.decided_on:
-        out.append(count("serve_decision", case.decided_on, label="送达处罚决定书期限"))
+        out.append(count("serve_decision", case.decided_on, bureau=case.bureau, label="送达处罚决定书期限"))
     if case.served_on and case.to_execute:
-        out.append(count("pay_fine", case.served_on, label="缴纳罚款期限"))
+        out.append(count("pay_fine", case.served_on, bureau=case.bureau, label="缴纳罚款期限"))
     return out

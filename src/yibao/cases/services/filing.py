@@ -140,7 +140,7 @@ def file(case: Case, *, actor: Any, on: dt.date) -> None:
     case.number = next_case_number(case.bureau, on.year)
     case.filed_on = on
     case.filing_approved_by = actor
-    due = count("decide_case", on)
+    due = count("decide_case", on, bureau=case.bureau)
     case.due_on, case.due_explanation, case.due_provisional = due.due, due.explanation, due.provisional
     if case.lead_id:
         do_follow_filing(case.lead, LeadStatus.FILED, f"已立案：{case.number}", actor=actor, case_number=case.number)

@@ -8,18 +8,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from yibao.org.constants import Role
+from yibao.org.models import Bureau
 
 from ..models import Case, DecisionKind, ReviewOpinion, ServiceMethod
 from ..procedure import (
     FUND_SUPERVISION,
     LEGAL_REVIEW,
-    STATEMENT_WINDOW_WORKDAYS,
     Action,
     CaseState,
     Refusal,
     ServiceCode,
 )
-from .facts import add_workdays, count, today
+from .facts import count, today
 from .steps import RecordStep, act_date, do_record, do_take_step
 
 APPROVE_PROPOSAL = RecordStep("approve_proposal", "批准拟处理意见", frozenset({CaseState.UNDER_REVIEW}), frozenset({Role.HEAD}))
@@ -110,16 +110,16 @@ def do_notify(case: Case | int, *, actor: Any, expected_version: int | None, on:
 
     def after(c: Case) -> None:
         c.notified_on, c.notified_fine = day, c.proposed_fine
-        c.statement_window_ends = statement_window_end(day)
-        c.hearing_request_due = count("request_hearing", day).due if c.hearing_right else None
+        c.statement_window_ends = statement_window_end(day, c.bureau)
+        c.hearing_request_due = count("request_hearing", day, bureau=c.bureau).due if c.hearing_right else None
 
     return do_take_step(case, Action.NOTIFY, actor=actor, expected_version=expected_version, after=after,
                         data={"notified_on": day})
 
 
-def statement_window_end(day: dt.date) -> dt.date:
-    """The last day for statements and defence after a notice given on `day`."""
-    return add_workdays(day, STATEMENT_WINDOW_WORKDAYS)
+def statement_window_end(day: dt.date, bureau: Bureau | None = None) -> dt.date:
+    """The last day for statements and defence after a notice given on `day` (the bureau's window)."""
+    return count("statement_window", day, bureau=bureau).due
 
 
 def do_close_statements(case: Case | int, *, actor: Any, expected_version: int | None, text: str) -> Case:
@@ -172,7 +172,7 @@ def do_decide(case: Case | int, *, actor: Any, expected_version: int | None, dec
 
     def after(c: Case) -> None:
         c.decided_on = on
-        c.service_due = count("serve_decision", on).due
+        c.service_due = count("serve_decision", on, bureau=c.bureau).due
 
     return do_take_step(case, Action.DECIDE, actor=actor, expected_version=expected_version, reason=reason,
                         before=before, after=after, data={"decision_kind": decision_kind, "fine": amount})
@@ -187,7 +187,7 @@ def do_serve(case: Case | int, *, actor: Any, expected_version: int | None, meth
 
     def after(c: Case) -> None:
         c.service_method, c.served_on = method, day
-        c.payment_due = count("pay_fine", day).due if c.to_execute else None
+        c.payment_due = count("pay_fine", day, bureau=c.bureau).due if c.to_execute else None
 
     return do_take_step(case, Action.SERVE, actor=actor, expected_version=expected_version, reason=reason,
                         after=after, data={"method": method, "served_on": day})
