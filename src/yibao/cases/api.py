@@ -32,6 +32,7 @@ from .models import Case, CaseOfficer, DecisionKind, Lead, ReviewOpinion, Servic
 from .procedure import STATE_LABELS, STEPS, Action, CaseState
 from .services.filing import FilingInput, PartyInput
 from .services.handling import RECORD_STEPS
+from .services.lead_verification import do_decide_lead, do_extend_lead_verification, do_verify_lead
 from .services.leads import do_change_lead_status, do_register_lead
 
 lead_router = Router(tags=["线索"])
@@ -193,6 +194,44 @@ def change_lead_status(request: HttpRequest, lead_id: int, payload: LeadStatusIn
     lead = do_change_lead_status(_lead(request, lead_id), payload.status, actor=_actor(request),
                                  reason=payload.reason)
     return lead_json([visible_leads(_actor(request)).get(pk=lead.pk)], _actor(request), f"API 线索 {lead.number}")[0]
+
+
+class LeadVerifyIn(Schema):
+    note: str
+
+
+class LeadExtendIn(Schema):
+    reason: str
+
+
+class LeadDecideIn(Schema):
+    decision: Literal["not_filed", "transferred"]
+    reason: str
+    transferred_to: str = ""
+
+
+def _lead_out(request: HttpRequest, lead: Lead) -> dict:
+    return lead_json([visible_leads(_actor(request)).get(pk=lead.pk)], _actor(request), f"API 线索 {lead.number}")[0]
+
+
+@lead_router.post("/{lead_id}/verify", response={200: LeadOut, **ERRORS}, summary="核查线索（立案岗）")
+def verify_lead(request: HttpRequest, lead_id: int, payload: LeadVerifyIn) -> dict:
+    return _lead_out(request, do_verify_lead(_lead(request, lead_id), actor=_actor(request), note=payload.note))
+
+
+@lead_router.post("/{lead_id}/extend-verification", response={200: LeadOut, **ERRORS},
+                  summary="延长线索核查期限（负责人批准，以一次为限，须写明理由）")
+def extend_lead_verification(request: HttpRequest, lead_id: int, payload: LeadExtendIn) -> dict:
+    lead = do_extend_lead_verification(_lead(request, lead_id), actor=_actor(request), reason=payload.reason)
+    return _lead_out(request, lead)
+
+
+@lead_router.post("/{lead_id}/decide", response={200: LeadOut, **ERRORS},
+                  summary="线索处理决定：不予立案或移送其他机关（负责人，核查后、核查期限内）")
+def decide_lead(request: HttpRequest, lead_id: int, payload: LeadDecideIn) -> dict:
+    lead = do_decide_lead(_lead(request, lead_id), payload.decision, actor=_actor(request), reason=payload.reason,
+                          transferred_to=payload.transferred_to)
+    return _lead_out(request, lead)
 
 
 def _bureau(actor: Any, bureau_id: int | None) -> Any:

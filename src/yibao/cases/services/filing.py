@@ -34,6 +34,7 @@ from ..procedure import (
 )
 from .access import actor_role, check_post, check_scope, role_refusal
 from .facts import count, today
+from .lead_verification import check_within_period as check_lead_period
 from .leads import FILABLE_LEAD_STATUSES, do_follow_filing
 from .steps import do_take_step, write_step
 
@@ -165,6 +166,7 @@ def do_file_case(data: FilingInput, *, actor: Any) -> Case:
                 raise _invalid(f"线索 {lead.number} 的状态为“{lead.get_status_display()}”，不能立案")
             if lead.cases.exclude(state__in=[CaseState.NOT_FILED]).exists():
                 raise _invalid(f"线索 {lead.number} 已有立案申请或案件")
+            check_lead_period(lead)
         checked = _check_input(data, bureau, on)
         amount = _money(data.amount)
         fine = (assess_fine(data.parties[0].party_type, list(data.provisions), amount or Decimal(0), bureau)

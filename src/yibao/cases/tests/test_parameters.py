@@ -34,7 +34,7 @@ def test_the_law_periods_take_their_days_and_article_from_the_deadlines_table():
 
 def test_the_procedure_reads_its_numbers_from_the_parameters():
     assert MIN_OFFICERS == defaults()["min_officers"].value == 2
-    assert STATEMENT_WINDOW_WORKDAYS == defaults()["statement_window"].value
+    assert defaults()["statement_window"].value == STATEMENT_WINDOW_WORKDAYS
     assert defaults()["summary_fine_limit_organisation"].value == Decimal("3000")
 
 
