@@ -22,13 +22,15 @@ from yibao.deadlines.services import load_calendar
 
 from .constants import LeadStatus
 from .models import Case, Lead
+from .parameters import defaults
 from .procedure import OPEN_BEFORE_DECISION, STATE_LABELS, STATEMENT_WINDOW_WORKDAYS, CaseState
 
-# Lead verification: decide to file, not to file or to transfer within 15 working days of receipt. The
-# text of 《医疗保障行政处罚程序暂行规定》 is not in the law library (law/data/texts/chufa_chengxu.md), so
-# no article is cited: this is the bureau's default, and the board says so.
-LEAD_VERIFICATION_WORKDAYS = 15
-LEAD_VERIFICATION_BASIS = "本局默认期限（《医疗保障行政处罚程序暂行规定》条文尚未收入法规库，未引用条款）"
+# Lead verification: decide to file, not to file or to transfer within the period of the parameter
+# `lead_verification` (parameters/defaults.yaml). Its rule's text is not in the law library, so no article
+# is cited: the board shows it as the bureau's default with the parameter's source (待核实).
+_LEAD_PERIOD = defaults()["lead_verification"]
+LEAD_VERIFICATION_WORKDAYS = int(_LEAD_PERIOD.value)
+LEAD_VERIFICATION_BASIS = f"本局默认期限：{_LEAD_PERIOD.basis}（{_LEAD_PERIOD.source}，未引用条款）"
 # Leads whose verification is still running (the same statuses filing accepts).
 OPEN_LEAD_STATUSES = (LeadStatus.RECEIVED, LeadStatus.ASSESSING)
 # How near a deadline must be, in working days from today, to show on the board: the bureau's setting
@@ -156,14 +158,19 @@ def open_leads(bureau_ids: list[int] | None) -> Any:
 
 
 def lead_deadline(row: dict, days: Days) -> OpenDeadline:
-    due, provisional = days.add(row["received_date"], LEAD_VERIFICATION_WORKDAYS)
+    """The lead's verification deadline: as the lead services stored it (after a verification or an
+    extension), else counted from the day it was received."""
+    if row.get("verification_due"):
+        due, provisional = row["verification_due"], False
+    else:
+        due, provisional = days.add(row["received_date"], LEAD_VERIFICATION_WORKDAYS)
     return OpenDeadline(LEAD_KIND, KIND_LABELS[LEAD_KIND], due, provisional or not days.published(due),
                         LEAD_VERIFICATION_BASIS, row["number"], row["party_name"] or row["summary"][:40],
                         row["bureau__name"], LeadStatus(row["status"]).label,
                         Lead(pk=row["pk"]).get_absolute_url())
 
 
-LEAD_FIELDS = ("pk", "number", "party_name", "summary", "status", "received_date", "bureau__name")
+LEAD_FIELDS = ("pk", "number", "party_name", "summary", "status", "received_date", "verification_due", "bureau__name")
 
 
 @dataclass
@@ -196,7 +203,9 @@ def board(bureau_ids: list[int] | None, *, today: dt.date, kinds: Iterable[str] 
         rows += [case_deadline(spec, r, days) for r in (picked if limit is None else picked[:limit])]
     if LEAD_KIND in kinds and not state:
         leads = open_leads(bureau_ids).filter(
-            received_date__lte=days.latest_start(LEAD_VERIFICATION_WORKDAYS, horizon))
+            Q(verification_due__lte=horizon) | Q(verification_due__isnull=True,
+                                                 received_date__lte=days.latest_start(LEAD_VERIFICATION_WORKDAYS,
+                                                                                      horizon)))
         total += leads.count()
         picked = leads.order_by("received_date", "pk").values(*LEAD_FIELDS)
         rows += [lead_deadline(r, days) for r in (picked if limit is None else picked[:limit])]

@@ -89,7 +89,9 @@ def _case_item(section: str, action: str, case: Case, days: Days) -> WorkItem:
         # A proposed filing waits on the lead's verification period.
         deadline = lead_deadline({"pk": case.lead_id, "number": case.lead.number, "party_name": case.lead.party_name,
                                   "summary": case.lead.summary, "status": case.lead.status,
-                                  "received_date": case.lead.received_date, "bureau__name": case.bureau.name}, days)
+                                  "received_date": case.lead.received_date,
+                                  "verification_due": case.lead.verification_due, "bureau__name": case.bureau.name},
+                                 days)
     return WorkItem(section, action, str(case), case.title, case.bureau.name, case.get_state_display(),
                     case.get_absolute_url(), deadline)
 
