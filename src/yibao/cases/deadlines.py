@@ -58,9 +58,9 @@ class CaseDeadlineSpec:
     def q(self) -> Q:
         return Q(state__in=[s.value for s in self.states], **{f"{self.column}__isnull": False}, **self.flags)
 
-    def runs(self, case: Any) -> bool:
-        return (case.state in self.states and getattr(case, self.column) is not None
-                and all(getattr(case, k) == v for k, v in self.flags.items()))
+    def runs(self, row: dict) -> bool:
+        return (row["state"] in self.states and row[self.column] is not None
+                and all(row[k] == v for k, v in self.flags.items()))
 
 
 def _basis(key: str) -> str:
@@ -95,7 +95,12 @@ class OpenDeadline:
     title: str
     bureau: str
     state: str  # the case state's or the lead status's label
-    url: str
+    pk: int  # of the case, or of the lead when kind is LEAD_KIND
+
+    @property
+    def url(self) -> str:
+        # Reversed only for the rows a page shows: a board or a 工作台 builds many more than it lists.
+        return (Lead if self.kind == LEAD_KIND else Case)(pk=self.pk).get_absolute_url()
 
     def days_left(self, today: dt.date) -> int:
         return (self.due - today).days
@@ -147,7 +152,7 @@ def case_deadline(spec: CaseDeadlineSpec, row: dict, days: Days) -> OpenDeadline
     provisional = not days.published(due) or (spec.column == "due_on" and row["due_provisional"])
     return OpenDeadline(spec.kind, spec.label, due, provisional, spec.basis, _case_number(row["number"], row["pk"]),
                         row["title"], row["bureau__name"], STATE_LABELS[CaseState(row["state"])],
-                        Case(pk=row["pk"]).get_absolute_url())
+                        row["pk"])
 
 
 def open_leads(bureau_ids: list[int] | None) -> Any:
@@ -167,7 +172,7 @@ def lead_deadline(row: dict, days: Days) -> OpenDeadline:
     return OpenDeadline(LEAD_KIND, KIND_LABELS[LEAD_KIND], due, provisional or not days.published(due),
                         LEAD_VERIFICATION_BASIS, row["number"], row["party_name"] or row["summary"][:40],
                         row["bureau__name"], LeadStatus(row["status"]).label,
-                        Lead(pk=row["pk"]).get_absolute_url())
+                        row["pk"])
 
 
 LEAD_FIELDS = ("pk", "number", "party_name", "summary", "status", "received_date", "verification_due", "bureau__name")
@@ -230,10 +235,8 @@ def urgency_order(state: CaseState) -> list:
     return [F(column).asc(nulls_last=True), "pk"] if column else ["pk"]
 
 
-def running_deadlines(case: Case, days: Days) -> list[OpenDeadline]:
-    """The deadlines a case (with its bureau loaded) runs against now, nearest first."""
-    row = {"pk": case.pk, "number": case.number, "title": case.title, "state": case.state,
-           "bureau__name": case.bureau.name, "due_provisional": case.due_provisional,
-           **{c: getattr(case, c) for c in CASE_COLUMNS}}
-    return sorted((case_deadline(spec, row, days) for spec in CASE_DEADLINES if spec.runs(case)),
+def running_deadlines(row: dict, days: Days) -> list[OpenDeadline]:
+    """The deadlines a case runs against now, nearest first, from a row with the columns of CASE_FIELDS,
+    CASE_COLUMNS and the specs' flags."""
+    return sorted((case_deadline(spec, row, days) for spec in CASE_DEADLINES if spec.runs(row)),
                   key=lambda d: d.due)

@@ -21,7 +21,7 @@ from .models.case import CASE_STATE_CHOICES
 from .services.access import BUREAU_WIDE_ROLES
 
 # Rows the page lists; the export has them all.
-PAGE_ROWS = 200
+PAGE_ROWS = 100
 
 
 class BoardForm(Form):

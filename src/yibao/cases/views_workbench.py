@@ -21,6 +21,9 @@ from yibao.org.permissions import get_profile, visible_bureau_ids
 
 from . import services as s
 from .deadlines import (
+    CASE_COLUMNS,
+    CASE_DEADLINES,
+    CASE_FIELDS,
     LEAD_FIELDS,
     LEAD_VERIFICATION_WORKDAYS,
     Days,
@@ -30,8 +33,8 @@ from .deadlines import (
     running_deadlines,
     urgency_order,
 )
-from .models import Case, DecisionKind
-from .procedure import FUND_SUPERVISION, OFFICER, STEPS, Action, CaseState, allowed_actions
+from .models import Case, DecisionKind, Lead
+from .procedure import FUND_SUPERVISION, OFFICER, STATE_LABELS, STEPS, Action, CaseState, allowed_actions
 from .services.actions import FOLDED_INTO_REVIEW
 from .services.filing import FILING_POST
 from .services.handling import RECORD_STEPS
@@ -52,7 +55,7 @@ class WorkItem:
     title: str
     bureau: str
     state: str
-    url: str
+    pk: int  # of the case, or of the lead in the part 待核查线索
     deadline: OpenDeadline | None
     days_left: int | None = None
 
@@ -63,6 +66,10 @@ class WorkItem:
     @property
     def late_days(self) -> int:
         return -self.days_left if self.overdue else 0
+
+    @property
+    def url(self) -> str:
+        return (Lead if self.section == "leads" else Case)(pk=self.pk).get_absolute_url()
 
     def sort_key(self) -> tuple:
         return (self.deadline is None, self.deadline.due if self.deadline else dt.date.max, self.subject)
@@ -82,18 +89,24 @@ class Workbench:
         return [(key, SECTION_TITLES[key], items, key in self.truncated) for key, items in self.sections.items()]
 
 
-def _case_item(section: str, action: str, case: Case, days: Days) -> WorkItem:
-    running = running_deadlines(case, days)
+def _case_item(section: str, action: str, row: dict, days: Days) -> WorkItem:
+    running = running_deadlines(row, days)
     deadline = running[0] if running else None
-    if deadline is None and case.state == CaseState.PROPOSED and case.lead_id:
+    if deadline is None and row["state"] == CaseState.PROPOSED and row["lead_id"]:
         # A proposed filing waits on the lead's verification period.
-        deadline = lead_deadline({"pk": case.lead_id, "number": case.lead.number, "party_name": case.lead.party_name,
-                                  "summary": case.lead.summary, "status": case.lead.status,
-                                  "received_date": case.lead.received_date,
-                                  "verification_due": case.lead.verification_due, "bureau__name": case.bureau.name},
-                                 days)
-    return WorkItem(section, action, str(case), case.title, case.bureau.name, case.get_state_display(),
-                    case.get_absolute_url(), deadline)
+        deadline = lead_deadline({"pk": row["lead_id"], "bureau__name": row["bureau__name"],
+                                  **{f: row[f"lead__{f}"] for f in LEAD_ITEM_FIELDS}}, days)
+    subject = row["number"] or f"立案申请 {row['pk']}"
+    return WorkItem(section, action, subject, row["title"], row["bureau__name"],
+                    STATE_LABELS[CaseState(row["state"])], row["pk"], deadline)
+
+
+# The columns an item reads (a case row has some sixty): its name, state, deadlines and their flags.
+LEAD_ITEM_FIELDS = ("number", "party_name", "summary", "status", "received_date", "verification_due")
+ITEM_FIELDS = (
+    *CASE_FIELDS, "lead_id", *CASE_COLUMNS, *{flag for spec in CASE_DEADLINES for flag in spec.flags},
+    *(f"lead__{f}" for f in LEAD_ITEM_FIELDS),
+)
 
 
 def _by_state(section: str, cases: QuerySet[Case], todo: dict[CaseState, list[tuple[str, Q]]], days: Days,
@@ -101,8 +114,8 @@ def _by_state(section: str, cases: QuerySet[Case], todo: dict[CaseState, list[tu
     items: list[WorkItem] = []
     for state, actions in todo.items():
         for action, ready in actions:
-            picked = list(cases.filter(ready, state=state).select_related("bureau", "lead")
-                          .order_by(*urgency_order(state))[:SECTION_LIMIT + 1])
+            picked = list(cases.filter(ready, state=state).order_by(*urgency_order(state))
+                          .values(*ITEM_FIELDS)[:SECTION_LIMIT + 1])
             if len(picked) > SECTION_LIMIT:
                 truncated.add(section)
             items += [_case_item(section, action, c, days) for c in picked[:SECTION_LIMIT]]
@@ -151,7 +164,7 @@ def _officer(user: Any, days: Days, truncated: set[str]) -> dict[str, list[WorkI
                      .values(*LEAD_FIELDS)[:SECTION_LIMIT + 1])
         if len(leads) > SECTION_LIMIT:
             truncated.add("leads")
-        out["leads"] = [WorkItem("leads", "核查、决定是否立案", d.subject, d.title, d.bureau, d.state, d.url, d)
+        out["leads"] = [WorkItem("leads", "核查、决定是否立案", d.subject, d.title, d.bureau, d.state, d.pk, d)
                         for d in (lead_deadline(r, days) for r in leads[:SECTION_LIMIT])]
     mine = Case.objects.filter(officers__officer=officer, officers__recused_on__isnull=True)
     out["at_post"] = _by_state("at_post", mine, officer_todo(officer), days, truncated)
