@@ -334,7 +334,7 @@ def monitor_screen(
 
 @monitor_app.command("execute-run")
 def monitor_execute_run(run_id: int = typer.Argument(..., help="排队中的筛查批次编号")) -> None:
-    """Screen a queued run: the worker the web starts for a run (settings.YIBAO_SCREENING_LAUNCHER)."""
+    """Screen a queued run here and now, by hand (the web's runs are jobs that `yibao worker` runs)."""
     _django()
     from yibao.monitoring.constants import RunStatus
     from yibao.monitoring.models import ScreeningRun

@@ -208,3 +208,12 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def jobs_inline(monkeypatch):
+    """Background jobs run inside the call that queues them (django-q2's sync mode): no worker process
+    could see the test database, which is in memory or inside the test's transaction."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)

@@ -124,15 +124,6 @@ YIBAO_PRESCREEN_HISTORY_DAYS = int(os.environ.get("YIBAO_PRESCREEN_HISTORY_DAYS"
 YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES = int(os.environ.get("YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES",
                                                            str(64 * 1024 * 1024)))
 
-# Screening runs started from the web (智能监控 › 新建筛查) run outside the request, chosen here:
-#   "process" (default): a detached child `python -m yibao.cli monitor execute-run RUN_ID` in its own
-#       session, logging to var/log/screening/run-N.log; it outlives a restarted web worker;
-#   "thread": a daemon thread of the web process (dies with it: the run is then marked failed);
-#   "inline": in the request itself, which waits for the run (tests; small demo datasets).
-# A run whose worker is gone (its process no longer on this host, or no heartbeat for
-# monitoring.constants.RUN_STALE_MINUTES) is marked failed when the run pages are viewed.
-YIBAO_SCREENING_LAUNCHER = os.environ.get("YIBAO_SCREENING_LAUNCHER", "process")
-
 # Folders the web may screen datasets from and read rule configurations in (os.pathsep-separated;
 # default var/). A path typed in the run form must resolve inside one of them, so a web user cannot
 # make the server read arbitrary folders; the command line (an administrator's) is not limited.

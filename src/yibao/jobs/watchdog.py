@@ -32,6 +32,19 @@ def attempts_allowed(func: str) -> int:
     return int(getattr(target, "job_attempts", settings.YIBAO_JOBS_MAX_ATTEMPTS))
 
 
+def _tell_the_job(attempt: JobAttempt, queued: OrmQ | None, *, retried: bool) -> None:
+    """Call the job function's `on_worker_died(args, kwargs, *, reason, retried)`, if it has one, so the
+    job's own records (a screening run's status) say what happened, in the watchdog's transaction."""
+    hook = getattr(pydoc.locate(attempt.func) if attempt.func else None, "on_worker_died", None)
+    if hook is None:
+        return
+    if queued is None:
+        log.warning("后台任务 %s 的队列行已不存在，无法通知 %s", attempt.task_id, attempt.func)
+        return
+    hook(tuple(queued.task.get("args") or ()), dict(queued.task.get("kwargs") or {}),
+         reason=f"执行任务的工作进程（{attempt.host}，进程号 {attempt.pid}）已不存在", retried=retried)
+
+
 def reap_dead_attempts() -> list[JobAttempt]:
     """Handle every running attempt of this host whose process is gone; return them, handled."""
     handled = []
@@ -56,6 +69,7 @@ def _handle_dead(attempt: JobAttempt) -> bool:
         attempt.outcome = outcome
         data = {"task_id": attempt.task_id, "func": attempt.func, "attempt": attempt.number,
                 "host": attempt.host, "pid": attempt.pid}
+        _tell_the_job(attempt, queued, retried=outcome == AttemptOutcome.DIED_RETRIED)
         if outcome == AttemptOutcome.DIED_RETRIED:
             # Unlocked, the queue row is taken by the next free worker as if it were new.
             OrmQ.objects.filter(pk=queued.pk).update(lock=timezone.now())

@@ -34,14 +34,6 @@ class RunStatus(models.TextChoices):
 # Runs still under way: a worker is (or should be) screening them.
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
-# How screening runs started from the web are executed (settings.YIBAO_SCREENING_LAUNCHER).
-SCREENING_LAUNCHERS = ("process", "thread", "inline")
-
-# A worker writes a heartbeat this often, besides one per rule: a single rule can take minutes.
-RUN_HEARTBEAT_SECONDS = 30
-# A queued or running run without a heartbeat for this long has lost its worker (taken for dead).
-RUN_STALE_MINUTES = 10
-
 
 class Severity(models.TextChoices):
     VIOLATION = "violation", "明确违规"

@@ -134,17 +134,9 @@ def runnable_bureaus(request: HttpRequest) -> QuerySet:
     return visible_bureaus(request)
 
 
-def fail_stale_runs(request: HttpRequest, runs: QuerySet) -> None:
-    """Mark failed the active runs among these whose worker is gone, so none stays running forever."""
-    active = list(runs.filter(status__in=ACTIVE_RUN_STATUSES))
-    if active:
-        services.do_fail_stale_runs(active, actor=request.user)
-
-
 def run_list(request: HttpRequest) -> HttpResponse:
     """Every screening run of the bureaus the user sees, newest first."""
     runs = scoped(ScreeningRun.objects.select_related("bureau", "started_by"), request)
-    fail_stale_runs(request, runs)
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "monitoring/run_list.html", {
         "page": page, "can_run": has_role(request.user, RUN_ROLES, staff=True), "running": runs.filter(
@@ -170,8 +162,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as e:
             return forbidden(request, str(e))
         else:
-            run.refresh_from_db()
-            if run.status == RunStatus.FAILED:  # the inline launcher, or a worker that did not start
+            if run.status == RunStatus.FAILED:  # a job run inside the request (django-q2's sync mode)
                 messages.error(request, f"筛查 #{run.pk} 失败，未入库任何疑点。")
             elif run.status == RunStatus.SUCCEEDED:
                 messages.success(request, f"筛查 #{run.pk} 完成：疑点 {run.finding_count} 条，其中新发现 {run.new_count} 条。")
@@ -185,9 +176,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A run: its summary, rules screened and skipped, charts by rule, institution and severity."""
     runs = scoped(ScreeningRun.objects.select_related("bureau", "started_by"), request)
     run = get_object_or_404(runs, pk=pk)
-    if run.is_active:
-        fail_stale_runs(request, runs.filter(pk=run.pk))
-        run.refresh_from_db()
     summary = run.summary or {}
     sightings = FindingSighting.objects.filter(run=run)
     by_rule = {r["finding__rule_id"]: r for r in
@@ -223,9 +211,6 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of a queued or running run (polled by the run page); a finished run reloads the page."""
     runs = scoped(ScreeningRun.objects.all(), request)
     run = get_object_or_404(runs, pk=pk)
-    if run.is_active:
-        fail_stale_runs(request, runs.filter(pk=run.pk))
-        run.refresh_from_db()
     response = render(request, "monitoring/_run_progress.html", {"run": run})
     if not run.is_active:
         response["HX-Refresh"] = "true"

@@ -1,8 +1,8 @@
 """A screening run (筛查): one dataset screened for one bureau, on one engine, with one configuration.
 
-A run started from the web is queued, then screened by a worker (a child process or a thread) that
-records its process id and host and writes a heartbeat; services.do_fail_stale_runs fails a run
-whose worker is gone.
+A run started from the web is queued as a background job (yibao.jobs), then screened by a worker
+process that records its process id and host; when that process dies the jobs watchdog fails the
+run (services.runs.fail_interrupted_run).
 """
 
 from django.conf import settings
@@ -37,7 +37,7 @@ class ScreeningRun(models.Model):
     progress_rule = models.CharField("当前规则", max_length=8, blank=True)
     progress_done = models.PositiveSmallIntegerField("已完成规则数", default=0)
     progress_total = models.PositiveSmallIntegerField("规则总数", default=0)
-    # The worker: its process on its host, and when it last said it was alive.
+    # The worker: its process on its host, and when it last reported progress.
     worker_pid = models.PositiveIntegerField("筛查进程号", null=True, blank=True)
     worker_host = models.CharField("筛查主机", max_length=255, blank=True)
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)

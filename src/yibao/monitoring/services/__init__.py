@@ -30,24 +30,22 @@ from .review import (
     do_uphold_finding,
 )
 from .runs import (
-    do_fail_stale_runs,
     do_queue_screening,
     do_run_screening,
     do_screen_for_bureau,
     execute_run,
-    launch_run,
+    fail_interrupted_run,
     read_config,
-    screening_launcher,
-    screening_log_path,
+    screening_job,
 )
 from .storing import insert_many, store_findings
 
 __all__ = [
     "LossBreakdown", "actor_bureau", "appeal_deadline", "assess_fine", "basis_citation", "deduped_loss",
     "do_close_appeal_window", "do_confirm_first_review", "do_confirm_second_review", "do_dismiss_first_review",
-    "do_dismiss_second_review", "do_fail_stale_runs", "do_overturn_finding", "do_queue_screening",
+    "do_dismiss_second_review", "do_overturn_finding", "do_queue_screening",
     "do_record_appeal", "do_reopen_finding", "do_run_screening", "do_screen_for_bureau", "do_transition",
-    "do_uphold_finding", "execute_run", "insert_many", "launch_run", "people_display", "read_claims", "read_config",
-    "read_references", "record_pii_view", "rule_basis", "screening_launcher", "screening_log_path", "store_findings",
+    "do_uphold_finding", "execute_run", "fail_interrupted_run", "insert_many", "people_display", "read_claims", "read_config",
+    "read_references", "record_pii_view", "rule_basis", "screening_job", "store_findings",
     "visible_bureau_ids",
 ]

@@ -1,23 +1,28 @@
-"""Screening runs started from the web run in the background: queued, executed by a worker (a child
-process or a thread) that records its pid, host and heartbeat, and failed when that worker is gone."""
+"""Screening runs started from the web run in the background: queued as a job (yibao.jobs), executed by
+`yibao worker`, which records its pid and host, and failed by the worker's watchdog when the process
+screening it dies."""
 
+import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_q.models import OrmQ
 
 from yibao.core.models import AuditEvent
-from yibao.monitoring.constants import RUN_STALE_MINUTES, RunStatus
+from yibao.jobs.models import JobAttempt
+from yibao.jobs.process import host_name
+from yibao.jobs.watchdog import reap_dead_attempts
+from yibao.monitoring.constants import RunStatus
 from yibao.monitoring.engine.config import ConfigError
 from yibao.monitoring.engine.generator import generate_dataset
 from yibao.monitoring.models import Finding, ScreeningRun
@@ -25,7 +30,7 @@ from yibao.monitoring.services import (
     do_queue_screening,
     do_run_screening,
     execute_run,
-    screening_log_path,
+    fail_interrupted_run,
 )
 from yibao.org.constants import BureauLevel
 from yibao.org.services import do_create_bureau
@@ -77,12 +82,13 @@ def post_run(client, county, dataset_dir):
 # ---------------------------------------------------------------- queueing and executing
 
 def test_queueing_creates_a_queued_run_and_an_audit_event_and_screens_nothing_yet(county, dataset_dir, analyst):
-    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
     assert run.status == RunStatus.QUEUED and run.started_by == analyst
     assert run.progress_total == 17 and run.finished_at is None and run.heartbeat_at is not None
     event = AuditEvent.objects.get(action="screening.queue", object_id=str(run.pk))
-    assert event.actor == analyst and event.data["dataset"] == str(dataset_dir) and event.data["launcher"] == "process"
-    # Outside a commit (this test's transaction is never committed) no worker is started.
+    assert event.actor == analyst and event.data["dataset"] == str(dataset_dir)
+    # The job waits in the queue, in the same transaction as the run (never committed in this test).
+    assert [q.task["args"] for q in OrmQ.objects.all()] == [(run.pk,)]
     assert not Finding.objects.exists()
     assert ScreeningRun.objects.get(pk=run.pk).status == RunStatus.QUEUED
 
@@ -91,15 +97,16 @@ def test_a_bad_configuration_is_refused_before_a_run_is_queued(county, dataset_d
     config = tmp_path / "rules.yaml"
     config.write_text("rules:\n  R99: {enabled: false}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="未知的规则 R99"):
-        do_queue_screening(county, dataset_dir, config_path=config, actor=analyst, launcher="process")
+        do_queue_screening(county, dataset_dir, config_path=config, actor=analyst)
     assert not ScreeningRun.objects.exists() and not AuditEvent.objects.filter(action="screening.queue").exists()
+    assert not OrmQ.objects.exists()
 
 
 def test_executing_a_queued_run_gives_the_findings_of_a_synchronous_run_on_the_same_dataset(
         county, generated_dataset, analyst):
     other = do_create_bureau("嵩县医疗保障局", level=BureauLevel.COUNTY, code="410325", actor=None)
     synchronous = do_run_screening(other, generated_dataset, actor=None)
-    queued = do_queue_screening(county, generated_dataset, actor=analyst, launcher="process")
+    queued = do_queue_screening(county, generated_dataset, actor=analyst)
     run = execute_run(queued.pk)
     assert run.status == synchronous.status == RunStatus.SUCCEEDED
     assert run.finding_count == synchronous.finding_count > 17
@@ -115,69 +122,75 @@ def test_executing_a_queued_run_gives_the_findings_of_a_synchronous_run_on_the_s
 
 
 def test_a_run_is_executed_once_only(county, dataset_dir, analyst):
-    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
     execute_run(run.pk)
     with pytest.raises(ValueError, match="不是排队中"):
         execute_run(run.pk)
     assert ScreeningRun.objects.get(pk=run.pk).finding_count == 8
 
 
-def test_the_inline_launcher_finishes_the_run_before_returning(county, dataset_dir, analyst):
-    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="inline")
+def test_a_job_run_inside_the_call_finishes_the_run_before_returning(county, dataset_dir, analyst, jobs_inline):
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
     assert run.status == RunStatus.SUCCEEDED and run.finding_count == 8
+    assert JobAttempt.objects.get().outcome == "succeeded"
 
 
-# ---------------------------------------------------------------- a worker that is gone
+# ---------------------------------------------------------------- a worker that dies
 
-def test_a_run_whose_worker_process_is_gone_is_marked_failed_when_its_page_is_viewed(
-        county, dataset_dir, analyst, client):
-    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
-    pid = dead_pid()
-    ScreeningRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, worker_pid=pid,
-                                                  worker_host=socket.gethostname(), progress_done=4)
-    client.force_login(analyst)
-    response = client.get(reverse("monitoring:run_detail", args=[run.pk]))
+def dead_job_attempt(run: ScreeningRun) -> JobAttempt:
+    """The run's job taken by a worker process that has died since (as the job's signals record it)."""
+    queued = OrmQ.objects.get()
+    ScreeningRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress_done=4)
+    return JobAttempt.objects.create(task_id=queued.task["id"], queue_id=queued.pk, name=queued.task["name"],
+                                     func=queued.task["func"], host=host_name(), pid=dead_pid(),
+                                     started_at=timezone.now())
+
+
+def test_a_run_whose_worker_died_is_failed_by_the_watchdog_and_its_job_is_not_run_again(county, dataset_dir,
+                                                                                        analyst):
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
+    attempt = dead_job_attempt(run)
+    reap_dead_attempts()
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and run.finished_at is not None
-    assert run.error.startswith("筛查进程已中断：") and f"进程号 {pid}" in run.error
-    page = response.content.decode()
-    assert "筛查进程已中断" in page and 'hx-trigger="every 2s"' not in page
+    assert run.error.startswith("筛查进程已中断：") and f"进程号 {attempt.pid}" in run.error
     event = AuditEvent.objects.get(action="screening.interrupt", object_id=str(run.pk))
-    assert event.actor == analyst and event.data["pid"] == pid
+    assert event.actor is None and event.data["run"] == run.pk
+    assert AuditEvent.objects.filter(action="job.failed").count() == 1
+    assert not OrmQ.objects.exists(), "a screening run is not run twice"
     assert not Finding.objects.exists()
 
 
-def test_a_run_without_a_heartbeat_for_too_long_is_marked_failed_when_the_runs_are_listed(
-        county, dataset_dir, analyst, client):
-    stale = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
-    alive = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
-    long_ago = timezone.now() - dt.timedelta(minutes=RUN_STALE_MINUTES + 1)
-    # Another host's worker: its pid cannot be checked here, only its heartbeat.
-    ScreeningRun.objects.filter(pk=stale.pk).update(status=RunStatus.RUNNING, worker_pid=1, worker_host="elsewhere",
-                                                    heartbeat_at=long_ago)
-    ScreeningRun.objects.filter(pk=alive.pk).update(status=RunStatus.RUNNING, worker_pid=1, worker_host="elsewhere",
-                                                    heartbeat_at=timezone.now())
+def test_viewing_a_run_whose_worker_died_changes_nothing(county, dataset_dir, analyst, client):
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
+    dead_job_attempt(run)
     client.force_login(analyst)
-    page = client.get(reverse("monitoring:run_list")).content.decode()
-    assert ScreeningRun.objects.get(pk=stale.pk).status == RunStatus.FAILED
-    assert f"超过 {RUN_STALE_MINUTES} 分钟没有进度" in ScreeningRun.objects.get(pk=stale.pk).error
-    assert ScreeningRun.objects.get(pk=alive.pk).status == RunStatus.RUNNING
-    assert "失败" in page and "运行中" in page
+    for name in ("monitoring:run_detail", "monitoring:run_progress"):
+        client.get(reverse(name, args=[run.pk]), HTTP_HX_REQUEST="true")
+    client.get(reverse("monitoring:run_list"))
+    assert ScreeningRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
+    assert not AuditEvent.objects.filter(action="screening.interrupt").exists()
 
 
-def test_the_progress_of_a_run_whose_worker_is_gone_reloads_the_page_to_show_the_failure(
+def test_the_progress_of_a_run_that_was_failed_reloads_the_page_to_show_the_failure(
         county, dataset_dir, analyst, client):
-    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
-    ScreeningRun.objects.filter(pk=run.pk).update(worker_pid=dead_pid(), worker_host=socket.gethostname())
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
+    fail_interrupted_run(run.pk, reason="测试")
     client.force_login(analyst)
     response = client.get(reverse("monitoring:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert response["HX-Refresh"] == "true"
-    assert ScreeningRun.objects.get(pk=run.pk).status == RunStatus.FAILED
+    assert "筛查进程已中断：测试" in client.get(reverse("monitoring:run_detail", args=[run.pk])).content.decode()
+
+
+def test_a_run_already_finished_is_not_failed_by_a_late_interruption(county, dataset_dir, analyst, jobs_inline):
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
+    assert fail_interrupted_run(run.pk, reason="测试") is None
+    assert ScreeningRun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED
 
 
 def test_a_queued_or_running_run_shows_its_progress_and_elapsed_time_and_keeps_polling(
         county, dataset_dir, analyst, client):
-    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
     client.force_login(analyst)
     fragment = client.get(reverse("monitoring:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert "HX-Refresh" not in fragment and "排队中" in fragment.content.decode()
@@ -190,96 +203,106 @@ def test_a_queued_or_running_run_shows_its_progress_and_elapsed_time_and_keeps_p
     assert ScreeningRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
 
 
-# ---------------------------------------------------------------- the web form with real workers
+# ---------------------------------------------------------------- the web form and a real worker
 
-def screening_thread(run_id: int) -> threading.Thread | None:
-    return next((t for t in threading.enumerate() if t.name == f"screening-run-{run_id}"), None)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_form_with_the_thread_launcher_redirects_at_once_and_the_run_succeeds_in_the_background(
-        county, dataset_dir, analyst, client, settings):
-    if connection.vendor == "sqlite":
-        # SQLite's in-memory test database is shared between threads in shared-cache mode, which
-        # locks whole tables and ignores the busy timeout: the worker's first write and the request's
-        # own session write then fail at random. A file database (production) waits instead.
-        pytest.skip("threads writing at once lock SQLite's in-memory test database; runs on PostgreSQL")
-    settings.YIBAO_SCREENING_LAUNCHER = "thread"
-    client.force_login(analyst)
-    response = post_run(client, county, dataset_dir)
-    run = ScreeningRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("monitoring:run_detail", args=[run.pk])
-    thread = screening_thread(run.pk)
-    if thread is not None:  # else it has already finished
-        thread.join(timeout=WAIT_SECONDS)
-        assert not thread.is_alive(), "the screening thread did not finish in time"
-    run.refresh_from_db()
-    assert run.status == RunStatus.SUCCEEDED and run.finding_count == 8
-    assert run.worker_pid == os.getpid()
-    page = client.get(reverse("monitoring:run_detail", args=[run.pk])).content.decode()
-    assert f"筛查 #{run.pk} 已开始" in page and 'id="run-findings">8<' in page
-
-
-def test_the_form_says_the_run_has_started_when_a_worker_will_screen_it(county, dataset_dir, analyst, client,
-                                                                         settings):
-    settings.YIBAO_SCREENING_LAUNCHER = "process"
+def test_the_form_says_the_run_has_started_when_a_worker_will_screen_it(county, dataset_dir, analyst, client):
     client.force_login(analyst)
     response = post_run(client, county, dataset_dir)
     run = ScreeningRun.objects.get()
     assert response.status_code == 302 and run.status == RunStatus.QUEUED
+    assert OrmQ.objects.count() == 1
     page = client.get(response["Location"]).content.decode()
     assert f"筛查 #{run.pk} 已开始" in page and "等待筛查进程开始" in page
 
 
-def child_database_url(settings_dict: dict) -> str:
-    """A URL of the test database (pytest-django's test_… name) for a child process's environment."""
-    user, password = quote(settings_dict["USER"] or "", safe=""), quote(settings_dict["PASSWORD"] or "", safe="")
-    return (f"postgres://{user}:{password}@{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}"
-            f"/{settings_dict['NAME']}")
+# Enough fee lines that screening them takes a few seconds: the test kills the worker mid-run.
+SLOW_DATASET_LINES = 400_000
+WORKER_WITHIN_SECONDS = 60
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_process_launcher_screens_the_run_in_a_detached_child_process(
-        county, dataset_dir, analyst, monkeypatch, settings, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the child process cannot see SQLite's in-memory test database; runs on PostgreSQL")
-    settings.YIBAO_SCREENING_LAUNCHER = "process"
-    # The child reads the database URL from its environment: point it at the test database.
-    monkeypatch.setenv("YIBAO_DATABASE_URL", child_database_url(connection.settings_dict))
-    settings.VAR_DIR = tmp_path  # the child's log goes here
-    run = do_queue_screening(county, dataset_dir, actor=analyst)
-
-    def finished():
-        """the child to finish the run"""
-        current = ScreeningRun.objects.get(pk=run.pk)
-        if current.is_active and current.worker_pid and _gone(current.worker_pid):
-            return current  # the child died without finishing: show its log below
-        return current if not current.is_active else None
-
-    run = wait_for(finished)
-    log = screening_log_path(run.pk)
-    assert run.status == RunStatus.SUCCEEDED, log.read_text(errors="replace") if log.exists() else run.error
-    assert run.finding_count == 8
-    assert run.worker_pid != os.getpid() and run.worker_host == socket.gethostname()
-    assert "完成：疑点 8 条" in log.read_text(encoding="utf-8")
-
-    # Let the child exit before the test database is flushed.
-    wait_for(lambda: _gone(run.worker_pid), timeout=30)
+@pytest.fixture
+def worker_home(tmp_path):
+    """A file SQLite database of its own for `yibao worker` subprocesses, with a bureau in it."""
+    env = {**os.environ, "YIBAO_VAR": str(tmp_path), "YIBAO_JOBS_WATCHDOG_SECONDS": "1",
+           "YIBAO_JOBS_POLL_SECONDS": "0.2", "YIBAO_JOBS_WORKERS": "1", "YIBAO_DEBUG": "0"}
+    for name in ("YIBAO_DATABASE_URL", "YIBAO_JOBS_SYNC"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "-m", "yibao.cli", "migrate"], env=env, check=True, capture_output=True)
+    return {"env": env, "db": tmp_path / "yibao.sqlite3", "log": tmp_path / "worker.log", "tmp": tmp_path}
 
 
-def _gone(pid: int) -> bool:
-    """Whether the process has exited (a zombie has)."""
+def queue_in(home: dict, dataset) -> int:
+    """Queue a run of the dataset for a new bureau in the worker's database; return its id."""
+    script = ("import django; django.setup()\n"
+              "from yibao.org.constants import BureauLevel\n"
+              "from yibao.org.services import do_create_bureau\n"
+              "from yibao.monitoring.services import do_queue_screening\n"
+              "b = do_create_bureau('栾川县医疗保障局', level=BureauLevel.COUNTY, code='410324', actor=None)\n"
+              f"print(do_queue_screening(b, {str(dataset)!r}, actor=None).pk)\n")
+    out = subprocess.run([sys.executable, "-c", script], env=home["env"] | {"DJANGO_SETTINGS_MODULE": "yibao.settings"},
+                         check=True, capture_output=True, text=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def run_row(home: dict, run_id: int) -> dict:
+    with sqlite3.connect(home["db"], timeout=20) as db:
+        db.row_factory = sqlite3.Row
+        row = db.execute("SELECT status, worker_pid, progress_done, error, finding_count FROM monitoring_screeningrun"
+                         " WHERE id = ?", (run_id,)).fetchone()
+        return dict(row)
+
+
+def start_worker(home: dict) -> subprocess.Popen:
+    log = open(home["log"], "a")  # noqa: SIM115 - the worker writes to it until it stops
+    return subprocess.Popen([sys.executable, "-m", "yibao.cli", "worker"], env=home["env"], stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(worker: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+def test_a_real_worker_screens_a_queued_run(worker_home, dataset_dir):
+    run_id = queue_in(worker_home, dataset_dir)
+    worker = start_worker(worker_home)
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[-1].split()[0] == "Z"
-    except OSError:
-        return True
+        row = wait_for(lambda: (r := run_row(worker_home, run_id))["status"] not in ("queued", "running") and r, 60)
+        assert row["status"] == "succeeded", worker_home["log"].read_text()[-3000:]
+        assert row["finding_count"] == 8 and row["worker_pid"] != worker.pid
+    finally:
+        stop(worker)
+
+
+def test_a_run_whose_worker_process_is_killed_mid_run_is_failed_by_the_worker_within_a_minute(worker_home):
+    dataset = worker_home["tmp"] / "big"
+    generate_dataset(dataset, lines=SLOW_DATASET_LINES, seed=3)
+    run_id = queue_in(worker_home, dataset)
+    worker = start_worker(worker_home)
+    try:
+        row = wait_for(lambda: (r := run_row(worker_home, run_id))["status"] == "running" and r["worker_pid"] and r,
+                       60, interval=0.05)
+        os.kill(row["worker_pid"], signal.SIGKILL)
+        killed_at = time.monotonic()
+        row = wait_for(lambda: (r := run_row(worker_home, run_id))["status"] != "running" and r,
+                       WORKER_WITHIN_SECONDS)
+        assert time.monotonic() - killed_at < WORKER_WITHIN_SECONDS
+        assert row["status"] == "failed" and row["error"].startswith("筛查进程已中断："), row
+        assert f"进程号 {row['worker_pid']}" in row["error"]
+        with sqlite3.connect(worker_home["db"]) as db:
+            actions = [a for (a,) in db.execute("SELECT action FROM core_auditevent WHERE action IN "
+                                                "('screening.interrupt', 'job.failed') ORDER BY id")]
+            assert sorted(actions) == ["job.failed", "screening.interrupt"]
+            assert db.execute("SELECT COUNT(*) FROM monitoring_finding").fetchone() == (0,)
+        assert worker.poll() is None, "the worker itself goes on"
+    finally:
+        stop(worker)
 
 
 def test_the_run_list_refreshes_itself_only_while_a_run_is_queued_or_running(county, dataset_dir, analyst, client):
     client.force_login(analyst)
-    run = do_queue_screening(county, dataset_dir, actor=analyst, launcher="process")
-    ScreeningRun.objects.filter(pk=run.pk).update(worker_pid=os.getpid(), worker_host=socket.gethostname())
+    run = do_queue_screening(county, dataset_dir, actor=analyst)
     page = client.get(reverse("monitoring:run_list")).content.decode()
     assert f'id="run-table" hx-get="{reverse("monitoring:run_list")}"' in page and 'hx-trigger="every 3s"' in page
     ScreeningRun.objects.filter(pk=run.pk).update(status=RunStatus.SUCCEEDED, finished_at=timezone.now())

@@ -36,8 +36,8 @@ def test_dotdot_and_links_out_of_the_allowed_folders_are_refused(client, analyst
     assert not ScreeningRun.objects.exists()
 
 
-def test_a_dataset_inside_the_allowed_folders_is_screened(client, analyst, county, roots, dataset_dir, settings):
-    settings.YIBAO_SCREENING_LAUNCHER = "inline"
+def test_a_dataset_inside_the_allowed_folders_is_screened(client, analyst, county, roots, dataset_dir, settings,
+                                                           jobs_inline):
     inside = roots / "2025-03"
     dataset_dir.rename(inside)
     client.force_login(analyst)

@@ -73,8 +73,7 @@ def test_an_officer_sees_no_new_run_button_and_may_not_open_the_form(run, as_use
 
 
 def test_an_analyst_starts_a_run_from_the_form_and_lands_on_its_page(county, dataset_dir, as_user, analyst,
-                                                                    settings):
-    settings.YIBAO_SCREENING_LAUNCHER = "inline"  # the run finishes within the request
+                                                                    settings, jobs_inline):
     client = as_user(analyst)
     form = client.get(reverse("monitoring:run_create"))
     assert "数据集目录" in text(form) and "规则配置文件" in text(form)
@@ -118,8 +117,7 @@ def test_a_long_wrong_path_or_configuration_value_is_not_quoted_back_in_full(cou
     assert not ScreeningRun.objects.exists()
 
 
-def test_a_failed_run_shows_the_datasets_problems(county, tmp_path, as_user, analyst, settings):
-    settings.YIBAO_SCREENING_LAUNCHER = "inline"
+def test_a_failed_run_shows_the_datasets_problems(county, tmp_path, as_user, analyst, settings, jobs_inline):
     tables = dict(DATASET)
     tables["fee_list_d"] += "L9,S99,P0001,H001,2024-03-01 09:10:00,X001,201,1,1,1.00,1.00,01\n"
     folder = write_dataset(tmp_path / "orphan", tables)

@@ -54,8 +54,7 @@ def bulk(page, action: str, reason: str = "") -> None:
 
 @pytest.mark.e2e
 def test_analysts_screen_review_in_two_steps_and_turn_findings_into_a_lead(analysts, page, live_server, tmp_path,
-                                                                          settings):
-    settings.YIBAO_SCREENING_LAUNCHER = "inline"  # a worker could not see the in-memory test database
+                                                                          settings, jobs_inline):
     dataset = write_dataset(tmp_path / "dataset")
 
     # The first analyst screens the dataset.
