@@ -28,12 +28,14 @@ from yibao.org.permissions import can_view_personal_data, get_profile, restrict
 
 from . import services as s
 from .constants import LeadSource, LeadStatus, PartyType
-from .models import Case, CaseOfficer, DecisionKind, Lead, ReviewOpinion, ServiceMethod
+from .models import Case, CaseOfficer, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod
 from .procedure import STATE_LABELS, STEPS, Action, CaseState
+from .services.actions import SIDE_STEPS
 from .services.filing import FilingInput, PartyInput
 from .services.handling import RECORD_STEPS
 from .services.lead_verification import do_decide_lead, do_extend_lead_verification, do_verify_lead
 from .services.leads import do_change_lead_status, do_register_lead
+from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
 
 lead_router = Router(tags=["线索"])
 case_router = Router(tags=["案件"])
@@ -298,6 +300,7 @@ class CaseOfficerOut(Schema):
     is_lead: bool
     certificate_valid: bool
     recused: bool
+    certificate_warning: str = Field("", description="执法证在办案期限届满前到期的提示")
 
 
 class DeadlineOut(Schema):
@@ -437,6 +440,7 @@ def _parties(case: Case, user: Any) -> list[dict]:
 
 def case_json(case: Case, user: Any) -> dict:
     today = s.today()
+    warnings = certificate_warnings(case)
     c = case
     return {
         **summary_json(c), "lead_id": c.lead_id, "procedure": c.procedure, "facts_summary": c.facts_summary,
@@ -454,7 +458,8 @@ def case_json(case: Case, user: Any) -> dict:
         "closed_on": c.closed_on,
         "parties": _parties(c, user),
         "officers": [{"officer_id": co.officer_id, "name": co.officer.name, "is_lead": co.is_lead,
-                      "certificate_valid": co.officer.has_valid_certificate(today), "recused": co.recused_on is not None}
+                      "certificate_valid": co.officer.has_valid_certificate(today), "recused": co.recused_on is not None,
+                      "certificate_warning": warnings.get(co.officer_id, "")}
                      for co in CaseOfficer.objects.filter(case=c).select_related("officer")],
         "deadlines": [vars(d) for d in s.case_deadlines(c)],
         "steps": [{"action": st.action, "label": st.label, "from_state": st.from_state, "to_state": st.to_state,
@@ -566,6 +571,33 @@ class PaymentIn(VersionIn):
     reference: str = ""
 
 
+class AskRecusalIn(VersionIn):
+    officer_id: int = Field(..., description="申请回避的执法人员（Officer）的 id")
+    asked_by: _choices(RecusalAskedBy.values)
+    reason: str
+
+
+class DecideRecusalIn(VersionIn):
+    granted: bool
+    reason: str
+    replacement_id: int | None = Field(None, description="接替的执法人员（Officer）的 id")
+
+
+class ReassignIn(VersionIn):
+    remove_id: int | None = None
+    add_id: int | None = None
+    reason: str
+
+
+def _officer(case: Case, pk: int | None) -> Officer | None:
+    if pk is None:
+        return None
+    officer = Officer.objects.filter(pk=pk, bureau=case.bureau).first()
+    if officer is None:
+        raise ApiError(400, ErrorCode.INVALID_INPUT, f"请求数据有误：执法人员 {pk} 不是{case.bureau.name}的执法人员")
+    return officer
+
+
 def _kw(body: VersionIn, request: HttpRequest) -> dict:
     return {"actor": _actor(request), "expected_version": body.expected_version}
 
@@ -595,12 +627,20 @@ CASE_ACTIONS: dict[str, tuple[type[VersionIn], Any]] = {
     Action.CLOSE: (ReasonIn, lambda c, b, kw: s.do_close(c, reason=b.reason, **kw)),
     **{a: (ReasonIn, lambda c, b, kw, a=a: s.do_take_step(c, a, reason=b.reason, **kw))
        for a in (Action.SUSPEND, Action.RESUME, Action.TERMINATE, Action.TRANSFER)},
+    "ask_recusal": (AskRecusalIn, lambda c, b, kw: do_ask_recusal(c, b.officer_id, asked_by=b.asked_by,
+                                                                  reason=b.reason, **kw)),
+    "decide_recusal": (DecideRecusalIn, lambda c, b, kw: do_decide_recusal(
+        c, granted=b.granted, reason=b.reason, replacement=_officer(c, b.replacement_id), **kw)),
+    "reassign_officer": (ReassignIn, lambda c, b, kw: do_reassign_officer(
+        c, remove=_officer(c, b.remove_id), add=_officer(c, b.add_id), reason=b.reason, **kw)),
 }
 
 
 def action_label(key: str) -> str:
     if key in RECORD_STEPS:
         return RECORD_STEPS[key].label
+    if key in SIDE_STEPS:
+        return SIDE_STEPS[key].label
     if key == Action.COMPLETE_REVIEW:
         return "法制审核（同意、补充调查、变更、纠正或其他意见）"
     return STEPS[Action(key)].label

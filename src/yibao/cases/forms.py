@@ -10,7 +10,7 @@ from yibao.core.forms import DateInput, Form
 from yibao.org.models import Officer
 
 from .constants import PartyType
-from .models import DecisionKind, Lead, ReviewOpinion, ServiceMethod
+from .models import Case, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod
 from .services.leads import FILABLE_LEAD_STATUSES
 
 
@@ -90,3 +90,28 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
     "terminate": [("reason", "终止理由", "textarea", None)],
     "transfer": [("reason", "移送理由及接收机关", "textarea", None)],
 }
+
+
+def _case_officers(case: Case) -> list[tuple[str, str]]:
+    return [(str(co.officer_id), co.officer.name)
+            for co in case.officers.filter(recused_on__isnull=True).select_related("officer")]
+
+
+def _bureau_officers(case: Case) -> list[tuple[str, str]]:
+    on_case = case.officers.values("officer_id")
+    return [("", "（不调入）")] + [(str(o.pk), f"{o.name}（{o.certificate_number or '无执法证'}）")
+                                  for o in Officer.objects.filter(bureau=case.bureau, active=True).exclude(pk__in=on_case)]
+
+
+# Actions whose choices depend on the case: a function of the case giving the fields.
+ACTION_FIELDS.update({
+    "ask_recusal": lambda case: [("officer", "申请回避的执法人员", "select", _case_officers(case)),
+                                 ("asked_by", "申请人", "select", RecusalAskedBy.choices),
+                                 ("reason", "申请理由", "textarea", None)],
+    "decide_recusal": lambda case: [("granted", "决定回避", "checkbox", None),
+                                    ("replacement", "接替的执法人员", "select", _bureau_officers(case)),
+                                    ("reason", "决定理由", "textarea", None)],
+    "reassign_officer": lambda case: [("remove", "调出", "select", [("", "（不调出）"), *_case_officers(case)]),
+                                      ("add", "调入", "select", _bureau_officers(case)),
+                                      ("reason", "改派理由", "textarea", None)],
+})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from yibao.core.forms import DATE_INPUT_FORMATS
 from yibao.org.masking import mask_id_number, mask_name
+from yibao.org.models import Officer
 from yibao.org.permissions import can_view_personal_data, get_profile, visible_bureau_ids
 
 from . import services as s
@@ -22,6 +23,7 @@ from .forms import ACTION_FIELDS, FilingForm, SearchForm
 from .models import Case, CaseOfficer
 from .procedure import Refusal, ServiceCode
 from .services.filing import FilingInput, PartyInput
+from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
 
 
 def _date(value: str, label: str) -> dt.date | None:
@@ -152,14 +154,20 @@ def _parties(request: HttpRequest, case: Case) -> list[dict]:
 
 def _render_case(request: HttpRequest, case: Case, refusal: Refusal | None = None, status: int = 200,
                  failed_action: str = "") -> HttpResponse:
-    actions = [{"key": key, "label": label, "fields": ACTION_FIELDS.get(key, [])}
+    def fields(key: str) -> list:
+        spec = ACTION_FIELDS.get(key, [])
+        return spec(case) if callable(spec) else spec
+
+    actions = [{"key": key, "label": label, "fields": fields(key)}
                for key, label in s.available_actions(case, request.user)]
     officers = CaseOfficer.objects.filter(case=case).select_related("officer")
+    warnings = certificate_warnings(case)
     today = s.today()
     return render(request, "cases/case_detail.html", {
         "case": case, "parties": _parties(request, case), "actions": actions, "refusal": refusal,
         "failed_action": failed_action,
-        "officers": [{"row": co, "valid": co.officer.has_valid_certificate(today)} for co in officers],
+        "officers": [{"row": co, "valid": co.officer.has_valid_certificate(today), "warning": warnings.get(co.officer_id)}
+                     for co in officers],
         "deadlines": s.case_deadlines(case), "steps": case.steps.select_related("actor"), "today": today,
     }, status=status)
 
@@ -194,6 +202,18 @@ def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -
         "record_payment": lambda: s.do_record_payment(case, paid_on=_date(text("paid_on"), "缴款日期"),
                                                       reference=text("reference"), **kw),
         "close": lambda: s.do_close(case, reason=text("reason"), **kw),
+    }
+    def officer(name: str) -> Officer | None:
+        raw = text(name).strip()
+        return Officer.objects.filter(pk=int(raw), bureau=case.bureau).first() if raw.isdigit() else None
+
+    calls |= {
+        "ask_recusal": lambda: do_ask_recusal(case, int(text("officer") or 0), asked_by=text("asked_by"),
+                                              reason=text("reason"), **kw),
+        "decide_recusal": lambda: do_decide_recusal(case, granted=bool(post.get("granted")), reason=text("reason"),
+                                                    replacement=officer("replacement"), **kw),
+        "reassign_officer": lambda: do_reassign_officer(case, remove=officer("remove"), add=officer("add"),
+                                                        reason=text("reason"), **kw),
     }
     if action in calls:
         return calls[action]()

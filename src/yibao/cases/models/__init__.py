@@ -1,10 +1,11 @@
 from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinion, ServiceMethod
 from .lead import LEAD_OBJECT_TYPES, Lead, LeadFinding
 from .parameters import BureauParameter
-from .people import CaseOfficer, Party
+from .people import CaseOfficer, LeftHow, Party, RecusalAskedBy, RecusalRequest
 from .step import CaseStep
 
 __all__ = [
-    "LEAD_OBJECT_TYPES", "BureauParameter", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "ReviewOpinion",
+    "LEAD_OBJECT_TYPES", "BureauParameter", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
+    "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",
 ]

@@ -31,6 +31,16 @@ class Party(models.Model):
         return self.party_type in PERSON_PARTIES
 
 
+class LeftHow(models.TextChoices):
+    RECUSAL = "recusal", "回避"
+    REASSIGNED = "reassigned", "改派"
+
+
+class RecusalAskedBy(models.TextChoices):
+    OFFICER = "officer", "执法人员本人申请"
+    PARTY = "party", "当事人申请"
+
+
 class CaseOfficer(models.Model):
     """An officer on the case; a recused officer stays listed with the reason but no longer counts."""
 
@@ -41,8 +51,11 @@ class CaseOfficer(models.Model):
     assigned_on = models.DateField("指派日期")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指派人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+    # The day the officer left the case (a granted recusal or the head's reassignment); from then on the
+    # officer no longer counts, but stays listed with the reason.
     recused_on = models.DateField("回避日期", null=True, blank=True)
     recusal_reason = models.TextField("回避理由", blank=True)
+    left_how = models.CharField("退出方式", max_length=16, choices=LeftHow.choices, blank=True)
 
     class Meta:
         verbose_name = "办案人员"
@@ -52,3 +65,31 @@ class CaseOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer}（案件 {self.case_id}）"
+
+
+class RecusalRequest(models.Model):
+    """A request that an officer withdraw from the case (行政处罚法 第四十三条), asked by the officer or by the
+    party (recorded by an officer of the case), decided by the head."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.CASCADE,
+                             related_name="recusal_requests")
+    case_officer = models.ForeignKey(CaseOfficer, verbose_name="申请回避的执法人员", on_delete=models.PROTECT,
+                                     related_name="recusal_requests")
+    asked_by = models.CharField("申请人", max_length=16, choices=RecusalAskedBy.choices)
+    reason = models.TextField("申请理由")
+    asked_on = models.DateField("申请日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    granted = models.BooleanField("决定回避", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    decision_reason = models.TextField("决定理由", blank=True)
+
+    class Meta:
+        verbose_name = "回避申请"
+        verbose_name_plural = "回避申请"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"回避申请 {self.pk}（案件 {self.case_id}）"

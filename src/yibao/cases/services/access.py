@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from yibao.org.constants import Role, department_name
 from yibao.org.models import Bureau
@@ -21,8 +22,8 @@ from yibao.org.permissions import (
     visible_bureau_ids,
 )
 
-from ..models import Case
-from ..procedure import Refusal, ServiceCode, Step
+from ..models import Case, CaseOfficer
+from ..procedure import GuardCode, Refusal, ServiceCode, Step, penalty_law
 
 # Roles that see every case of their bureau and the bureaus below (officers see the cases they are on).
 BUREAU_WIDE_ROLES = frozenset({Role.HEAD, Role.LEGAL_REVIEWER, Role.ADMIN})
@@ -49,8 +50,13 @@ def check_post(actor: Any, bureau: Bureau, post: str, section: str, label: str) 
 
 
 def check_case_officer(actor: Any, case: Case, label: str) -> None:
-    if not case.officers.filter(officer__user=actor, recused_on__isnull=True).exists():
+    row = case.officers.filter(officer__user=actor, recused_on__isnull=True).select_related("officer").first()
+    if row is None:
         raise Refusal(ServiceCode.NOT_CASE_OFFICER, f"{label}须由本案的办案人员办理，您不是本案的执法人员")
+    # 第四十二条第一款: only a holder of a valid certificate acts; an expired one blocks the officer, not the case.
+    if not row.officer.has_valid_certificate(timezone.localdate()):
+        raise Refusal(GuardCode.CERTIFICATE_INVALID, f"您的执法证今日无效（有效期至 {row.officer.certificate_expiry or '—'}），"
+                      f"不能{label}", penalty_law(42, 1))
 
 
 def check_actor(actor: Any, case: Case, step: Step) -> None:
@@ -78,5 +84,7 @@ def visible_cases(user: Any) -> QuerySet[Case]:
         ids = visible_bureau_ids(user)
         return cases if ids is None else cases.filter(bureau_id__in=ids)
     if profile.role == Role.OFFICER:
-        return cases.filter(Q(officers__officer__user=user) | Q(proposed_by=user)).distinct()
+        # A subquery, not a join with DISTINCT: the list pages sort and slice this without deduplicating.
+        on_case = CaseOfficer.objects.filter(officer__user=user).values("case_id")
+        return cases.filter(Q(pk__in=on_case) | Q(proposed_by=user))
     return cases.none()

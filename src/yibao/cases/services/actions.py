@@ -9,7 +9,12 @@ from ..models import Case
 from ..procedure import STEPS, Action, Refusal, allowed_actions
 from .access import actor_role, check_actor, check_scope
 from .handling import RECORD_STEPS
+from .officers import OFFICER_SHOWN, OFFICER_STEPS
 from .steps import check_record_step
+
+# Records beside the procedure's chain, in this order after the chain's own actions.
+SIDE_STEPS = {**OFFICER_STEPS}
+SIDE_SHOWN = {**OFFICER_SHOWN}
 
 # The review form carries the opinion 补充调查, which takes this step: no button of its own.
 FOLDED_INTO_REVIEW = frozenset({Action.RETURN_FOR_INVESTIGATION})
@@ -43,4 +48,13 @@ def available_actions(case: Case, user: Any) -> list[tuple[str, str]]:
         anchor = RECORD_AFTER[key]
         at = next((i + 1 for i, (a, _) in enumerate(out) if a == anchor), 0)
         out.insert(at, (key, spec.label))
+    # The acts beside the chain (officers, deadlines…) come after its steps.
+    for key, spec in SIDE_STEPS.items():
+        if key in SIDE_SHOWN and not SIDE_SHOWN[key](case):
+            continue
+        try:
+            check_record_step(case, spec, user)
+        except Refusal:
+            continue
+        out.append((key, spec.label))
     return out

@@ -258,16 +258,19 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "complete_review": {"opinion": "agree"}, "approve_proposal": {"decision_kind": "penalty", "fine": "1000"},
           "close_statements": {"text": "放弃陈述"}, "record_hearing": {"record": "笔录", "host_opinion": "意见"},
           "decide": {"decision_kind": "no_penalty"}, "serve": {"method": "direct"},
-          **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate", "transfer")}}
+          **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate", "transfer")},
+          "ask_recusal": {"officer_id": 1, "asked_by": "party", "reason": "理由"},
+          "decide_recusal": {"granted": False, "reason": "理由"}, "reassign_officer": {"reason": "理由"}}
 
 
 def _action_cells():
     from yibao.cases.api import CASE_ACTIONS
     from yibao.cases.procedure import STEPS, Action
+    from yibao.cases.services.actions import SIDE_STEPS
     from yibao.cases.services.handling import RECORD_STEPS
 
     for key in CASE_ACTIONS:
-        spec = RECORD_STEPS.get(str(key)) or STEPS[Action(key)]
+        spec = RECORD_STEPS.get(str(key)) or SIDE_STEPS.get(str(key)) or STEPS[Action(key)]
         state = sorted(spec.states if hasattr(spec, "states") else spec.sources)[0]
         yield pytest.param(str(key), str(state), sorted(spec.roles), id=str(key))
 
