@@ -31,6 +31,15 @@ from .constants import LeadSource, LeadStatus, PartyType
 from .models import Case, CaseOfficer, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod
 from .procedure import STATE_LABELS, STEPS, Action, CaseState
 from .services.actions import SIDE_STEPS
+from .services.clock import (
+    RECORDED_KINDS,
+    do_end_excluded_period,
+    do_extend_deadline,
+    do_record_excluded_period,
+    do_resume,
+    do_revoke_filing,
+    do_suspend,
+)
 from .services.filing import FilingInput, PartyInput
 from .services.handling import RECORD_STEPS
 from .services.lead_verification import do_decide_lead, do_extend_lead_verification, do_verify_lead
@@ -589,6 +598,22 @@ class ReassignIn(VersionIn):
     reason: str
 
 
+class ExtendIn(VersionIn):
+    reason: str
+    deliberation_record: str = Field("", description="再次延长时：负责人集体讨论的记录")
+
+
+class ExcludedIn(VersionIn):
+    kind: _choices(list(RECORDED_KINDS))
+    start: dt.date
+    end: dt.date | None = Field(None, description="尚未结束的不填")
+    reason: str
+
+
+class EndExcludedIn(VersionIn):
+    end: dt.date
+
+
 def _officer(case: Case, pk: int | None) -> Officer | None:
     if pk is None:
         return None
@@ -627,6 +652,14 @@ CASE_ACTIONS: dict[str, tuple[type[VersionIn], Any]] = {
     Action.CLOSE: (ReasonIn, lambda c, b, kw: s.do_close(c, reason=b.reason, **kw)),
     **{a: (ReasonIn, lambda c, b, kw, a=a: s.do_take_step(c, a, reason=b.reason, **kw))
        for a in (Action.SUSPEND, Action.RESUME, Action.TERMINATE, Action.TRANSFER)},
+    Action.SUSPEND: (ReasonIn, lambda c, b, kw: do_suspend(c, reason=b.reason, **kw)),
+    Action.RESUME: (ReasonIn, lambda c, b, kw: do_resume(c, reason=b.reason, **kw)),
+    Action.REVOKE_FILING: (ReasonIn, lambda c, b, kw: do_revoke_filing(c, reason=b.reason, **kw)),
+    "extend_deadline": (ExtendIn, lambda c, b, kw: do_extend_deadline(
+        c, reason=b.reason, deliberation_record=b.deliberation_record, **kw)),
+    "record_excluded_period": (ExcludedIn, lambda c, b, kw: do_record_excluded_period(
+        c, kind=b.kind, start=b.start, end=b.end, reason=b.reason, **kw)),
+    "end_excluded_period": (EndExcludedIn, lambda c, b, kw: do_end_excluded_period(c, end=b.end, **kw)),
     "ask_recusal": (AskRecusalIn, lambda c, b, kw: do_ask_recusal(c, b.officer_id, asked_by=b.asked_by,
                                                                   reason=b.reason, **kw)),
     "decide_recusal": (DecideRecusalIn, lambda c, b, kw: do_decide_recusal(

@@ -11,6 +11,7 @@ from yibao.org.models import Officer
 
 from .constants import PartyType
 from .models import Case, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod
+from .services.clock import RECORDED_KINDS
 from .services.leads import FILABLE_LEAD_STATUSES
 
 
@@ -89,6 +90,13 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
     "resume": [("reason", "恢复理由", "textarea", None)],
     "terminate": [("reason", "终止理由", "textarea", None)],
     "transfer": [("reason", "移送理由及接收机关", "textarea", None)],
+    "revoke_filing": [("reason", "撤销立案理由", "textarea", None)],
+    "extend_deadline": [("reason", "延长理由", "textarea", None),
+                        ("deliberation_record", "集体讨论记录（再次延长时填写）", "textarea", None)],
+    "record_excluded_period": [("kind", "期间类别", "select", list(RECORDED_KINDS.items())),
+                               ("start", "开始日期", "date", None), ("end", "结束日期（尚未结束的不填）", "date", None),
+                               ("reason", "事由", "textarea", None)],
+    "end_excluded_period": [("end", "结束日期", "date", None)],
 }
 
 

@@ -52,6 +52,8 @@ class CaseState(StrEnum):
     SUSPENDED = "suspended"
     TERMINATED = "terminated"
     TRANSFERRED = "transferred"
+    # 撤销立案: the filing itself was wrong (no jurisdiction, no violation on the face of it), recorded with the reason.
+    REVOKED = "revoked"
 
 
 STATE_LABELS: dict[CaseState, str] = {
@@ -60,13 +62,15 @@ STATE_LABELS: dict[CaseState, str] = {
     CaseState.NOTIFIED: "已告知", CaseState.HEARING: "听证中", CaseState.DECIDED: "已决定",
     CaseState.SERVED: "已送达", CaseState.ENFORCING: "执行中", CaseState.CLOSED: "已结案",
     CaseState.SUSPENDED: "中止", CaseState.TERMINATED: "终止", CaseState.TRANSFERRED: "已移送",
+    CaseState.REVOKED: "已撤销立案",
 }
 # States in which the case is still being handled before a decision: suspension, termination
 # and transfer are possible there, and the 90-day deadline runs.
 OPEN_BEFORE_DECISION = frozenset({
     CaseState.FILED, CaseState.INVESTIGATING, CaseState.UNDER_REVIEW, CaseState.NOTIFIED, CaseState.HEARING,
 })
-FINAL_STATES = frozenset({CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED, CaseState.NOT_FILED})
+FINAL_STATES = frozenset({CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED, CaseState.NOT_FILED,
+                          CaseState.REVOKED})
 
 
 class Action(StrEnum):
@@ -87,6 +91,7 @@ class Action(StrEnum):
     RESUME = "resume"
     TERMINATE = "terminate"
     TRANSFER = "transfer"
+    REVOKE_FILING = "revoke_filing"
 
 
 # Roles and posts as the org app names them (org.constants.Role and POST_STAGES; a test keeps
@@ -314,6 +319,8 @@ PENALTY_STEPS: tuple[Step, ...] = (
          frozenset({HEAD}), None, None, (REASON,), None),
     Step(Action.TRANSFER, "移送", _s(CaseState.FILED, CaseState.INVESTIGATING, CaseState.UNDER_REVIEW),
          CaseState.TRANSFERRED, frozenset({HEAD}), None, None, (REASON,), None),
+    Step(Action.REVOKE_FILING, "撤销立案", OPEN_BEFORE_DECISION | {CaseState.SUSPENDED}, CaseState.REVOKED,
+         frozenset({HEAD}), None, None, (REASON,), None),
 )
 STEPS: dict[Action, Step] = {s.action: s for s in PENALTY_STEPS}
 

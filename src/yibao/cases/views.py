@@ -22,6 +22,14 @@ from .exporting import xlsx_bytes, xlsx_response
 from .forms import ACTION_FIELDS, FilingForm, SearchForm
 from .models import Case, CaseOfficer
 from .procedure import Refusal, ServiceCode
+from .services.clock import (
+    do_end_excluded_period,
+    do_extend_deadline,
+    do_record_excluded_period,
+    do_resume,
+    do_revoke_filing,
+    do_suspend,
+)
 from .services.filing import FilingInput, PartyInput
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
 
@@ -36,6 +44,13 @@ def _date(value: str, label: str) -> dt.date | None:
         except ValueError:
             continue
     raise Refusal(ServiceCode.INVALID_INPUT, f"“{label}”不是有效的日期，请按 年-月-日 填写，如 2026-03-02")
+
+
+def _required_date(value: str, label: str) -> dt.date:
+    day = _date(value, label)
+    if day is None:
+        raise Refusal(ServiceCode.INVALID_INPUT, f"请填写{label}")
+    return day
 
 
 def _searched(request: HttpRequest) -> tuple[SearchForm, QuerySet[Case]]:
@@ -208,6 +223,15 @@ def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -
         return Officer.objects.filter(pk=int(raw), bureau=case.bureau).first() if raw.isdigit() else None
 
     calls |= {
+        "suspend": lambda: do_suspend(case, reason=text("reason"), **kw),
+        "resume": lambda: do_resume(case, reason=text("reason"), **kw),
+        "revoke_filing": lambda: do_revoke_filing(case, reason=text("reason"), **kw),
+        "extend_deadline": lambda: do_extend_deadline(case, reason=text("reason"),
+                                                      deliberation_record=text("deliberation_record"), **kw),
+        "record_excluded_period": lambda: do_record_excluded_period(
+            case, kind=text("kind"), start=_required_date(text("start"), "开始日期"), end=_date(text("end"), "结束日期"),
+            reason=text("reason"), **kw),
+        "end_excluded_period": lambda: do_end_excluded_period(case, end=_required_date(text("end"), "结束日期"), **kw),
         "ask_recusal": lambda: do_ask_recusal(case, int(text("officer") or 0), asked_by=text("asked_by"),
                                               reason=text("reason"), **kw),
         "decide_recusal": lambda: do_decide_recusal(case, granted=bool(post.get("granted")), reason=text("reason"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
@@ -13,6 +13,7 @@ from yibao.deadlines.periods import STATUTORY_PERIODS, StatutoryPeriod, compute_
 from yibao.deadlines.services import load_calendar
 from yibao.org.models import Bureau
 
+from ..case_clock import ExcludedSpan, excluded_days
 from ..models import Case
 from ..parameters import defaults
 from ..procedure import HEAD, CaseFacts, OfficerFacts
@@ -58,7 +59,8 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
         return _weekdays_after(start, n)
 
 
-def count(key: str, start: dt.date, *, bureau: Bureau | None = None, label: str | None = None) -> CountedDeadline:
+def count(key: str, start: dt.date, *, bureau: Bureau | None = None, label: str | None = None,
+          extra_days: int = 0) -> CountedDeadline:
     """Count a statutory period of deadlines/periods.py from `start`.
 
     A year whose holidays are not published makes the date provisional, never guessed: a calendar-day
@@ -67,6 +69,8 @@ def count(key: str, start: dt.date, *, bureau: Bureau | None = None, label: str 
     for the bureau on the start day.
     """
     period: StatutoryPeriod = bureau_period(bureau, key, start) if key in defaults() else STATUTORY_PERIODS[key]
+    if extra_days:  # extensions and days not counted, added to the period's own (calendar-day) length
+        period = replace(period, days=period.days + extra_days)
     basis = period.citation.label()
     try:
         deadline = compute_statutory_deadline(period, start, calendar=load_calendar())
@@ -111,18 +115,29 @@ def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.da
         decision_kind=case.decision_kind or "penalty",
         proposed_fine=case.decided_fine if case.decided_fine is not None else case.proposed_fine,
         notified_fine=case.notified_fine,
-        case_due=case.due_on,
+        case_due=running_due(case, on or today()),
         service_due=case.service_due,
         to_execute=case.to_execute,
         executed=case.executed,
     )
 
 
+def running_due(case: Case, on: dt.date) -> dt.date | None:
+    """The case deadline on a day: the stored due date moved by the days of a period still running (a
+    suspension, an appraisal…), since the clock does not run while it lasts."""
+    if case.due_on is None:
+        return None
+    running = [ExcludedSpan(p.kind, p.start_on, None) for p in case.excluded_periods.filter(end_on__isnull=True)]
+    return case.due_on + dt.timedelta(days=excluded_days(running, on))
+
+
 def case_deadlines(case: Case) -> list[CountedDeadline]:
     """Every deadline the case has run against so far, with why it is that date."""
     out: list[CountedDeadline] = []
-    if case.filed_on:
-        out.append(count("decide_case", case.filed_on, bureau=case.bureau, label="办案期限（作出处理决定）"))
+    if case.filed_on and case.due_on:
+        basis = STATUTORY_PERIODS["decide_case"].citation.label()
+        out.append(CountedDeadline("decide_case", "办案期限（作出处理决定）", running_due(case, today()),
+                                   case.due_explanation, basis, case.due_provisional))
     if case.notified_on:
         out.append(count("request_hearing", case.notified_on, bureau=case.bureau, label="要求听证期限"))
     if case.decided_on:

@@ -260,7 +260,10 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "decide": {"decision_kind": "no_penalty"}, "serve": {"method": "direct"},
           **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate", "transfer")},
           "ask_recusal": {"officer_id": 1, "asked_by": "party", "reason": "理由"},
-          "decide_recusal": {"granted": False, "reason": "理由"}, "reassign_officer": {"reason": "理由"}}
+          "decide_recusal": {"granted": False, "reason": "理由"}, "reassign_officer": {"reason": "理由"},
+          "revoke_filing": {"reason": "理由"}, "extend_deadline": {"reason": "理由"},
+          "record_excluded_period": {"kind": "testing", "start": "2026-03-02", "reason": "理由"},
+          "end_excluded_period": {"end": "2026-03-02"}}
 
 
 def _action_cells():

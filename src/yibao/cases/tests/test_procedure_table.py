@@ -43,7 +43,8 @@ def test_each_cell_of_the_table_is_allowed_or_refused_with_a_reason(state, actio
 
 
 def test_no_action_leaves_a_final_state():
-    assert {CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED, CaseState.NOT_FILED} == FINAL_STATES
+    assert {CaseState.CLOSED, CaseState.TERMINATED, CaseState.TRANSFERRED, CaseState.NOT_FILED,
+            CaseState.REVOKED} == FINAL_STATES
     for state in FINAL_STATES:
         assert all(allowed_actions(state, role) == [] for role in ROLES)
 
