@@ -40,6 +40,8 @@ from .services.clock import (
     do_revoke_filing,
     do_suspend,
 )
+from .services.deliberation import do_mark_complex, do_record_deliberation
+from .services.thresholds import deliberation_required, review_required
 from .services.filing import FilingInput, PartyInput
 from .services.handling import RECORD_STEPS
 from .services.lead_verification import do_decide_lead, do_extend_lead_verification, do_verify_lead
@@ -365,6 +367,8 @@ class CaseOut(CaseSummaryOut):
     fine_max: str | None
     fine_note: str
     review_required: bool
+    deliberation_required: bool
+    deliberation_done: bool
     review_opinion: str
     review_passed: bool
     investigation_report: str
@@ -450,13 +454,15 @@ def _parties(case: Case, user: Any) -> list[dict]:
 def case_json(case: Case, user: Any) -> dict:
     today = s.today()
     warnings = certificate_warnings(case)
+    fine = case.decided_fine if case.decided_fine is not None else case.proposed_fine
     c = case
     return {
         **summary_json(c), "lead_id": c.lead_id, "procedure": c.procedure, "facts_summary": c.facts_summary,
         "act_end_on": c.act_end_on, "discovered_on": c.discovered_on, "due_explanation": c.due_explanation,
         "due_provisional": c.due_provisional, "provisions": list(c.provisions), "amount": _money(c.amount),
         "fine_min": _money(c.fine_min), "fine_max": _money(c.fine_max), "fine_note": c.fine_note,
-        "review_required": c.review_required, "review_opinion": c.review_opinion, "review_passed": c.review_passed,
+        "review_required": review_required(c, fine), "deliberation_required": deliberation_required(c, fine),
+        "deliberation_done": c.deliberation_done, "review_opinion": c.review_opinion, "review_passed": c.review_passed,
         "investigation_report": c.investigation_report, "decision_kind": c.decision_kind,
         "proposed_fine": _money(c.proposed_fine), "proposal_approved": c.proposal_approved,
         "hearing_right": c.hearing_right, "notified_on": c.notified_on, "statement_window_ends": c.statement_window_ends,
@@ -614,6 +620,12 @@ class EndExcludedIn(VersionIn):
     end: dt.date
 
 
+class DeliberationIn(VersionIn):
+    held_on: dt.date | None = Field(None, description="讨论日期，不填为今天")
+    attendees: list[str] = Field(..., description="参加人员姓名（主持的负责人可不列）")
+    conclusion: str
+
+
 def _officer(case: Case, pk: int | None) -> Officer | None:
     if pk is None:
         return None
@@ -660,6 +672,9 @@ CASE_ACTIONS: dict[str, tuple[type[VersionIn], Any]] = {
     "record_excluded_period": (ExcludedIn, lambda c, b, kw: do_record_excluded_period(
         c, kind=b.kind, start=b.start, end=b.end, reason=b.reason, **kw)),
     "end_excluded_period": (EndExcludedIn, lambda c, b, kw: do_end_excluded_period(c, end=b.end, **kw)),
+    "mark_complex": (ReasonIn, lambda c, b, kw: do_mark_complex(c, reason=b.reason, **kw)),
+    "record_deliberation": (DeliberationIn, lambda c, b, kw: do_record_deliberation(
+        c, attendees=b.attendees, conclusion=b.conclusion, held_on=b.held_on, **kw)),
     "ask_recusal": (AskRecusalIn, lambda c, b, kw: do_ask_recusal(c, b.officer_id, asked_by=b.asked_by,
                                                                   reason=b.reason, **kw)),
     "decide_recusal": (DecideRecusalIn, lambda c, b, kw: do_decide_recusal(

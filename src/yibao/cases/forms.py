@@ -97,6 +97,10 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
                                ("start", "开始日期", "date", None), ("end", "结束日期（尚未结束的不填）", "date", None),
                                ("reason", "事由", "textarea", None)],
     "end_excluded_period": [("end", "结束日期", "date", None)],
+    "mark_complex": [("reason", "情节复杂的理由", "textarea", None)],
+    "record_deliberation": [("held_on", "讨论日期（留空为今天）", "date", None),
+                            ("attendees", "参加人员（每行一人，主持的负责人可不填）", "textarea", None),
+                            ("conclusion", "讨论结论", "textarea", None)],
 }
 
 

@@ -30,6 +30,7 @@ from .services.clock import (
     do_revoke_filing,
     do_suspend,
 )
+from .services.deliberation import do_mark_complex, do_record_deliberation
 from .services.filing import FilingInput, PartyInput
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
 
@@ -231,6 +232,10 @@ def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -
         "record_excluded_period": lambda: do_record_excluded_period(
             case, kind=text("kind"), start=_required_date(text("start"), "开始日期"), end=_date(text("end"), "结束日期"),
             reason=text("reason"), **kw),
+        "mark_complex": lambda: do_mark_complex(case, reason=text("reason"), **kw),
+        "record_deliberation": lambda: do_record_deliberation(
+            case, attendees=text("attendees").replace("，", "\n").replace("、", "\n").splitlines(),
+            conclusion=text("conclusion"), held_on=_date(text("held_on"), "讨论日期"), **kw),
         "end_excluded_period": lambda: do_end_excluded_period(case, end=_required_date(text("end"), "结束日期"), **kw),
         "ask_recusal": lambda: do_ask_recusal(case, int(text("officer") or 0), asked_by=text("asked_by"),
                                               reason=text("reason"), **kw),

@@ -93,7 +93,9 @@ class Case(models.Model):
     # What the guards of procedure.py read (CaseFacts).
     review_required = models.BooleanField("须经法制审核", default=True,
                                           help_text="行政处罚法第五十八条的情形，或本局规定每案审核")
-    deliberation_required = models.BooleanField("须集体讨论", default=False)
+    deliberation_required = models.BooleanField("须集体讨论", default=False,
+                                                help_text="执法人员认为情节复杂（另有本局数额标准，自动判断）")
+    complex_reason = models.TextField("情节复杂的理由", blank=True)
     deliberation_done = models.BooleanField("已集体讨论", default=False)
     investigation_report = models.TextField("调查终结报告", blank=True)
     review_opinion = models.CharField("法制审核意见", max_length=24, choices=ReviewOpinion.choices, blank=True)

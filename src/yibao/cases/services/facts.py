@@ -84,6 +84,9 @@ def count(key: str, start: dt.date, *, bureau: Bureau | None = None, label: str 
 
 
 def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.date | None = None) -> CaseFacts:
+    from .thresholds import deliberation_required, review_required  # noqa: PLC0415 - thresholds reads parameters
+
+    fine = case.decided_fine if case.decided_fine is not None else case.proposed_fine
     officers = [
         OfficerFacts(
             user_id=co.officer.user_id if co.officer.user_id is not None else -co.officer_id,
@@ -99,7 +102,7 @@ def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.da
         actor_is_head=role == HEAD,
         reason=reason,
         investigation_report=bool(case.investigation_report.strip()),
-        review_required=case.review_required,
+        review_required=review_required(case, fine),
         review_passed=case.review_passed,
         proposal_approved=case.proposal_approved,
         hearing_right=case.hearing_right,
@@ -110,10 +113,10 @@ def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.da
         hearing_requested=case.hearing_requested,
         hearing_record=bool(case.hearing_record.strip()),
         host_opinion=bool(case.host_opinion.strip()),
-        deliberation_required=case.deliberation_required,
+        deliberation_required=deliberation_required(case, fine),
         deliberation_done=case.deliberation_done,
         decision_kind=case.decision_kind or "penalty",
-        proposed_fine=case.decided_fine if case.decided_fine is not None else case.proposed_fine,
+        proposed_fine=fine,
         notified_fine=case.notified_fine,
         case_due=running_due(case, on or today()),
         service_due=case.service_due,

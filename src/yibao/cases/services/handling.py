@@ -21,6 +21,7 @@ from ..procedure import (
 )
 from .facts import count, today
 from .steps import RecordStep, act_date, do_record, do_take_step
+from .thresholds import hearing_right_by_amount
 
 APPROVE_PROPOSAL = RecordStep("approve_proposal", "批准拟处理意见", frozenset({CaseState.UNDER_REVIEW}), frozenset({Role.HEAD}))
 CLOSE_STATEMENTS = RecordStep("close_statements", "记录陈述申辩", frozenset({CaseState.NOTIFIED}), frozenset({Role.OFFICER}),
@@ -96,7 +97,10 @@ def do_approve_proposal(case: Case | int, *, actor: Any, expected_version: int |
     amount = _fine(fine, "拟罚款金额") if decision_kind == DecisionKind.PENALTY and fine not in (None, "") else None
 
     def change(c: Case) -> None:
-        c.decision_kind, c.proposed_fine, c.hearing_right = decision_kind, amount, hearing_right
+        # 第六十三条: a fine of the bureau's 较大数额 carries the hearing right whatever the head ticked; other
+        # grounds (licences, closure…) stay the head's to mark.
+        by_amount = decision_kind == DecisionKind.PENALTY and hearing_right_by_amount(c, amount)
+        c.decision_kind, c.proposed_fine, c.hearing_right = decision_kind, amount, hearing_right or by_amount
         c.proposal_approved = True
 
     return do_record(case, APPROVE_PROPOSAL, actor=actor, expected_version=expected_version, change=change,

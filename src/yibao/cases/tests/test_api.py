@@ -263,7 +263,8 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "decide_recusal": {"granted": False, "reason": "理由"}, "reassign_officer": {"reason": "理由"},
           "revoke_filing": {"reason": "理由"}, "extend_deadline": {"reason": "理由"},
           "record_excluded_period": {"kind": "testing", "start": "2026-03-02", "reason": "理由"},
-          "end_excluded_period": {"end": "2026-03-02"}}
+          "end_excluded_period": {"end": "2026-03-02"}, "mark_complex": {"reason": "理由"},
+          "record_deliberation": {"attendees": ["甲"], "conclusion": "结论"}}
 
 
 def _action_cells():
