@@ -41,12 +41,12 @@ from .services.clock import (
     do_suspend,
 )
 from .services.deliberation import do_mark_complex, do_record_deliberation
-from .services.thresholds import deliberation_required, review_required
 from .services.filing import FilingInput, PartyInput
 from .services.handling import RECORD_STEPS
 from .services.lead_verification import do_decide_lead, do_extend_lead_verification, do_verify_lead
 from .services.leads import do_change_lead_status, do_register_lead
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
+from .services.thresholds import deliberation_required, review_required
 
 lead_router = Router(tags=["线索"])
 case_router = Router(tags=["案件"])
