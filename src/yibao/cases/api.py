@@ -43,6 +43,7 @@ from .services.clock import (
 from .services.deliberation import do_mark_complex, do_record_deliberation
 from .services.filing import FilingInput, PartyInput
 from .services.handling import RECORD_STEPS
+from .services.hearing import do_name_hearing_host, do_notify_hearing
 from .services.lead_verification import do_decide_lead, do_extend_lead_verification, do_verify_lead
 from .services.leads import do_change_lead_status, do_register_lead
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
@@ -381,6 +382,9 @@ class CaseOut(CaseSummaryOut):
     statements_closed: bool
     hearing_requested: bool
     hearing_request_due: dt.date | None
+    hearing_on: dt.date | None
+    hearing_place: str
+    hearing_noticed_on: dt.date | None
     decided_fine: str | None
     decided_on: dt.date | None
     service_due: dt.date | None
@@ -467,7 +471,8 @@ def case_json(case: Case, user: Any) -> dict:
         "proposed_fine": _money(c.proposed_fine), "proposal_approved": c.proposal_approved,
         "hearing_right": c.hearing_right, "notified_on": c.notified_on, "statement_window_ends": c.statement_window_ends,
         "statements_closed": c.statements_closed, "hearing_requested": c.hearing_requested,
-        "hearing_request_due": c.hearing_request_due, "decided_fine": _money(c.decided_fine),
+        "hearing_request_due": c.hearing_request_due, "hearing_on": c.hearing_on, "hearing_place": c.hearing_place,
+        "hearing_noticed_on": c.hearing_noticed_on, "decided_fine": _money(c.decided_fine),
         "decided_on": c.decided_on, "service_due": c.service_due, "service_method": c.service_method,
         "served_on": c.served_on, "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
         "closed_on": c.closed_on,
@@ -626,6 +631,16 @@ class DeliberationIn(VersionIn):
     conclusion: str
 
 
+class HostIn(VersionIn):
+    host_id: int = Field(..., description="听证主持人的用户 id（法制审核机构，非本案执法人员）")
+
+
+class HearingNoticeIn(VersionIn):
+    hearing_on: dt.date
+    place: str
+    noticed_on: dt.date | None = Field(None, description="通知日期，不填为今天")
+
+
 def _officer(case: Case, pk: int | None) -> Officer | None:
     if pk is None:
         return None
@@ -672,6 +687,9 @@ CASE_ACTIONS: dict[str, tuple[type[VersionIn], Any]] = {
     "record_excluded_period": (ExcludedIn, lambda c, b, kw: do_record_excluded_period(
         c, kind=b.kind, start=b.start, end=b.end, reason=b.reason, **kw)),
     "end_excluded_period": (EndExcludedIn, lambda c, b, kw: do_end_excluded_period(c, end=b.end, **kw)),
+    "name_hearing_host": (HostIn, lambda c, b, kw: do_name_hearing_host(c, b.host_id, **kw)),
+    "notify_hearing": (HearingNoticeIn, lambda c, b, kw: do_notify_hearing(
+        c, hearing_on=b.hearing_on, place=b.place, noticed_on=b.noticed_on, **kw)),
     "mark_complex": (ReasonIn, lambda c, b, kw: do_mark_complex(c, reason=b.reason, **kw)),
     "record_deliberation": (DeliberationIn, lambda c, b, kw: do_record_deliberation(
         c, attendees=b.attendees, conclusion=b.conclusion, held_on=b.held_on, **kw)),

@@ -115,8 +115,19 @@ def _bureau_officers(case: Case) -> list[tuple[str, str]]:
                                   for o in Officer.objects.filter(bureau=case.bureau, active=True).exclude(pk__in=on_case)]
 
 
+def _hosts(case: Case) -> list[tuple[str, str]]:
+    from yibao.org.models import UserProfile
+
+    on_case = case.officers.filter(recused_on__isnull=True).values("officer__user_id")
+    rows = UserProfile.objects.filter(role="legal_reviewer", bureau=case.bureau).exclude(user_id__in=on_case)
+    return [(str(p.user_id), p.user.get_full_name() or p.user.get_username()) for p in rows.select_related("user")]
+
+
 # Actions whose choices depend on the case: a function of the case giving the fields.
 ACTION_FIELDS.update({
+    "name_hearing_host": lambda case: [("host", "听证主持人（法制审核机构）", "select", _hosts(case))],
+    "notify_hearing": [("hearing_on", "听证日期", "date", None), ("place", "听证地点", "text", None),
+                       ("noticed_on", "通知日期（留空为今天）", "date", None)],
     "ask_recusal": lambda case: [("officer", "申请回避的执法人员", "select", _case_officers(case)),
                                  ("asked_by", "申请人", "select", RecusalAskedBy.choices),
                                  ("reason", "申请理由", "textarea", None)],

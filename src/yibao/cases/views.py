@@ -32,6 +32,7 @@ from .services.clock import (
 )
 from .services.deliberation import do_mark_complex, do_record_deliberation
 from .services.filing import FilingInput, PartyInput
+from .services.hearing import do_name_hearing_host, do_notify_hearing
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
 
 
@@ -232,6 +233,10 @@ def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -
         "record_excluded_period": lambda: do_record_excluded_period(
             case, kind=text("kind"), start=_required_date(text("start"), "开始日期"), end=_date(text("end"), "结束日期"),
             reason=text("reason"), **kw),
+        "name_hearing_host": lambda: do_name_hearing_host(case, int(text("host") or 0), **kw),
+        "notify_hearing": lambda: do_notify_hearing(case, hearing_on=_required_date(text("hearing_on"), "听证日期"),
+                                                    place=text("place"), noticed_on=_date(text("noticed_on"), "通知日期"),
+                                                    **kw),
         "mark_complex": lambda: do_mark_complex(case, reason=text("reason"), **kw),
         "record_deliberation": lambda: do_record_deliberation(
             case, attendees=text("attendees").replace("，", "\n").replace("、", "\n").splitlines(),

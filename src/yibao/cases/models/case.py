@@ -109,6 +109,11 @@ class Case(models.Model):
     hearing_request_due = models.DateField("要求听证期限", null=True, blank=True)
     statements_closed = models.BooleanField("陈述申辩已结束", default=False)
     hearing_requested = models.BooleanField("要求听证", default=False)
+    hearing_host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="听证主持人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    hearing_on = models.DateField("听证日期", null=True, blank=True)
+    hearing_place = models.CharField("听证地点", max_length=200, blank=True)
+    hearing_noticed_on = models.DateField("听证通知日期", null=True, blank=True)
     hearing_record = models.TextField("听证笔录", blank=True)
     host_opinion = models.TextField("主持人意见", blank=True)
     decision_kind = models.CharField("决定类型", max_length=20, choices=DecisionKind.choices, blank=True)

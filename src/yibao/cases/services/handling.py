@@ -20,6 +20,7 @@ from ..procedure import (
     ServiceCode,
 )
 from .facts import count, today
+from .hearing import check_host_may_record
 from .steps import RecordStep, act_date, do_record, do_take_step
 from .thresholds import hearing_right_by_amount
 
@@ -151,6 +152,7 @@ def do_record_hearing(case: Case | int, *, actor: Any, expected_version: int | N
     def change(c: Case) -> None:
         if c.officers.filter(officer__user=actor, recused_on__isnull=True).exists():
             raise Refusal("reviewer_is_case_officer", "听证主持人不得是本案的执法人员")
+        check_host_may_record(c, actor)
         c.hearing_record, c.host_opinion = record, host_opinion
 
     return do_record(case, RECORD_HEARING, actor=actor, expected_version=expected_version, change=change)

@@ -121,11 +121,13 @@ def test_a_hearing_suspension_and_resumption_walk_on_the_api(api, staff, clock):
     case = api.officer1.act(case, "notify")
     case = api.officer1.act(case, "request_hearing")
     assert case["state"] == "hearing"
+    case = api.head.act(case, "name_hearing_host", host_id=staff.reviewer.pk)
+    case = api.officer1.act(case, "notify_hearing", hearing_on="2026-03-12", place="栾川县医疗保障局听证室")
+    clock.set(dt.date(2026, 3, 12))
     case = api.reviewer.act(case, "record_hearing", record="听证笔录……", host_opinion="事实清楚，建议维持")
     case = api.reviewer.act(case, "finish_hearing")
     assert case["state"] == "under_review" and case["review_passed"] is False
     case = api.reviewer.act(case, "complete_review", opinion="agree")
-    clock.set(dt.date(2026, 3, 10))
     case = api.head.act(case, "decide", decision_kind="penalty", fine="60000")
     assert case["state"] == "decided"
 
@@ -264,7 +266,8 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "revoke_filing": {"reason": "理由"}, "extend_deadline": {"reason": "理由"},
           "record_excluded_period": {"kind": "testing", "start": "2026-03-02", "reason": "理由"},
           "end_excluded_period": {"end": "2026-03-02"}, "mark_complex": {"reason": "理由"},
-          "record_deliberation": {"attendees": ["甲"], "conclusion": "结论"}}
+          "record_deliberation": {"attendees": ["甲"], "conclusion": "结论"}, "name_hearing_host": {"host_id": 1},
+          "notify_hearing": {"hearing_on": "2026-03-20", "place": "听证室"}}
 
 
 def _action_cells():
