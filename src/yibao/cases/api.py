@@ -29,7 +29,7 @@ from yibao.org.permissions import can_view_personal_data, get_profile, restrict
 from . import services as s
 from .constants import LeadSource, LeadStatus, PartyType
 from .models import Case, CaseOfficer, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod
-from .procedure import STATE_LABELS, STEPS, Action, CaseState
+from .procedure import STATE_LABELS, STEPS, SUMMARY_TABLE, Action, CaseState, SummaryAction
 from .services.actions import SIDE_STEPS
 from .services.clock import (
     RECORDED_KINDS,
@@ -47,6 +47,7 @@ from .services.hearing import do_name_hearing_host, do_notify_hearing
 from .services.lead_verification import do_decide_lead, do_extend_lead_verification, do_verify_lead
 from .services.leads import do_change_lead_status, do_register_lead
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
+from .services.summary import SummaryInput, do_decide_on_spot, do_file_summary
 from .services.thresholds import deliberation_required, review_required
 
 lead_router = Router(tags=["线索"])
@@ -490,6 +491,33 @@ def case_json(case: Case, user: Any) -> dict:
     }
 
 
+# Before "/{case_id}": Ninja matches routes in order, and the case route would take "summary" as an id.
+class SummaryIn(Schema):
+    """当场处罚 (简易程序): the pre-printed numbered decision, the party, the two officers; no fine for a warning."""
+
+    decision_number: str
+    party: PartyIn
+    officer_ids: list[int] = Field(..., description="两名执法人员（Officer）的 id，含登记人本人")
+    facts_summary: str
+    provisions: list[str] = []
+    fine: Decimal | None = Field(None, ge=0, decimal_places=2)
+    decided_on: dt.date | None = None
+    place: str = ""
+
+
+@case_router.post("/summary", response={201: CaseOut, **ERRORS}, summary="当场处罚（简易程序）：执法人员登记当场作出的决定")
+def decide_on_spot(request: HttpRequest, payload: SummaryIn) -> Status:
+    actor = _actor(request)
+    officers = list(Officer.objects.filter(pk__in=payload.officer_ids))
+    if len(officers) != len(set(payload.officer_ids)):
+        raise ApiError(400, ErrorCode.INVALID_INPUT, "请求数据有误：officer_ids 中有不存在的执法人员")
+    case = do_decide_on_spot(SummaryInput(
+        decision_number=payload.decision_number, party=PartyInput(**payload.party.model_dump()), officers=officers,
+        facts_summary=payload.facts_summary, provisions=payload.provisions, fine=payload.fine,
+        decided_on=payload.decided_on, place=payload.place), actor=actor)
+    return Status(201, case_json(Case.objects.select_related("bureau").get(pk=case.pk), actor))
+
+
 @case_router.get("", response={200: CasePage, **ERRORS}, summary="案件列表（与案件页面相同的查看范围）")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict:
     cases = s.visible_cases(_actor(request)).select_related("bureau")
@@ -690,6 +718,7 @@ CASE_ACTIONS: dict[str, tuple[type[VersionIn], Any]] = {
     "name_hearing_host": (HostIn, lambda c, b, kw: do_name_hearing_host(c, b.host_id, **kw)),
     "notify_hearing": (HearingNoticeIn, lambda c, b, kw: do_notify_hearing(
         c, hearing_on=b.hearing_on, place=b.place, noticed_on=b.noticed_on, **kw)),
+    "file_summary": (ReasonIn, lambda c, b, kw: do_file_summary(c, reason=b.reason, **kw)),
     "mark_complex": (ReasonIn, lambda c, b, kw: do_mark_complex(c, reason=b.reason, **kw)),
     "record_deliberation": (DeliberationIn, lambda c, b, kw: do_record_deliberation(
         c, attendees=b.attendees, conclusion=b.conclusion, held_on=b.held_on, **kw)),
@@ -707,6 +736,8 @@ def action_label(key: str) -> str:
         return RECORD_STEPS[key].label
     if key in SIDE_STEPS:
         return SIDE_STEPS[key].label
+    if key in SUMMARY_TABLE:
+        return SUMMARY_TABLE[SummaryAction(key)].label
     if key == Action.COMPLETE_REVIEW:
         return "法制审核（同意、补充调查、变更、纠正或其他意见）"
     return STEPS[Action(key)].label

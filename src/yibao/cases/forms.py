@@ -55,6 +55,29 @@ class FilingForm(Form):
         self.fields["officers"].queryset = officers
 
 
+class SummaryForm(Form):
+    """当场处罚 (简易程序): the numbered form handed to the party on the spot."""
+
+    decision_number = forms.CharField(label="当场处罚决定书编号", max_length=60)
+    decided_on = forms.DateField(label="决定日期", widget=DateInput(), required=False, help_text="留空为今天")
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    party_type = forms.ChoiceField(label="当事人类型", choices=PartyType.choices)
+    party_name = forms.CharField(label="当事人姓名或名称", max_length=200)
+    id_number = forms.CharField(label="身份证号", max_length=18, required=False)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    facts_summary = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": 3}))
+    provisions = forms.CharField(label="依据（每行一条）", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    fine = forms.DecimalField(label="罚款（元）", required=False, min_value=0, decimal_places=2,
+                              help_text="警告不填；公民二百元以下、法人或者其他组织三千元以下（行政处罚法第五十一条）")
+    officers = OfficerChoice(label="执法人员（两人，含本人）", queryset=Officer.objects.none(),
+                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, bureau_ids: list[int] | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        officers = Officer.objects.filter(active=True).select_related("bureau")
+        self.fields["officers"].queryset = officers if bureau_ids is None else officers.filter(bureau_id__in=bureau_ids)
+
+
 class SearchForm(Form):
     q = forms.CharField(label="案号、案由或当事人", required=False)
     state = forms.ChoiceField(label="状态", required=False)
@@ -98,6 +121,7 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
                                ("reason", "事由", "textarea", None)],
     "end_excluded_period": [("end", "结束日期", "date", None)],
     "mark_complex": [("reason", "情节复杂的理由", "textarea", None)],
+    "file_summary": [("reason", "逾期备案的原因", "text", None)],
     "record_deliberation": [("held_on", "讨论日期（留空为今天）", "date", None),
                             ("attendees", "参加人员（每行一人，主持的负责人可不填）", "textarea", None),
                             ("conclusion", "讨论结论", "textarea", None)],

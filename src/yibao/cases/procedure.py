@@ -122,6 +122,8 @@ class GuardCode(StrEnum):
     NOTHING_TO_EXECUTE = "nothing_to_execute"
     NOT_EXECUTED = "not_executed"
     NO_REASON = "no_reason"
+    SUMMARY_LIMIT_EXCEEDED = "summary_limit_exceeded"
+    SUMMARY_FILING_LATE = "summary_filing_late"
 
 
 class ServiceCode(StrEnum):
@@ -176,6 +178,8 @@ class CaseFacts:
     to_execute: bool = True  # a fine, a refund or a confiscation to carry out
     executed: bool = False
     court_enforcement_accepted: bool = False
+    summary_fine_limit: Decimal | None = None  # 第五十一条, by the party's type
+    summary_filing_due: dt.date | None = None  # 第五十二条第三款 备案, the bureau's period
 
 
 @dataclass(frozen=True)
@@ -325,6 +329,34 @@ PENALTY_STEPS: tuple[Step, ...] = (
 STEPS: dict[Action, Step] = {s.action: s for s in PENALTY_STEPS}
 
 
+# The summary procedure (简易程序, 第五十一、五十二条): a separate short path. Two officers decide on the spot (a
+# warning, or a fine up to the limit for the party's type) and hand the numbered decision over at once; the
+# bureau (its head) records it within its period; payment, then closing.
+class SummaryAction(StrEnum):
+    DECIDE_ON_SPOT = "decide_on_spot"
+    FILE_SUMMARY = "file_summary"
+    CLOSE = "close"
+
+
+WITHIN_SUMMARY_LIMIT = Guard(
+    G.SUMMARY_LIMIT_EXCEEDED, "当场处罚仅限警告或对公民二百元以下、对法人或者其他组织三千元以下罚款，超过的应适用普通程序",
+    penalty_law(51), lambda f: f.proposed_fine is None or (f.summary_fine_limit is not None
+                                                            and f.proposed_fine <= f.summary_fine_limit))
+SUMMARY_FILED_IN_TIME = Guard(
+    G.SUMMARY_FILING_LATE, "当场处罚决定应当在本局规定的期限内报所属行政机关备案；逾期的须写明原因", penalty_law(52, 3),
+    lambda f: f.summary_filing_due is None or f.today <= f.summary_filing_due or bool(f.reason.strip()))
+
+SUMMARY_STEPS: tuple[Step, ...] = (
+    Step(SummaryAction.DECIDE_ON_SPOT, "当场作出处罚决定", _s(CaseState.PROPOSED), CaseState.SERVED,  # type: ignore[arg-type]
+         frozenset({OFFICER}), None, None, (TWO_OFFICERS, CERTIFICATES, WITHIN_SUMMARY_LIMIT), penalty_law(52, 1)),
+    Step(SummaryAction.FILE_SUMMARY, "当场处罚决定备案", _s(CaseState.SERVED), CaseState.ENFORCING,  # type: ignore[arg-type]
+         frozenset({HEAD}), None, None, (SUMMARY_FILED_IN_TIME,), penalty_law(52, 3)),
+    Step(SummaryAction.CLOSE, "结案", _s(CaseState.ENFORCING), CaseState.CLOSED,  # type: ignore[arg-type]
+         frozenset({HEAD}), None, None, (EXECUTED,), None),
+)
+SUMMARY_TABLE: dict[SummaryAction, Step] = {s.action: s for s in SUMMARY_STEPS}  # type: ignore[misc]
+
+
 class Refusal(Exception):
     """A step refused: a stable code, a Chinese message and the article it enforces."""
 
@@ -362,3 +394,16 @@ def check(state: CaseState, action: Action, role: str, facts: CaseFacts) -> Step
 def allowed_actions(state: CaseState, role: str) -> list[Action]:
     """The actions a role may take on a case in this state (guards aside), in procedure order."""
     return [s.action for s in PENALTY_STEPS if state in s.sources and role in s.roles]
+
+
+def check_summary(state: CaseState, action: SummaryAction, role: str, facts: CaseFacts) -> Step:
+    """The summary table's step, or the first Refusal (state, role, then its guards)."""
+    step = SUMMARY_TABLE[SummaryAction(action)]
+    if state not in step.sources:
+        raise Refusal("wrong_state", f"案件处于“{STATE_LABELS[state]}”状态，不能{step.label}")
+    if role not in step.roles:
+        raise Refusal("wrong_role", f"{step.label}须由{ROLE_LABELS[next(iter(step.roles))]}办理")
+    for guard in step.guards:
+        if not guard.passes(facts):
+            raise Refusal(guard.code, guard.message, guard.basis)
+    return step

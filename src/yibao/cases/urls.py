@@ -11,6 +11,7 @@ urlpatterns = [
     path("board/", views_board.supervision_board, name="supervision_board"),
     path("board/export.xlsx", views_board.board_export, name="supervision_board_export"),
     path("file/", views.case_file, name="case_file"),
+    path("summary/", views.case_summary, name="case_summary"),
     path("parameters/", views_parameters.case_parameters, name="case_parameters"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),

@@ -19,7 +19,7 @@ from yibao.org.permissions import can_view_personal_data, get_profile, visible_b
 
 from . import services as s
 from .exporting import xlsx_bytes, xlsx_response
-from .forms import ACTION_FIELDS, FilingForm, SearchForm
+from .forms import ACTION_FIELDS, FilingForm, SearchForm, SummaryForm
 from .models import Case, CaseOfficer
 from .procedure import Refusal, ServiceCode
 from .services.clock import (
@@ -34,6 +34,7 @@ from .services.deliberation import do_mark_complex, do_record_deliberation
 from .services.filing import FilingInput, PartyInput
 from .services.hearing import do_name_hearing_host, do_notify_hearing
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
+from .services.summary import SummaryInput, do_decide_on_spot, do_file_summary
 
 
 def _date(value: str, label: str) -> dt.date | None:
@@ -149,6 +150,29 @@ def case_file(request: HttpRequest) -> HttpResponse:
                   status=400 if refusal else 200)
 
 
+def case_summary(request: HttpRequest) -> HttpResponse:
+    """当场处罚 (简易程序): an officer records the decision the two officers made on the spot."""
+    bureau_ids = visible_bureau_ids(request.user)
+    refusal = None
+    form = SummaryForm(request.POST or None, bureau_ids=bureau_ids)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = do_decide_on_spot(SummaryInput(
+                decision_number=d["decision_number"],
+                party=PartyInput(d["party_type"], d["party_name"], d["credit_code"], d["id_number"]),
+                officers=list(d["officers"]), facts_summary=d["facts_summary"], fine=d["fine"],
+                provisions=[line.strip() for line in d["provisions"].splitlines() if line.strip()],
+                decided_on=d["decided_on"], place=d["place"]), actor=request.user)
+        except Refusal as e:
+            refusal = e
+        else:
+            messages.success(request, f"已登记当场处罚决定：{case}，请在期限内报局备案")
+            return redirect(case)
+    return render(request, "cases/case_summary.html", {"form": form, "refusal": refusal},
+                  status=400 if refusal else 200)
+
+
 def _case(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(s.visible_cases(request.user).select_related("bureau", "lead"), pk=pk)
 
@@ -237,6 +261,7 @@ def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -
         "notify_hearing": lambda: do_notify_hearing(case, hearing_on=_required_date(text("hearing_on"), "听证日期"),
                                                     place=text("place"), noticed_on=_date(text("noticed_on"), "通知日期"),
                                                     **kw),
+        "file_summary": lambda: do_file_summary(case, reason=text("reason"), **kw),
         "mark_complex": lambda: do_mark_complex(case, reason=text("reason"), **kw),
         "record_deliberation": lambda: do_record_deliberation(
             case, attendees=text("attendees").replace("，", "\n").replace("、", "\n").splitlines(),

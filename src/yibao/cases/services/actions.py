@@ -34,6 +34,8 @@ def available_actions(case: Case, user: Any) -> list[tuple[str, str]]:
         check_scope(user, case.bureau)
     except Refusal:
         return []
+    if case.procedure == "summary":
+        return _summary_actions(case, user, role)
     out: list[tuple[str, str]] = []
     for action in allowed_actions(case.case_state, role):
         if action in FOLDED_INTO_REVIEW:
@@ -61,3 +63,14 @@ def available_actions(case: Case, user: Any) -> list[tuple[str, str]]:
             continue
         out.append((key, spec.label))
     return out
+
+
+def _summary_actions(case: Case, user: Any, role: str) -> list[tuple[str, str]]:
+    from .summary import summary_actions  # noqa: PLC0415 - summary imports filing, which imports handling
+
+    out = summary_actions(case, role)
+    try:
+        check_record_step(case, RECORD_STEPS["record_payment"], user)
+    except Refusal:
+        return out
+    return [(RECORD_STEPS["record_payment"].action, RECORD_STEPS["record_payment"].label), *out]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from yibao.core.audit import record_event
 
 from ..models import Case, CaseStep
-from ..procedure import STATE_LABELS, Action, CaseState, Refusal, ServiceCode, check, step_for
+from ..procedure import STATE_LABELS, STEPS, Action, CaseState, Refusal, ServiceCode, check, step_for
 from .access import actor_role, check_actor, check_case_officer, check_post, check_scope, role_refusal
 from .facts import case_facts, today
 
@@ -82,6 +82,8 @@ def do_take_step(
     reason = (reason or "").strip()
     with transaction.atomic():
         case = lock(case, expected_version)
+        if case.procedure != "ordinary":  # the summary path has its own table (services/summary.py)
+            raise Refusal("wrong_procedure", f"该案件适用简易程序，不能{STEPS[action].label}")
         role = actor_role(actor)
         check_scope(actor, case.bureau)
         step = step_for(case.case_state, action, role)

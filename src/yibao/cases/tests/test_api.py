@@ -267,17 +267,18 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "record_excluded_period": {"kind": "testing", "start": "2026-03-02", "reason": "理由"},
           "end_excluded_period": {"end": "2026-03-02"}, "mark_complex": {"reason": "理由"},
           "record_deliberation": {"attendees": ["甲"], "conclusion": "结论"}, "name_hearing_host": {"host_id": 1},
-          "notify_hearing": {"hearing_on": "2026-03-20", "place": "听证室"}}
+          "notify_hearing": {"hearing_on": "2026-03-20", "place": "听证室"}, "file_summary": {}}
 
 
 def _action_cells():
     from yibao.cases.api import CASE_ACTIONS
-    from yibao.cases.procedure import STEPS, Action
+    from yibao.cases.procedure import STEPS, SUMMARY_TABLE, Action
     from yibao.cases.services.actions import SIDE_STEPS
     from yibao.cases.services.handling import RECORD_STEPS
 
     for key in CASE_ACTIONS:
-        spec = RECORD_STEPS.get(str(key)) or SIDE_STEPS.get(str(key)) or STEPS[Action(key)]
+        spec = (RECORD_STEPS.get(str(key)) or SIDE_STEPS.get(str(key)) or SUMMARY_TABLE.get(str(key))
+                or STEPS[Action(key)])
         state = sorted(spec.states if hasattr(spec, "states") else spec.sources)[0]
         yield pytest.param(str(key), str(state), sorted(spec.roles), id=str(key))
 
@@ -288,7 +289,8 @@ def test_every_action_refuses_the_wrong_role_and_another_bureau(api, staff, cloc
     from yibao.org.services import do_create_bureau, ensure_demo_users
 
     case = api.officer1.post("/cases", filing(staff)).json()
-    Case.objects.filter(pk=case["id"]).update(state=state)
+    summary = action == "file_summary"  # the summary path's own step, on a summary case
+    Case.objects.filter(pk=case["id"]).update(state=state, procedure="summary" if summary else "ordinary")
     body = {"expected_version": case["version"], **BODIES.get(action, {})}
     # Someone of the bureau who sees the case but whose role the step does not admit.
     wrong = api.officer1 if "officer" not in roles else (api.head if "head" not in roles else api.reviewer)
