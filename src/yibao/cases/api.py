@@ -28,7 +28,16 @@ from yibao.org.permissions import can_view_personal_data, get_profile, restrict
 
 from . import services as s
 from .constants import LeadSource, LeadStatus, PartyType
-from .models import Case, CaseOfficer, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod
+from .models import (
+    Case,
+    CaseOfficer,
+    DecisionKind,
+    Lead,
+    RecusalAskedBy,
+    ReviewOpinion,
+    ServiceMethod,
+    TransferKind,
+)
 from .procedure import STATE_LABELS, STEPS, SUMMARY_TABLE, Action, CaseState, SummaryAction
 from .services.actions import SIDE_STEPS
 from .services.clock import (
@@ -49,6 +58,7 @@ from .services.leads import do_change_lead_status, do_register_lead
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
 from .services.summary import SummaryInput, do_decide_on_spot, do_file_summary
 from .services.thresholds import deliberation_required, review_required
+from .services.transfer import do_record_transfer_receipt, do_transfer
 
 lead_router = Router(tags=["线索"])
 case_router = Router(tags=["案件"])
@@ -669,6 +679,19 @@ class HearingNoticeIn(VersionIn):
     noticed_on: dt.date | None = Field(None, description="通知日期，不填为今天")
 
 
+class TransferIn(VersionIn):
+    kind: _choices(TransferKind.values)
+    to_authority: str
+    letter_number: str
+    reason: str
+    sent_on: dt.date | None = None
+
+
+class ReceiptIn(VersionIn):
+    received_on: dt.date | None = None
+    note: str = ""
+
+
 def _officer(case: Case, pk: int | None) -> Officer | None:
     if pk is None:
         return None
@@ -718,6 +741,11 @@ CASE_ACTIONS: dict[str, tuple[type[VersionIn], Any]] = {
     "name_hearing_host": (HostIn, lambda c, b, kw: do_name_hearing_host(c, b.host_id, **kw)),
     "notify_hearing": (HearingNoticeIn, lambda c, b, kw: do_notify_hearing(
         c, hearing_on=b.hearing_on, place=b.place, noticed_on=b.noticed_on, **kw)),
+    Action.TRANSFER: (TransferIn, lambda c, b, kw: do_transfer(
+        c, kind=b.kind, to_authority=b.to_authority, letter_number=b.letter_number, reason=b.reason,
+        sent_on=b.sent_on, **kw)),
+    "record_transfer_receipt": (ReceiptIn, lambda c, b, kw: do_record_transfer_receipt(
+        c, received_on=b.received_on, note=b.note, **kw)),
     "file_summary": (ReasonIn, lambda c, b, kw: do_file_summary(c, reason=b.reason, **kw)),
     "mark_complex": (ReasonIn, lambda c, b, kw: do_mark_complex(c, reason=b.reason, **kw)),
     "record_deliberation": (DeliberationIn, lambda c, b, kw: do_record_deliberation(

@@ -10,7 +10,7 @@ from yibao.core.forms import DateInput, Form
 from yibao.org.models import Officer
 
 from .constants import PartyType
-from .models import Case, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod
+from .models import Case, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod, TransferKind
 from .services.clock import RECORDED_KINDS
 from .services.leads import FILABLE_LEAD_STATUSES
 
@@ -112,7 +112,11 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
     "suspend": [("reason", "中止理由", "textarea", None)],
     "resume": [("reason", "恢复理由", "textarea", None)],
     "terminate": [("reason", "终止理由", "textarea", None)],
-    "transfer": [("reason", "移送理由及接收机关", "textarea", None)],
+    "transfer": [("kind", "移送类别", "select", TransferKind.choices), ("to_authority", "接收机关", "text", None),
+                 ("letter_number", "移送函文号", "text", None), ("sent_on", "移送日期（留空为今天）", "date", None),
+                 ("reason", "移送理由", "textarea", None)],
+    "record_transfer_receipt": [("received_on", "回执日期（留空为今天）", "date", None),
+                                ("note", "回执情况", "textarea", None)],
     "revoke_filing": [("reason", "撤销立案理由", "textarea", None)],
     "extend_deadline": [("reason", "延长理由", "textarea", None),
                         ("deliberation_record", "集体讨论记录（再次延长时填写）", "textarea", None)],

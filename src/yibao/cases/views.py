@@ -35,6 +35,7 @@ from .services.filing import FilingInput, PartyInput
 from .services.hearing import do_name_hearing_host, do_notify_hearing
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
 from .services.summary import SummaryInput, do_decide_on_spot, do_file_summary
+from .services.transfer import do_record_transfer_receipt, do_transfer
 
 
 def _date(value: str, label: str) -> dt.date | None:
@@ -261,6 +262,11 @@ def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -
         "notify_hearing": lambda: do_notify_hearing(case, hearing_on=_required_date(text("hearing_on"), "听证日期"),
                                                     place=text("place"), noticed_on=_date(text("noticed_on"), "通知日期"),
                                                     **kw),
+        "transfer": lambda: do_transfer(case, kind=text("kind"), to_authority=text("to_authority"),
+                                        letter_number=text("letter_number"), reason=text("reason"),
+                                        sent_on=_date(text("sent_on"), "移送日期"), **kw),
+        "record_transfer_receipt": lambda: do_record_transfer_receipt(
+            case, received_on=_date(text("received_on"), "回执日期"), note=text("note"), **kw),
         "file_summary": lambda: do_file_summary(case, reason=text("reason"), **kw),
         "mark_complex": lambda: do_mark_complex(case, reason=text("reason"), **kw),
         "record_deliberation": lambda: do_record_deliberation(

@@ -1,5 +1,5 @@
 from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinion, ServiceMethod
-from .clock import DeadlineExtension, ExcludedPeriod
+from .clock import CaseTransfer, DeadlineExtension, ExcludedPeriod, TransferKind
 from .deliberation import Deliberation
 from .lead import LEAD_OBJECT_TYPES, Lead, LeadFinding
 from .parameters import BureauParameter
@@ -7,7 +7,7 @@ from .people import CaseOfficer, LeftHow, Party, RecusalAskedBy, RecusalRequest
 from .step import CaseStep
 
 __all__ = [
-    "LEAD_OBJECT_TYPES", "BureauParameter", "DeadlineExtension", "Deliberation", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
+    "LEAD_OBJECT_TYPES", "BureauParameter", "CaseTransfer", "DeadlineExtension", "Deliberation", "TransferKind", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
     "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",
 ]

@@ -46,3 +46,28 @@ class ExcludedPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start_on}（案件 {self.case_id}）"
+
+
+class TransferKind(models.TextChoices):
+    JUDICIARY = "judiciary", "涉嫌犯罪移送司法机关"
+    AUTHORITY = "authority", "移送其他有管辖权的机关"
+
+
+class CaseTransfer(models.Model):
+    """移送: the letter sent (to the judiciary when a crime is suspected, 行政处罚法 第二十七条第一款; or to the
+    authority with jurisdiction) and the receipt the receiver returned."""
+
+    case = models.OneToOneField("cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="transfer")
+    kind = models.CharField("移送类别", max_length=16, choices=TransferKind.choices)
+    to_authority = models.CharField("接收机关", max_length=200)
+    letter_number = models.CharField("移送函文号", max_length=100)
+    sent_on = models.DateField("移送日期")
+    receipt_on = models.DateField("回执日期", null=True, blank=True)
+    receipt_note = models.TextField("回执情况", blank=True)
+
+    class Meta:
+        verbose_name = "案件移送"
+        verbose_name_plural = "案件移送"
+
+    def __str__(self) -> str:
+        return f"移送 {self.to_authority}（案件 {self.case_id}）"

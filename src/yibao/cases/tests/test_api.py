@@ -137,7 +137,8 @@ def test_the_head_may_decline_a_filing_and_transfer_a_case_on_the_api(api, staff
     declined = api.head.act(proposed, "reject_filing", reason="不属于本局管辖")
     assert declined["state"] == "not_filed"
     case = filed(api, staff)
-    assert api.head.act(case, "transfer", reason="涉嫌犯罪，移送公安机关")["state"] == "transferred"
+    assert api.head.act(case, "transfer", reason="涉嫌犯罪，移送公安机关", kind="judiciary", to_authority="栾川县公安局",
+                        letter_number="栾医保移〔2026〕1号")["state"] == "transferred"
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(api, staff, clock):
@@ -260,7 +261,9 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "complete_review": {"opinion": "agree"}, "approve_proposal": {"decision_kind": "penalty", "fine": "1000"},
           "close_statements": {"text": "放弃陈述"}, "record_hearing": {"record": "笔录", "host_opinion": "意见"},
           "decide": {"decision_kind": "no_penalty"}, "serve": {"method": "direct"},
-          **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate", "transfer")},
+          **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate")},
+          "transfer": {"reason": "理由", "kind": "authority", "to_authority": "某局", "letter_number": "1"},
+          "record_transfer_receipt": {},
           "ask_recusal": {"officer_id": 1, "asked_by": "party", "reason": "理由"},
           "decide_recusal": {"granted": False, "reason": "理由"}, "reassign_officer": {"reason": "理由"},
           "revoke_filing": {"reason": "理由"}, "extend_deadline": {"reason": "理由"},
