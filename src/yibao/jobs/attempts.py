@@ -10,10 +10,9 @@ import logging
 import os
 from typing import Any
 
-from django.db import close_old_connections
 from django.utils import timezone
 from django_q.signals import post_execute_in_worker, pre_execute
-from django_q.utils import get_func_repr
+from django_q.utils import close_old_django_connections, get_func_repr
 
 from .models import AttemptOutcome, JobAttempt
 from .process import host_name, start_token
@@ -29,7 +28,9 @@ def connect() -> None:
 def job_started(sender: Any, func: Any, task: dict, **kwargs: Any) -> None:
     # A signal receiver that raises would kill the worker process: log and let the job run.
     try:
-        close_old_connections()
+        # django-q2's helper keeps the caller's connection in sync mode: closing it there would end the
+        # caller's transaction (a test's, on PostgreSQL).
+        close_old_django_connections()
         number = JobAttempt.objects.filter(task_id=task["id"]).count() + 1
         JobAttempt.objects.create(
             task_id=task["id"], queue_id=task.get("ack_id"), name=str(task.get("name", ""))[:100],
