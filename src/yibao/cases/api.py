@@ -29,11 +29,14 @@ from yibao.org.permissions import can_view_personal_data, get_profile, restrict
 from . import services as s
 from .constants import LeadSource, LeadStatus, PartyType
 from .models import (
+    ArrangementKind,
     Case,
     CaseOfficer,
     DecisionKind,
     Lead,
     RecusalAskedBy,
+    RemedyKind,
+    RemedyOutcome,
     ReviewOpinion,
     ServiceMethod,
     TransferKind,
@@ -50,6 +53,15 @@ from .services.clock import (
     do_suspend,
 )
 from .services.deliberation import do_mark_complex, do_record_deliberation
+from .services.execution import (
+    do_apply_court_enforcement,
+    do_arrange_payment,
+    do_record_court_acceptance,
+    do_record_remedy,
+    do_record_remedy_outcome,
+    do_serve_reminder,
+    surcharge,
+)
 from .services.filing import FilingInput, PartyInput
 from .services.handling import RECORD_STEPS
 from .services.hearing import do_name_hearing_host, do_notify_hearing
@@ -404,6 +416,8 @@ class CaseOut(CaseSummaryOut):
     payment_due: dt.date | None
     paid_on: dt.date | None
     executed: bool
+    surcharge: str | None = Field(None, description="截至今日的加处罚款（元）")
+    surcharge_explanation: str = ""
     closed_on: dt.date | None
     parties: list[PartyOut]
     officers: list[CaseOfficerOut]
@@ -470,6 +484,7 @@ def case_json(case: Case, user: Any) -> dict:
     today = s.today()
     warnings = certificate_warnings(case)
     fine = case.decided_fine if case.decided_fine is not None else case.proposed_fine
+    due = surcharge(case, today)
     c = case
     return {
         **summary_json(c), "lead_id": c.lead_id, "procedure": c.procedure, "facts_summary": c.facts_summary,
@@ -487,6 +502,7 @@ def case_json(case: Case, user: Any) -> dict:
         "decided_on": c.decided_on, "service_due": c.service_due, "service_method": c.service_method,
         "served_on": c.served_on, "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
         "closed_on": c.closed_on,
+        "surcharge": str(due.amount) if due else None, "surcharge_explanation": due.explanation if due else "",
         "parties": _parties(c, user),
         "officers": [{"officer_id": co.officer_id, "name": co.officer.name, "is_lead": co.is_lead,
                       "certificate_valid": co.officer.has_valid_certificate(today), "recused": co.recused_on is not None,
@@ -692,6 +708,38 @@ class ReceiptIn(VersionIn):
     note: str = ""
 
 
+class ArrangementIn(VersionIn):
+    kind: _choices(ArrangementKind.values)
+    until: dt.date
+    reason: str
+    instalments: list[tuple[dt.date, Decimal]] = Field([], description="分期：[[日期, 金额], …]；暂缓不填")
+
+
+class ReminderIn(VersionIn):
+    served_on: dt.date | None = None
+
+
+class CourtIn(VersionIn):
+    applied_on: dt.date | None = None
+
+
+class AcceptedIn(VersionIn):
+    accepted_on: dt.date | None = None
+
+
+class RemedyIn(VersionIn):
+    kind: _choices(RemedyKind.values)
+    body: str
+    filed_on: dt.date | None = None
+
+
+class RemedyOutcomeIn(VersionIn):
+    outcome: _choices(RemedyOutcome.values)
+    decided_on: dt.date | None = None
+    changed_fine: Decimal | None = Field(None, ge=0, decimal_places=2)
+    note: str = ""
+
+
 def _officer(case: Case, pk: int | None) -> Officer | None:
     if pk is None:
         return None
@@ -746,6 +794,16 @@ CASE_ACTIONS: dict[str, tuple[type[VersionIn], Any]] = {
         sent_on=b.sent_on, **kw)),
     "record_transfer_receipt": (ReceiptIn, lambda c, b, kw: do_record_transfer_receipt(
         c, received_on=b.received_on, note=b.note, **kw)),
+    "arrange_payment": (ArrangementIn, lambda c, b, kw: do_arrange_payment(
+        c, kind=b.kind, until=b.until, reason=b.reason, instalments=b.instalments, **kw)),
+    "serve_reminder": (ReminderIn, lambda c, b, kw: do_serve_reminder(c, served_on=b.served_on, **kw)),
+    "apply_court_enforcement": (CourtIn, lambda c, b, kw: do_apply_court_enforcement(c, applied_on=b.applied_on, **kw)),
+    "record_court_acceptance": (AcceptedIn, lambda c, b, kw: do_record_court_acceptance(
+        c, accepted_on=b.accepted_on, **kw)),
+    "record_remedy": (RemedyIn, lambda c, b, kw: do_record_remedy(c, kind=b.kind, body=b.body, filed_on=b.filed_on,
+                                                                  **kw)),
+    "record_remedy_outcome": (RemedyOutcomeIn, lambda c, b, kw: do_record_remedy_outcome(
+        c, outcome=b.outcome, decided_on=b.decided_on, changed_fine=b.changed_fine, note=b.note, **kw)),
     "file_summary": (ReasonIn, lambda c, b, kw: do_file_summary(c, reason=b.reason, **kw)),
     "mark_complex": (ReasonIn, lambda c, b, kw: do_mark_complex(c, reason=b.reason, **kw)),
     "record_deliberation": (DeliberationIn, lambda c, b, kw: do_record_deliberation(

@@ -56,3 +56,15 @@ def spans_text(spans: Iterable[ExcludedSpan]) -> str:
         parts.append(f"{EXCLUDED_KINDS.get(s.kind, s.kind)} {s.start.isoformat()} 至 {end}"
                      + (f"（{s.reason}）" if s.reason else ""))
     return "；".join(parts)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day where that month is shorter (31 August + 6 → 28/29 February)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(d, day.day))
+        except ValueError:
+            continue
+    return dt.date(year, month, 28)

@@ -10,7 +10,18 @@ from yibao.core.forms import DateInput, Form
 from yibao.org.models import Officer
 
 from .constants import PartyType
-from .models import Case, DecisionKind, Lead, RecusalAskedBy, ReviewOpinion, ServiceMethod, TransferKind
+from .models import (
+    ArrangementKind,
+    Case,
+    DecisionKind,
+    Lead,
+    RecusalAskedBy,
+    RemedyKind,
+    RemedyOutcome,
+    ReviewOpinion,
+    ServiceMethod,
+    TransferKind,
+)
 from .services.clock import RECORDED_KINDS
 from .services.leads import FILABLE_LEAD_STATUSES
 
@@ -126,6 +137,17 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
     "end_excluded_period": [("end", "结束日期", "date", None)],
     "mark_complex": [("reason", "情节复杂的理由", "textarea", None)],
     "file_summary": [("reason", "逾期备案的原因", "text", None)],
+    "arrange_payment": [("kind", "方式", "select", ArrangementKind.choices), ("until", "最后缴款日期", "date", None),
+                        ("instalments", "分期安排（每行：日期 金额；暂缓不填）", "textarea", None),
+                        ("reason", "当事人申请的理由", "textarea", None)],
+    "serve_reminder": [("served_on", "催告书送达日期（留空为今天）", "date", None)],
+    "apply_court_enforcement": [("applied_on", "申请日期（留空为今天）", "date", None)],
+    "record_court_acceptance": [("accepted_on", "受理日期（留空为今天）", "date", None)],
+    "record_remedy": [("kind", "救济途径", "select", RemedyKind.choices), ("body", "复议机关或法院", "text", None),
+                      ("filed_on", "申请或起诉日期（留空为今天）", "date", None)],
+    "record_remedy_outcome": [("outcome", "结果", "select", RemedyOutcome.choices),
+                              ("decided_on", "决定或判决日期（留空为今天）", "date", None),
+                              ("changed_fine", "变更后的罚款（元）", "text", None), ("note", "说明", "text", None)],
     "record_deliberation": [("held_on", "讨论日期（留空为今天）", "date", None),
                             ("attendees", "参加人员（每行一人，主持的负责人可不填）", "textarea", None),
                             ("conclusion", "讨论结论", "textarea", None)],

@@ -31,6 +31,15 @@ from .services.clock import (
     do_suspend,
 )
 from .services.deliberation import do_mark_complex, do_record_deliberation
+from .services.execution import (
+    do_apply_court_enforcement,
+    do_arrange_payment,
+    do_record_court_acceptance,
+    do_record_remedy,
+    do_record_remedy_outcome,
+    do_serve_reminder,
+    surcharge,
+)
 from .services.filing import FilingInput, PartyInput
 from .services.hearing import do_name_hearing_host, do_notify_hearing
 from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
@@ -55,6 +64,19 @@ def _required_date(value: str, label: str) -> dt.date:
     if day is None:
         raise Refusal(ServiceCode.INVALID_INPUT, f"请填写{label}")
     return day
+
+
+def _instalments(value: str) -> list[tuple[dt.date, str]]:
+    """Lines of "date amount" (分期安排)."""
+    out = []
+    for line in (value or "").splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise Refusal(ServiceCode.INVALID_INPUT, f"分期安排每行应为“日期 金额”，收到：{line}")
+        out.append((_required_date(parts[0], "分期日期"), parts[1]))
+    return out
 
 
 def _searched(request: HttpRequest) -> tuple[SearchForm, QuerySet[Case]]:
@@ -211,6 +233,7 @@ def _render_case(request: HttpRequest, case: Case, refusal: Refusal | None = Non
         "officers": [{"row": co, "valid": co.officer.has_valid_certificate(today), "warning": warnings.get(co.officer_id)}
                      for co in officers],
         "deadlines": s.case_deadlines(case), "steps": case.steps.select_related("actor"), "today": today,
+        "surcharge": surcharge(case, today),
     }, status=status)
 
 
@@ -267,6 +290,19 @@ def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -
                                         sent_on=_date(text("sent_on"), "移送日期"), **kw),
         "record_transfer_receipt": lambda: do_record_transfer_receipt(
             case, received_on=_date(text("received_on"), "回执日期"), note=text("note"), **kw),
+        "arrange_payment": lambda: do_arrange_payment(
+            case, kind=text("kind"), until=_required_date(text("until"), "最后缴款日期"), reason=text("reason"),
+            instalments=_instalments(text("instalments")), **kw),
+        "serve_reminder": lambda: do_serve_reminder(case, served_on=_date(text("served_on"), "送达日期"), **kw),
+        "apply_court_enforcement": lambda: do_apply_court_enforcement(
+            case, applied_on=_date(text("applied_on"), "申请日期"), **kw),
+        "record_court_acceptance": lambda: do_record_court_acceptance(
+            case, accepted_on=_date(text("accepted_on"), "受理日期"), **kw),
+        "record_remedy": lambda: do_record_remedy(case, kind=text("kind"), body=text("body"),
+                                                  filed_on=_date(text("filed_on"), "申请或起诉日期"), **kw),
+        "record_remedy_outcome": lambda: do_record_remedy_outcome(
+            case, outcome=text("outcome"), decided_on=_date(text("decided_on"), "决定或判决日期"),
+            changed_fine=text("changed_fine") or None, note=text("note"), **kw),
         "file_summary": lambda: do_file_summary(case, reason=text("reason"), **kw),
         "mark_complex": lambda: do_mark_complex(case, reason=text("reason"), **kw),
         "record_deliberation": lambda: do_record_deliberation(

@@ -1,13 +1,15 @@
 from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinion, ServiceMethod
 from .clock import CaseTransfer, DeadlineExtension, ExcludedPeriod, TransferKind
 from .deliberation import Deliberation
+from .execution import ArrangementKind, PaymentArrangement, Remedy, RemedyKind, RemedyOutcome
 from .lead import LEAD_OBJECT_TYPES, Lead, LeadFinding
 from .parameters import BureauParameter
 from .people import CaseOfficer, LeftHow, Party, RecusalAskedBy, RecusalRequest
 from .step import CaseStep
 
 __all__ = [
-    "LEAD_OBJECT_TYPES", "BureauParameter", "CaseTransfer", "DeadlineExtension", "Deliberation", "TransferKind", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
+    "LEAD_OBJECT_TYPES", "ArrangementKind", "BureauParameter", "PaymentArrangement", "Remedy", "RemedyKind",
+    "RemedyOutcome", "CaseTransfer", "DeadlineExtension", "Deliberation", "TransferKind", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
     "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",
 ]

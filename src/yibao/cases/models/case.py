@@ -125,6 +125,11 @@ class Case(models.Model):
     payment_due = models.DateField("缴款期限", null=True, blank=True)
     paid_on = models.DateField("缴款日期", null=True, blank=True)
     executed = models.BooleanField("执行完毕", default=False)
+    reminder_served_on = models.DateField("催告书送达日期", null=True, blank=True)
+    court_applied_on = models.DateField("申请法院强制执行日期", null=True, blank=True)
+    court_accepted_on = models.DateField("法院受理日期", null=True, blank=True)
+    decision_set_aside = models.BooleanField("决定已被撤销", default=False,
+                                             help_text="行政复议或行政诉讼撤销了处罚决定：不再执行")
     closed_on = models.DateField("结案日期", null=True, blank=True)
 
     version = models.PositiveIntegerField("版本", default=1)
@@ -149,4 +154,4 @@ class Case(models.Model):
     @property
     def to_execute(self) -> bool:
         """Whether the decision leaves something to carry out (a fine today; refunds come later)."""
-        return self.decision_kind == DecisionKind.PENALTY and bool(self.decided_fine)
+        return self.decision_kind == DecisionKind.PENALTY and bool(self.decided_fine) and not self.decision_set_aside

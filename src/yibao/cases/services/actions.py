@@ -10,6 +10,7 @@ from ..procedure import STEPS, Action, Refusal, allowed_actions
 from .access import actor_role, check_actor, check_scope
 from .clock import CLOCK_SHOWN, CLOCK_STEPS
 from .deliberation import DELIBERATION_SHOWN, DELIBERATION_STEPS
+from .execution import EXECUTION_SHOWN, EXECUTION_STEPS
 from .handling import RECORD_STEPS
 from .hearing import HEARING_SHOWN, HEARING_STEPS
 from .officers import OFFICER_SHOWN, OFFICER_STEPS
@@ -17,8 +18,10 @@ from .steps import check_record_step
 from .transfer import TRANSFER_SHOWN, TRANSFER_STEPS
 
 # Records beside the procedure's chain, in this order after the chain's own actions.
-SIDE_STEPS = {**OFFICER_STEPS, **CLOCK_STEPS, **DELIBERATION_STEPS, **HEARING_STEPS, **TRANSFER_STEPS}
-SIDE_SHOWN = {**OFFICER_SHOWN, **CLOCK_SHOWN, **DELIBERATION_SHOWN, **HEARING_SHOWN, **TRANSFER_SHOWN}
+SIDE_STEPS = {**OFFICER_STEPS, **CLOCK_STEPS, **DELIBERATION_STEPS, **HEARING_STEPS, **TRANSFER_STEPS,
+              **EXECUTION_STEPS}
+SIDE_SHOWN = {**OFFICER_SHOWN, **CLOCK_SHOWN, **DELIBERATION_SHOWN, **HEARING_SHOWN, **TRANSFER_SHOWN,
+              **EXECUTION_SHOWN}
 
 # The review form carries the opinion 补充调查, which takes this step: no button of its own.
 FOLDED_INTO_REVIEW = frozenset({Action.RETURN_FOR_INVESTIGATION})

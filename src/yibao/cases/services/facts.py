@@ -122,6 +122,7 @@ def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.da
         service_due=case.service_due,
         to_execute=case.to_execute,
         executed=case.executed,
+        court_enforcement_accepted=case.court_accepted_on is not None,
     )
 
 

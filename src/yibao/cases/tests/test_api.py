@@ -94,7 +94,8 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     case = api.officer1.act(case, "record_payment", reference="缴款书 2026-0001")
     case = api.head.act(case, "close", reason="罚款已缴清")
     assert case["state"] == "closed" and case["closed_on"] == "2026-03-02"
-    assert case["actions"] == []
+    # A closed case may still be taken to 行政复议 or court within the periods: the head may record that.
+    assert [a["action"] for a in case["actions"]] == ["record_remedy"]
 
     steps = [s["action"] for s in case["steps"]]
     assert steps == ["propose_filing", "approve_filing", "start_investigation", "finish_investigation",
@@ -264,6 +265,9 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate")},
           "transfer": {"reason": "理由", "kind": "authority", "to_authority": "某局", "letter_number": "1"},
           "record_transfer_receipt": {},
+          "arrange_payment": {"kind": "deferral", "until": "2026-06-01", "reason": "理由"}, "serve_reminder": {},
+          "apply_court_enforcement": {}, "record_court_acceptance": {},
+          "record_remedy": {"kind": "reconsideration", "body": "某局"}, "record_remedy_outcome": {"outcome": "upheld"},
           "ask_recusal": {"officer_id": 1, "asked_by": "party", "reason": "理由"},
           "decide_recusal": {"granted": False, "reason": "理由"}, "reassign_officer": {"reason": "理由"},
           "revoke_filing": {"reason": "理由"}, "extend_deadline": {"reason": "理由"},
