@@ -15,12 +15,13 @@ from .facts import today
 from .parameters import value
 from .steps import RecordStep, do_record
 
-OPEN = OPEN_BEFORE_DECISION | {CaseState.PROPOSED, CaseState.SUSPENDED}
+# From the filing to the decision: a proposed filing is the head's to approve or reject as it stands.
+OPEN = OPEN_BEFORE_DECISION | {CaseState.SUSPENDED}
 RECUSAL_BASIS = penalty_law(43)
 
 ASK_RECUSAL = RecordStep("ask_recusal", "申请回避", OPEN, frozenset({Role.OFFICER}), on_case=True)
 DECIDE_RECUSAL = RecordStep("decide_recusal", "决定回避申请", OPEN, frozenset({Role.HEAD}))
-REASSIGN_OFFICER = RecordStep("reassign_officer", "改派执法人员", OPEN - {CaseState.PROPOSED}, frozenset({Role.HEAD}))
+REASSIGN_OFFICER = RecordStep("reassign_officer", "改派执法人员", OPEN, frozenset({Role.HEAD}))
 OFFICER_STEPS: dict[str, RecordStep] = {r.action: r for r in (ASK_RECUSAL, DECIDE_RECUSAL, REASSIGN_OFFICER)}
 # A side action offered on the page only when there is something for it.
 OFFICER_SHOWN = {"decide_recusal": lambda case: case.recusal_requests.filter(granted__isnull=True).exists()}
