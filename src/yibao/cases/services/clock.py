@@ -126,27 +126,28 @@ def do_end_excluded_period(case: Case | int, *, actor: Any, expected_version: in
                      data={"end": end})
 
 
-def do_suspend(case: Case | int, *, actor: Any, expected_version: int | None, reason: str) -> Case:
-    """中止调查: the clock stops from today until the case is resumed."""
-    def after(c: Case) -> None:
-        ExcludedPeriod.objects.create(case=c, kind="suspension", start_on=today(), end_on=None,
-                                      reason=reason.strip(), recorded_by=actor)
+def stop_or_restart_clock(case: Case, action: Action, *, actor: Any, reason: str) -> None:
+    """Suspension (中止) stops the clock from its day; resumption ends it the day before (the clock runs again that
+    day) and moves due_on by its days. Every suspend and resume step calls this, whoever takes it."""
+    if action == Action.SUSPEND:
+        ExcludedPeriod.objects.create(case=case, kind="suspension", start_on=today(), end_on=None, reason=reason,
+                                      recorded_by=actor)
+        return
+    period = case.excluded_periods.filter(kind="suspension", end_on__isnull=True).first()
+    if period is not None:
+        period.end_on = max(period.start_on, today() - dt.timedelta(days=1))
+        period.save(update_fields=["end_on"])
+        recompute_due(case)
 
-    return do_take_step(case, Action.SUSPEND, actor=actor, expected_version=expected_version, reason=reason,
-                        after=after)
+
+def do_suspend(case: Case | int, *, actor: Any, expected_version: int | None, reason: str) -> Case:
+    """中止调查 by the head with the reason: the clock stops until the case is resumed."""
+    return do_take_step(case, Action.SUSPEND, actor=actor, expected_version=expected_version, reason=reason)
 
 
 def do_resume(case: Case | int, *, actor: Any, expected_version: int | None, reason: str) -> Case:
-    """恢复调查: the suspension ends the day before (the clock runs again today) and due_on moves by its days."""
-    def after(c: Case) -> None:
-        period = c.excluded_periods.filter(kind="suspension", end_on__isnull=True).first()
-        if period is not None:
-            period.end_on = max(period.start_on, today() - dt.timedelta(days=1))
-            period.save(update_fields=["end_on"])
-            recompute_due(c)
-
-    return do_take_step(case, Action.RESUME, actor=actor, expected_version=expected_version, reason=reason,
-                        after=after)
+    """恢复调查 by the head with the reason: the deadline moves by the days suspended."""
+    return do_take_step(case, Action.RESUME, actor=actor, expected_version=expected_version, reason=reason)
 
 
 def do_revoke_filing(case: Case | int, *, actor: Any, expected_version: int | None, reason: str) -> Case:

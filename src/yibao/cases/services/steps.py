@@ -100,6 +100,10 @@ def do_take_step(
             case.state = step.target
         if after is not None:
             after(case)
+        if action in (Action.SUSPEND, Action.RESUME):
+            from .clock import stop_or_restart_clock  # noqa: PLC0415 - clock builds on these steps
+
+            stop_or_restart_clock(case, action, actor=actor, reason=reason)
         write_step(case, action=action, label=step.label, from_state=from_state, actor=actor, reason=reason,
                    data=_json(data))
     return case

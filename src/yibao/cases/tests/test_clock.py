@@ -141,3 +141,13 @@ def test_the_extension_on_the_api(staff, case):
     again = head.post(f"/cases/{case.pk}/extend_deadline", {"expected_version": answer.json()["version"],
                                                             "reason": "仍需鉴定"})
     assert again.status_code in (403, 422) and again.json()["code"] == ClockCode.NEEDS_DELIBERATION
+
+
+def test_a_suspension_taken_as_a_plain_step_stops_the_clock_too(staff, case, clock):
+    from yibao.cases import services as s
+
+    case = s.do_take_step(case, "suspend", actor=staff.head, expected_version=case.version, reason="等待鉴定")
+    assert case.excluded_periods.get().kind == "suspension"
+    clock.set(dt.date(2026, 3, 12))
+    case = s.do_take_step(case, "resume", actor=staff.head, expected_version=case.version, reason="鉴定完成")
+    assert case.due_on == dt.date(2026, 6, 10)  # 2 to 11 March not counted: 31 May + 10
