@@ -52,8 +52,10 @@ class FilingForm(Form):
     provisions = forms.CharField(label="适用条款（每行一条）", widget=forms.Textarea(attrs={"rows": 2}),
                                  required=False)
     amount = forms.DecimalField(label="涉案金额（元）", required=False, min_value=0, decimal_places=2)
-    review_required = forms.BooleanField(label="须经法制审核", required=False, initial=True)
-    deliberation_required = forms.BooleanField(label="须集体讨论", required=False)
+    review_required = forms.BooleanField(label="属行政处罚法第五十八条须法制审核的情形", required=False, initial=True,
+                                         help_text="本局每案审核或罚款达到本局数额的，不论是否勾选都须审核")
+    deliberation_required = forms.BooleanField(label="情节复杂，须集体讨论", required=False,
+                                               help_text="罚款达到本局数额的，不论是否勾选都须集体讨论")
 
     def __init__(self, *args: Any, bureau_ids: list[int] | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
