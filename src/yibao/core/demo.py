@@ -182,6 +182,8 @@ DEMO_CASES: tuple[tuple[str, str, bool, tuple[DemoStep, ...]], ...] = (
      ((50, "propose"), (49, "approve"), (48, "investigate"), (20, "terminate"))),
     ("栾川县赤土店镇安康诊所涉嫌诈骗医保基金案", "栾川县赤土店镇安康诊所", False,
      ((30, "propose"), (29, "approve"), (25, "transfer"))),
+    ("栾川县旧县镇卫生院重复立案案", "栾川县旧县镇卫生院", False,
+     ((15, "propose"), (14, "approve"), (13, "revoke"))),
 )
 # Leads still to verify (立案岗): (party, summary, days since receipt); the older one is past its period.
 DEMO_LEADS = (
@@ -222,7 +224,8 @@ def _demo_cases(bureau) -> str:
     def act(case, action: str, hearing_right: bool):
         kw = {"expected_version": case.version}
         reason = "示例：" + {"reject": "证据不足，不予立案", "suspend": "等待司法鉴定意见",
-                            "terminate": "当事人已注销", "transfer": "涉嫌犯罪，移送公安机关"}.get(action, "")
+                            "terminate": "当事人已注销", "transfer": "涉嫌犯罪，移送公安机关",
+                            "revoke": "与已立案案件系同一违法行为，撤销立案"}.get(action, "")
         steps = {
             "approve": lambda: s.do_approve_filing(case, actor=head, **kw),
             "reject": lambda: s.do_reject_filing(case, actor=head, reason=reason, **kw),
@@ -240,6 +243,7 @@ def _demo_cases(bureau) -> str:
             "enforce": lambda: s.do_start_enforcement(case, actor=officer1, **kw),
             "pay": lambda: s.do_record_payment(case, actor=officer1, reference="示例缴款凭证", **kw),
             "close": lambda: s.do_close(case, actor=head, reason="示例：罚款已缴清", **kw),
+            "revoke": lambda: s.do_take_step(case, "revoke_filing", actor=head, reason=reason, **kw),
         }
         if action in ("suspend", "terminate", "transfer"):
             return s.do_take_step(case, action, actor=head, reason=reason, **kw)
