@@ -139,7 +139,15 @@ class Case(models.Model):
         verbose_name = "案件"
         verbose_name_plural = "案件"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["bureau", "state"], name="cases_case_state")]
+        # The board and the 工作台 read open cases of a bureau by each dated deadline, nearest first
+        # (bench/README.md: the city head's board SQL from 200 ms to 48 ms at 100,000 cases).
+        indexes = [
+            models.Index(fields=["bureau", "state"], name="cases_case_state"),
+            models.Index(fields=["bureau", "state", "due_on"], name="cases_case_due"),
+            models.Index(fields=["bureau", "state", "statement_window_ends"], name="cases_case_statements_due"),
+            models.Index(fields=["bureau", "state", "service_due"], name="cases_case_service_due"),
+            models.Index(fields=["bureau", "state", "payment_due"], name="cases_case_payment_due"),
+        ]
 
     def __str__(self) -> str:
         return self.number or f"立案申请 {self.pk}"

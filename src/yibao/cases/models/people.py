@@ -62,6 +62,8 @@ class CaseOfficer(models.Model):
         verbose_name_plural = "办案人员"
         ordering = ["case", "-is_lead", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "officer"], name="cases_officer_once")]
+        # An officer's 工作台 and case list: the cases an officer is (still) on.
+        indexes = [models.Index(fields=["officer", "recused_on", "case"], name="cases_officer_cases")]
 
     def __str__(self) -> str:
         return f"{self.officer}（案件 {self.case_id}）"
