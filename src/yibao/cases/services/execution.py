@@ -222,7 +222,9 @@ EFFECTS = {
     RemedyOutcome.UPHELD: "维持：按原决定执行",
     RemedyOutcome.CHANGED: "变更：按变更后的罚款执行",
     RemedyOutcome.REVOKED: "撤销：不再执行；已缴的罚款应当退还",
-    # 行政诉讼法 第七十四条第一款: confirmed unlawful but not revoked, the decision stands (待核实: text not stored).
+    # 行政诉讼法 第七十四条第一款 (checked against the 2017 text): the court confirms the act unlawful "但不撤销
+    # 行政行为", so the decision stands. Its 第二款 (nothing left to revoke, or already changed by the bureau)
+    # is recorded as the outcome of the change itself (changed or revoked), not as this one.
     RemedyOutcome.CONFIRMED_UNLAWFUL: "确认违法：不撤销决定，按原决定执行",
 }
 
