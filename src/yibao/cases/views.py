@@ -119,11 +119,27 @@ def case_register(request: HttpRequest) -> HttpResponse:
     return xlsx_response(xlsx_bytes("案件台账", REGISTER_COLUMNS, rows), f"案件台账-{s.today().isoformat()}.xlsx")
 
 
+# Cases a list page shows; one more is read to know whether a next page exists, so no COUNT over every
+# case the user sees is needed (bench/README.md: 200 rows a page gave a p95 of about 200 ms).
+CASE_LIST_PAGE_SIZE = 50
+
+
 def case_list(request: HttpRequest) -> HttpResponse:
     form, cases = _searched(request)
     profile = get_profile(request.user)
     can_file = profile is not None and profile.role in ("officer", "head")
-    return render(request, "cases/case_list.html", {"form": form, "cases": cases[:200], "can_file": can_file})
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    start = (page - 1) * CASE_LIST_PAGE_SIZE
+    rows = list(cases[start:start + CASE_LIST_PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {
+        "form": form, "cases": rows[:CASE_LIST_PAGE_SIZE], "can_file": can_file, "page": page,
+        "has_next": len(rows) > CASE_LIST_PAGE_SIZE, "query": query.urlencode(),
+    })
 
 
 def _filing_input(form: FilingForm) -> FilingInput:

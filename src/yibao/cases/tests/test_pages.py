@@ -97,3 +97,19 @@ def test_filing_past_the_limitation_is_refused_with_the_article(client, staff, l
     assert response.status_code == 400
     html = response.content.decode()
     assert "已超过追责时效" in html and "第三十六条" in html
+
+
+def test_the_list_shows_fifty_cases_a_page_and_links_the_next_keeping_the_filters(client, staff, file_input, clock):
+    from yibao.cases.views import CASE_LIST_PAGE_SIZE
+
+    for _ in range(CASE_LIST_PAGE_SIZE + 1):
+        s.do_file_case(file_input(lead=None, bureau=staff.head.profile.bureau), actor=staff.officer1)
+    client.force_login(staff.head)
+    url = reverse("cases:case_list")
+    first = client.get(url, {"state": "proposed"})
+    assert len(first.context["cases"]) == CASE_LIST_PAGE_SIZE
+    assert 'href="?state=proposed&amp;page=2"' in first.content.decode()
+    second = client.get(url, {"state": "proposed", "page": "2"})
+    assert len(second.context["cases"]) == 1 and not second.context["has_next"]
+    assert "上一页" in second.content.decode()
+    assert client.get(url, {"page": "x"}).context["page"] == 1
