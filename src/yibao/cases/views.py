@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from yibao.core.audit import record_event
 from yibao.core.forms import DATE_INPUT_FORMATS
 from yibao.org.masking import mask_id_number, mask_name
 from yibao.org.models import Officer
@@ -220,8 +221,11 @@ def _parties(request: HttpRequest, case: Case) -> list[dict]:
     full = can_view_personal_data(request.user, case.bureau) or case.officers.filter(
         officer__user=request.user, recused_on__isnull=True).exists()
     rows = []
+    revealed = []
     for p in case.parties.all():
         person = p.is_person
+        if full and (person or p.id_number):
+            revealed.append(p.pk)
         rows.append({
             "type": p.get_party_type_display(),
             "name": p.name if full or not person else mask_name(p.name),
@@ -229,6 +233,12 @@ def _parties(request: HttpRequest, case: Case) -> list[dict]:
             "id_number": p.id_number if full else mask_id_number(p.id_number),
             "address": p.address, "legal_representative": p.legal_representative, "contact": p.contact,
         })
+    if revealed:
+        # Every full view of a person's name or ID number is on the audit trail (issue 8, 个人信息保护法).
+        record_event("pii.view", actor=request.user, obj=case,
+                     summary=f"{request.user.get_username()} 查看案件 {case} 当事人的完整个人信息",
+                     data={"viewer": request.user.get_username(), "where": "case_detail", "parties": revealed,
+                           "fields": ["name", "id_number"]})
     return rows
 
 

@@ -113,3 +113,22 @@ def test_the_list_shows_fifty_cases_a_page_and_links_the_next_keeping_the_filter
     assert len(second.context["cases"]) == 1 and not second.context["has_next"]
     assert "上一页" in second.content.decode()
     assert client.get(url, {"page": "x"}).context["page"] == 1
+
+
+def test_a_full_view_of_a_person_partys_data_on_the_case_page_is_audited_and_an_outsider_sees_nothing(
+        client, staff, file_input, clock, make_user, county):
+    from yibao.cases.services import PartyInput
+    from yibao.core.models import AuditEvent
+
+    person = PartyInput("insured_person", "王小明", id_number="410324199001011234")
+    case = s.do_file_case(file_input(lead=None, bureau=county, parties=[person]), actor=staff.officer1)
+    url = reverse("cases:case_detail", args=[case.pk])
+    client.force_login(staff.officer1)
+    html = client.get(url).content.decode()
+    assert "王小明" in html and "410324199001011234" in html
+    event = AuditEvent.objects.filter(action="pii.view", object_id=str(case.pk)).get()
+    assert event.actor == staff.officer1 and event.data["where"] == "case_detail"
+    analyst = make_user("analyst9", "analyst", county)
+    client.force_login(analyst)
+    assert client.get(url).status_code == 404  # not on the case, not bureau-wide: not shown at all
+    assert AuditEvent.objects.filter(action="pii.view", object_id=str(case.pk)).count() == 1
