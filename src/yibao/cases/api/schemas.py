@@ -1,0 +1,176 @@
+"""The request and answer schemas of the cases router (/api/v1/cases); the action bodies are generated
+from the action table in actions.py.
+
+No `from __future__ import annotations`: pydantic and Ninja read these annotations at run time."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from ..constants import PartyType
+from ..procedure import CaseState
+from .common import Page, choices
+
+
+class PartyIn(Schema):
+    party_type: choices(PartyType.values)
+    name: str
+    credit_code: str = ""
+    id_number: str = ""
+    address: str = ""
+    legal_representative: str = ""
+    contact: str = ""
+
+
+class FilingIn(Schema):
+    """立案: from a lead (lead_id) or without one (bureau_id, or the actor's bureau). An officer of 立案岗
+    proposes it for the head's approval; a head files it at once."""
+
+    lead_id: int | None = None
+    bureau_id: int | None = None
+    title: str
+    facts_summary: str = ""
+    parties: list[PartyIn] = Field(..., min_length=1)
+    officer_ids: list[int] = Field(..., description="执法人员（Officer）的 id，至少两名")
+    lead_officer_id: int | None = None
+    act_end_on: dt.date | None = Field(None, description="违法行为发生或终了的日期（追责时效据此计算）")
+    discovered_on: dt.date | None = None
+    life_health_harm: bool = False
+    provisions: list[str] = []
+    amount: Decimal | None = Field(None, ge=0, decimal_places=2)
+    review_required: bool = True
+    deliberation_required: bool = False
+
+
+class PartyOut(Schema):
+    party_type: str
+    party_type_label: str
+    name: str | None
+    credit_code: str
+    id_number: str | None
+    address: str
+    legal_representative: str
+    contact: str
+
+
+class CaseOfficerOut(Schema):
+    officer_id: int
+    name: str
+    is_lead: bool
+    certificate_valid: bool
+    recused: bool
+    certificate_warning: str = Field("", description="执法证在办案期限届满前到期的提示")
+
+
+class DeadlineOut(Schema):
+    key: str
+    label: str
+    due: dt.date
+    explanation: str
+    basis: str
+    provisional: bool
+
+
+class StepOut(Schema):
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    at: dt.datetime
+    reason: str
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    url: str
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    number: str | None
+    url: str
+    bureau_id: int
+    bureau: str
+    title: str
+    state: str
+    state_label: str
+    filed_on: dt.date | None
+    due_on: dt.date | None
+    version: int
+
+
+class CaseOut(CaseSummaryOut):
+    lead_id: int | None
+    procedure: str
+    facts_summary: str
+    act_end_on: dt.date | None
+    discovered_on: dt.date | None
+    due_explanation: str
+    due_provisional: bool
+    provisions: list[str]
+    amount: str | None
+    fine_min: str | None
+    fine_max: str | None
+    fine_note: str
+    review_required: bool
+    deliberation_required: bool
+    deliberation_done: bool
+    review_opinion: str
+    review_passed: bool
+    investigation_report: str
+    decision_kind: str
+    proposed_fine: str | None
+    proposal_approved: bool
+    hearing_right: bool
+    notified_on: dt.date | None
+    statement_window_ends: dt.date | None
+    statements_closed: bool
+    hearing_requested: bool
+    hearing_request_due: dt.date | None
+    hearing_on: dt.date | None
+    hearing_place: str
+    hearing_noticed_on: dt.date | None
+    decided_fine: str | None
+    decided_on: dt.date | None
+    service_due: dt.date | None
+    service_method: str
+    served_on: dt.date | None
+    payment_due: dt.date | None
+    paid_on: dt.date | None
+    executed: bool
+    surcharge: str | None = Field(None, description="截至今日的加处罚款（元）")
+    surcharge_explanation: str = ""
+    closed_on: dt.date | None
+    parties: list[PartyOut]
+    officers: list[CaseOfficerOut]
+    deadlines: list[DeadlineOut]
+    steps: list[StepOut]
+    actions: list[ActionOut] = Field(description="您现在可以办理的环节（各环节的条件在办理时检查）")
+
+
+class CasePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseSummaryOut]
+
+
+class CaseFilters(Page):
+    q: str = Field("", description="案号、案由或当事人名称中的文字")
+    state: str = Field("", description="状态：" + "、".join(CaseState))
+
+
+class SummaryIn(Schema):
+    """当场处罚 (简易程序): the pre-printed numbered decision, the party, the two officers; no fine for a warning."""
+
+    decision_number: str
+    party: PartyIn
+    officer_ids: list[int] = Field(..., description="两名执法人员（Officer）的 id，含登记人本人")
+    facts_summary: str
+    provisions: list[str] = []
+    fine: Decimal | None = Field(None, ge=0, decimal_places=2)
+    decided_on: dt.date | None = None
+    place: str = ""
