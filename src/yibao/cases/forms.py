@@ -1,29 +1,21 @@
-"""The filing form (从线索立案) and the small forms of the case page's actions."""
+"""The filing form (从线索立案), and the small forms of the case page's actions drawn from the action table
+(services/registry.py): their widgets and how their posted values are read."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 
-from yibao.core.forms import DateInput, Form
+from yibao.core.forms import DATE_INPUT_FORMATS, DateInput, Form
 from yibao.org.models import Officer
 
 from .constants import PartyType
-from .models import (
-    ArrangementKind,
-    Case,
-    DecisionKind,
-    Lead,
-    RecusalAskedBy,
-    RemedyKind,
-    RemedyOutcome,
-    ReviewOpinion,
-    ServiceMethod,
-    TransferKind,
-)
-from .services.clock import RECORDED_KINDS
+from .models import Case, Lead
+from .procedure import Refusal, ServiceCode
 from .services.leads import FILABLE_LEAD_STATUSES
+from .services.registry import CaseAction, Kind
 
 
 class OfficerChoice(forms.ModelMultipleChoiceField):
@@ -103,90 +95,75 @@ class SearchForm(Form):
         self.fields["state"].choices = [("", "全部"), *CASE_STATE_CHOICES]
 
 
-# The inputs each action of the case page asks for: (name, label, kind, choices).
-ACTION_FIELDS: dict[str, list[tuple[str, str, str, list | None]]] = {
-    "reject_filing": [("reason", "不予立案理由", "textarea", None)],
-    "finish_investigation": [("report", "调查终结报告", "textarea", None)],
-    "complete_review": [("opinion", "审核意见", "select", ReviewOpinion.choices),
-                        ("text", "具体意见", "textarea", None)],
-    "approve_proposal": [("decision_kind", "拟处理决定", "select", DecisionKind.choices),
-                         ("fine", "拟罚款（元）", "text", None),
-                         ("hearing_right", "告知听证权利", "checkbox", None),
-                         ("opinion", "审批意见", "text", None)],
-    "notify": [("on", "告知日期（留空为今天）", "date", None)],
-    "close_statements": [("text", "陈述申辩情况", "textarea", None)],
-    "record_hearing": [("record", "听证笔录", "textarea", None), ("host_opinion", "主持人意见", "textarea", None)],
-    "decide": [("decision_kind", "决定类型", "select", DecisionKind.choices), ("fine", "罚款（元）", "text", None),
-               ("reason", "说明", "text", None)],
-    "serve": [("method", "送达方式", "select", ServiceMethod.choices), ("on", "送达日期（留空为今天）", "date", None),
-              ("reason", "逾期送达的原因", "text", None)],
-    "record_payment": [("paid_on", "缴款日期（留空为今天）", "date", None), ("reference", "缴款凭证号", "text", None)],
-    "close": [("reason", "结案说明", "text", None)],
-    "suspend": [("reason", "中止理由", "textarea", None)],
-    "resume": [("reason", "恢复理由", "textarea", None)],
-    "terminate": [("reason", "终止理由", "textarea", None)],
-    "transfer": [("kind", "移送类别", "select", TransferKind.choices), ("to_authority", "接收机关", "text", None),
-                 ("letter_number", "移送函文号", "text", None), ("sent_on", "移送日期（留空为今天）", "date", None),
-                 ("reason", "移送理由", "textarea", None)],
-    "record_transfer_receipt": [("received_on", "回执日期（留空为今天）", "date", None),
-                                ("note", "回执情况", "textarea", None)],
-    "revoke_filing": [("reason", "撤销立案理由", "textarea", None)],
-    "extend_deadline": [("reason", "延长理由", "textarea", None),
-                        ("deliberation_record", "集体讨论记录（再次延长时填写）", "textarea", None)],
-    "record_excluded_period": [("kind", "期间类别", "select", list(RECORDED_KINDS.items())),
-                               ("start", "开始日期", "date", None), ("end", "结束日期（尚未结束的不填）", "date", None),
-                               ("reason", "事由", "textarea", None)],
-    "end_excluded_period": [("end", "结束日期", "date", None)],
-    "mark_complex": [("reason", "情节复杂的理由", "textarea", None)],
-    "file_summary": [("reason", "逾期备案的原因", "text", None)],
-    "arrange_payment": [("kind", "方式", "select", ArrangementKind.choices), ("until", "最后缴款日期", "date", None),
-                        ("instalments", "分期安排（每行：日期 金额；暂缓不填）", "textarea", None),
-                        ("reason", "当事人申请的理由", "textarea", None)],
-    "serve_reminder": [("served_on", "催告书送达日期（留空为今天）", "date", None)],
-    "apply_court_enforcement": [("applied_on", "申请日期（留空为今天）", "date", None)],
-    "record_court_acceptance": [("accepted_on", "受理日期（留空为今天）", "date", None)],
-    "record_remedy": [("kind", "救济途径", "select", RemedyKind.choices), ("body", "复议机关或法院", "text", None),
-                      ("filed_on", "申请或起诉日期（留空为今天）", "date", None)],
-    "record_remedy_outcome": [("outcome", "结果", "select", RemedyOutcome.choices),
-                              ("decided_on", "决定或判决日期（留空为今天）", "date", None),
-                              ("changed_fine", "变更后的罚款（元）", "text", None), ("note", "说明", "text", None)],
-    "record_deliberation": [("held_on", "讨论日期（留空为今天）", "date", None),
-                            ("attendees", "参加人员（每行一人，主持的负责人可不填）", "textarea", None),
-                            ("conclusion", "讨论结论", "textarea", None)],
+# How each kind of action input shows on the case page (the template's widgets).
+PAGE_WIDGETS: dict[Kind, str] = {
+    Kind.TEXT: "text", Kind.LONG_TEXT: "textarea", Kind.DATE: "date", Kind.CHOICE: "select", Kind.MONEY: "text",
+    Kind.FLAG: "checkbox", Kind.USER: "select", Kind.OFFICER: "select", Kind.OFFICER_ID: "select",
+    Kind.NAMES: "textarea", Kind.INSTALMENTS: "textarea",
 }
 
 
-def _case_officers(case: Case) -> list[tuple[str, str]]:
-    return [(str(co.officer_id), co.officer.name)
-            for co in case.officers.filter(recused_on__isnull=True).select_related("officer")]
+def action_fields(action: CaseAction, case: Case) -> list[tuple[str, str, str, Any]]:
+    """The form of an action on the case page: (name, label, widget, choices) for each input."""
+    return [(i.name, i.label, PAGE_WIDGETS[i.kind], i.choices(case) if callable(i.choices) else i.choices)
+            for i in action.inputs]
 
 
-def _bureau_officers(case: Case) -> list[tuple[str, str]]:
-    on_case = case.officers.values("officer_id")
-    return [("", "（不调入）")] + [(str(o.pk), f"{o.name}（{o.certificate_number or '无执法证'}）")
-                                  for o in Officer.objects.filter(bureau=case.bureau, active=True).exclude(pk__in=on_case)]
+def _refuse(message: str) -> Refusal:
+    return Refusal(ServiceCode.INVALID_INPUT, message)
 
 
-def _hosts(case: Case) -> list[tuple[str, str]]:
-    from yibao.org.models import UserProfile
+def page_date(value: str, label: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise _refuse(f"“{label}”不是有效的日期，请按 年-月-日 填写，如 2026-03-02")
 
-    on_case = case.officers.filter(recused_on__isnull=True).values("officer__user_id")
-    rows = UserProfile.objects.filter(role="legal_reviewer", bureau=case.bureau).exclude(user_id__in=on_case)
-    return [(str(p.user_id), p.user.get_full_name() or p.user.get_username()) for p in rows.select_related("user")]
+
+def page_instalments(value: str) -> list[tuple[dt.date, str]]:
+    """Lines of "date amount" (分期安排); the service checks the amounts."""
+    out = []
+    for line in (value or "").splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise _refuse(f"分期安排每行应为“日期 金额”，收到：{line}")
+        out.append((page_date(parts[0], "分期日期"), parts[1]))
+    return out
 
 
-# Actions whose choices depend on the case: a function of the case giving the fields.
-ACTION_FIELDS.update({
-    "name_hearing_host": lambda case: [("host", "听证主持人（法制审核机构）", "select", _hosts(case))],
-    "notify_hearing": [("hearing_on", "听证日期", "date", None), ("place", "听证地点", "text", None),
-                       ("noticed_on", "通知日期（留空为今天）", "date", None)],
-    "ask_recusal": lambda case: [("officer", "申请回避的执法人员", "select", _case_officers(case)),
-                                 ("asked_by", "申请人", "select", RecusalAskedBy.choices),
-                                 ("reason", "申请理由", "textarea", None)],
-    "decide_recusal": lambda case: [("granted", "决定回避", "checkbox", None),
-                                    ("replacement", "接替的执法人员", "select", _bureau_officers(case)),
-                                    ("reason", "决定理由", "textarea", None)],
-    "reassign_officer": lambda case: [("remove", "调出", "select", [("", "（不调出）"), *_case_officers(case)]),
-                                      ("add", "调入", "select", _bureau_officers(case)),
-                                      ("reason", "改派理由", "textarea", None)],
-})
+def page_values(action: CaseAction, post: Any) -> dict[str, Any]:
+    """The inputs of an action as posted from its form on the case page, read by kind; a value the page
+    cannot read (a date, a choice left empty) is refused in Chinese. Empty texts go to the service, which
+    says what it needs and why."""
+    values: dict[str, Any] = {}
+    for i in action.inputs:
+        raw = post.get(i.name, "")
+        label = i.short_label
+        if i.kind == Kind.DATE:
+            value: Any = page_date(raw, label)
+            if value is None and i.required:
+                raise _refuse(f"请填写{label}")
+        elif i.kind in (Kind.USER, Kind.OFFICER, Kind.OFFICER_ID):
+            raw = raw.strip()
+            value = int(raw) if raw.isdigit() else None
+            if value is None and (i.required or raw):
+                raise _refuse(f"请选择{label}")
+        elif i.kind == Kind.FLAG:
+            value = bool(raw)
+        elif i.kind == Kind.MONEY:
+            value = raw.strip() or None
+        elif i.kind == Kind.NAMES:
+            value = raw.replace("，", "\n").replace("、", "\n").splitlines()
+        elif i.kind == Kind.INSTALMENTS:
+            value = page_instalments(raw)
+        else:
+            value = raw or (i.default if i.default is not None else "")
+        values[i.name] = value
+    return values

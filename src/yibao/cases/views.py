@@ -3,7 +3,6 @@ actions the signed-in user may take now, each posting to its service."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -13,71 +12,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yibao.core.audit import record_event
-from yibao.core.forms import DATE_INPUT_FORMATS
 from yibao.org.masking import mask_id_number, mask_name
-from yibao.org.models import Officer
 from yibao.org.permissions import can_view_personal_data, get_profile, visible_bureau_ids
 
 from . import services as s
 from .exporting import xlsx_bytes, xlsx_response
-from .forms import ACTION_FIELDS, FilingForm, SearchForm, SummaryForm
+from .forms import FilingForm, SearchForm, SummaryForm, action_fields, page_values
 from .models import Case, CaseOfficer
 from .procedure import Refusal, ServiceCode
-from .services.clock import (
-    do_end_excluded_period,
-    do_extend_deadline,
-    do_record_excluded_period,
-    do_resume,
-    do_revoke_filing,
-    do_suspend,
-)
-from .services.deliberation import do_mark_complex, do_record_deliberation
-from .services.execution import (
-    do_apply_court_enforcement,
-    do_arrange_payment,
-    do_record_court_acceptance,
-    do_record_remedy,
-    do_record_remedy_outcome,
-    do_serve_reminder,
-    surcharge,
-)
+from .services.execution import surcharge
 from .services.filing import FilingInput, PartyInput
-from .services.hearing import do_name_hearing_host, do_notify_hearing
-from .services.officers import certificate_warnings, do_ask_recusal, do_decide_recusal, do_reassign_officer
-from .services.summary import SummaryInput, do_decide_on_spot, do_file_summary
-from .services.transfer import do_record_transfer_receipt, do_transfer
-
-
-def _date(value: str, label: str) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in DATE_INPUT_FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise Refusal(ServiceCode.INVALID_INPUT, f"“{label}”不是有效的日期，请按 年-月-日 填写，如 2026-03-02")
-
-
-def _required_date(value: str, label: str) -> dt.date:
-    day = _date(value, label)
-    if day is None:
-        raise Refusal(ServiceCode.INVALID_INPUT, f"请填写{label}")
-    return day
-
-
-def _instalments(value: str) -> list[tuple[dt.date, str]]:
-    """Lines of "date amount" (分期安排)."""
-    out = []
-    for line in (value or "").splitlines():
-        parts = line.replace("，", " ").replace(",", " ").split()
-        if not parts:
-            continue
-        if len(parts) != 2:
-            raise Refusal(ServiceCode.INVALID_INPUT, f"分期安排每行应为“日期 金额”，收到：{line}")
-        out.append((_required_date(parts[0], "分期日期"), parts[1]))
-    return out
+from .services.officers import certificate_warnings
+from .services.registry import CASE_ACTIONS, case_action
+from .services.summary import SummaryInput, do_decide_on_spot
 
 
 def _searched(request: HttpRequest) -> tuple[SearchForm, QuerySet[Case]]:
@@ -244,11 +191,7 @@ def _parties(request: HttpRequest, case: Case) -> list[dict]:
 
 def _render_case(request: HttpRequest, case: Case, refusal: Refusal | None = None, status: int = 200,
                  failed_action: str = "") -> HttpResponse:
-    def fields(key: str) -> list:
-        spec = ACTION_FIELDS.get(key, [])
-        return spec(case) if callable(spec) else spec
-
-    actions = [{"key": key, "label": label, "fields": fields(key)}
+    actions = [{"key": key, "label": label, "fields": action_fields(CASE_ACTIONS[key], case) if key in CASE_ACTIONS else []}
                for key, label in s.available_actions(case, request.user)]
     officers = CaseOfficer.objects.filter(case=case).select_related("officer")
     warnings = certificate_warnings(case)
@@ -268,85 +211,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _call(action: str, case: Case, post: Any, actor: Any, version: int | None) -> Case:
-    kw: dict[str, Any] = {"actor": actor, "expected_version": version}
-    text = lambda name: post.get(name, "")  # noqa: E731
-    calls = {
-        "approve_filing": lambda: s.do_approve_filing(case, **kw),
-        "reject_filing": lambda: s.do_reject_filing(case, reason=text("reason"), **kw),
-        "start_investigation": lambda: s.do_start_investigation(case, **kw),
-        "finish_investigation": lambda: s.do_finish_investigation(case, report=text("report"), **kw),
-        "complete_review": lambda: s.do_complete_review(case, opinion=text("opinion"), text=text("text"), **kw),
-        "approve_proposal": lambda: s.do_approve_proposal(
-            case, decision_kind=text("decision_kind"), fine=text("fine"), hearing_right=bool(post.get("hearing_right")),
-            opinion=text("opinion"), **kw),
-        "notify": lambda: s.do_notify(case, on=_date(text("on"), "告知日期"), **kw),
-        "close_statements": lambda: s.do_close_statements(case, text=text("text"), **kw),
-        "request_hearing": lambda: s.do_request_hearing(case, **kw),
-        "record_hearing": lambda: s.do_record_hearing(case, record=text("record"),
-                                                      host_opinion=text("host_opinion"), **kw),
-        "finish_hearing": lambda: s.do_finish_hearing(case, **kw),
-        "decide": lambda: s.do_decide(case, decision_kind=text("decision_kind"), fine=text("fine"),
-                                      reason=text("reason"), **kw),
-        "serve": lambda: s.do_serve(case, method=text("method"), on=_date(text("on"), "送达日期"),
-                                    reason=text("reason"), **kw),
-        "start_enforcement": lambda: s.do_start_enforcement(case, **kw),
-        "record_payment": lambda: s.do_record_payment(case, paid_on=_date(text("paid_on"), "缴款日期"),
-                                                      reference=text("reference"), **kw),
-        "close": lambda: s.do_close(case, reason=text("reason"), **kw),
-    }
-    def officer(name: str) -> Officer | None:
-        raw = text(name).strip()
-        return Officer.objects.filter(pk=int(raw), bureau=case.bureau).first() if raw.isdigit() else None
-
-    calls |= {
-        "suspend": lambda: do_suspend(case, reason=text("reason"), **kw),
-        "resume": lambda: do_resume(case, reason=text("reason"), **kw),
-        "revoke_filing": lambda: do_revoke_filing(case, reason=text("reason"), **kw),
-        "extend_deadline": lambda: do_extend_deadline(case, reason=text("reason"),
-                                                      deliberation_record=text("deliberation_record"), **kw),
-        "record_excluded_period": lambda: do_record_excluded_period(
-            case, kind=text("kind"), start=_required_date(text("start"), "开始日期"), end=_date(text("end"), "结束日期"),
-            reason=text("reason"), **kw),
-        "name_hearing_host": lambda: do_name_hearing_host(case, int(text("host") or 0), **kw),
-        "notify_hearing": lambda: do_notify_hearing(case, hearing_on=_required_date(text("hearing_on"), "听证日期"),
-                                                    place=text("place"), noticed_on=_date(text("noticed_on"), "通知日期"),
-                                                    **kw),
-        "transfer": lambda: do_transfer(case, kind=text("kind"), to_authority=text("to_authority"),
-                                        letter_number=text("letter_number"), reason=text("reason"),
-                                        sent_on=_date(text("sent_on"), "移送日期"), **kw),
-        "record_transfer_receipt": lambda: do_record_transfer_receipt(
-            case, received_on=_date(text("received_on"), "回执日期"), note=text("note"), **kw),
-        "arrange_payment": lambda: do_arrange_payment(
-            case, kind=text("kind"), until=_required_date(text("until"), "最后缴款日期"), reason=text("reason"),
-            instalments=_instalments(text("instalments")), **kw),
-        "serve_reminder": lambda: do_serve_reminder(case, served_on=_date(text("served_on"), "送达日期"), **kw),
-        "apply_court_enforcement": lambda: do_apply_court_enforcement(
-            case, applied_on=_date(text("applied_on"), "申请日期"), **kw),
-        "record_court_acceptance": lambda: do_record_court_acceptance(
-            case, accepted_on=_date(text("accepted_on"), "受理日期"), **kw),
-        "record_remedy": lambda: do_record_remedy(case, kind=text("kind"), body=text("body"),
-                                                  filed_on=_date(text("filed_on"), "申请或起诉日期"), **kw),
-        "record_remedy_outcome": lambda: do_record_remedy_outcome(
-            case, outcome=text("outcome"), decided_on=_date(text("decided_on"), "决定或判决日期"),
-            changed_fine=text("changed_fine") or None, note=text("note"), **kw),
-        "file_summary": lambda: do_file_summary(case, reason=text("reason"), **kw),
-        "mark_complex": lambda: do_mark_complex(case, reason=text("reason"), **kw),
-        "record_deliberation": lambda: do_record_deliberation(
-            case, attendees=text("attendees").replace("，", "\n").replace("、", "\n").splitlines(),
-            conclusion=text("conclusion"), held_on=_date(text("held_on"), "讨论日期"), **kw),
-        "end_excluded_period": lambda: do_end_excluded_period(case, end=_required_date(text("end"), "结束日期"), **kw),
-        "ask_recusal": lambda: do_ask_recusal(case, int(text("officer") or 0), asked_by=text("asked_by"),
-                                              reason=text("reason"), **kw),
-        "decide_recusal": lambda: do_decide_recusal(case, granted=bool(post.get("granted")), reason=text("reason"),
-                                                    replacement=officer("replacement"), **kw),
-        "reassign_officer": lambda: do_reassign_officer(case, remove=officer("remove"), add=officer("add"),
-                                                        reason=text("reason"), **kw),
-    }
-    if action in calls:
-        return calls[action]()
-    if action in ("suspend", "resume", "terminate", "transfer"):
-        return s.do_take_step(case, action, reason=text("reason"), **kw)
-    raise Http404("没有这个办案环节")
+    """Take the action posted from its form on the case page, as the API takes it (the action table)."""
+    spec = case_action(action)
+    if spec is None:
+        raise Http404("没有这个办案环节")
+    return spec.take(case, page_values(spec, post), actor=actor, expected_version=version)
 
 
 @require_POST

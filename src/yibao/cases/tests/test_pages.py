@@ -132,3 +132,42 @@ def test_a_full_view_of_a_person_partys_data_on_the_case_page_is_audited_and_an_
     client.force_login(analyst)
     assert client.get(url).status_code == 404  # not on the case, not bureau-wide: not shown at all
     assert AuditEvent.objects.filter(action="pii.view", object_id=str(case.pk)).count() == 1
+
+
+def test_the_page_and_the_api_read_the_same_inputs_of_every_action_from_one_table(client, staff, proposed):
+    from yibao.cases.forms import action_fields
+    from yibao.cases.services.registry import CASE_ACTIONS
+
+    document = client.get("/api/v1/openapi.json").json()
+    for key, action in CASE_ACTIONS.items():
+        operation = document["paths"][f"/api/v1/cases/{{case_id}}/{key}"]["post"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        body = set(document["components"]["schemas"][ref]["properties"])
+        on_page = {name for name, *_ in action_fields(action, proposed)}
+        assert body == on_page | {"expected_version"}, key
+        assert operation["summary"] == action.label
+
+
+def test_a_date_the_page_cannot_read_is_refused_in_chinese_and_the_case_is_unchanged(client, staff, proposed):
+    case = s.do_approve_filing(proposed, actor=staff.head, expected_version=proposed.version)
+    client.force_login(staff.officer1)
+    response = client.post(reverse("cases:case_act", args=[case.pk, "record_excluded_period"]),
+                           {"version": case.version, "kind": "testing", "start": "下周一", "reason": "送检"})
+    assert response.status_code == 400
+    assert "“开始日期”不是有效的日期" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).version == case.version
+
+
+def test_an_officer_of_another_bureau_cannot_be_put_on_a_case_from_the_page(client, staff, proposed):
+    from yibao.org.constants import BureauLevel
+    from yibao.org.services import do_create_bureau, ensure_demo_users
+
+    other = do_create_bureau("嵩县医疗保障局", level=BureauLevel.COUNTY, code="410325", actor=None)
+    stranger = {u.username: u for u in ensure_demo_users(other, username_prefix="song.")}["song.officer1"].officer
+    case = s.do_approve_filing(proposed, actor=staff.head, expected_version=proposed.version)
+    client.force_login(staff.head)
+    response = client.post(reverse("cases:case_act", args=[case.pk, "reassign_officer"]),
+                           {"version": case.version, "add_id": stranger.pk, "reason": "增派人员"})
+    assert response.status_code == 400
+    assert f"执法人员 {stranger.pk} 不是栾川县医疗保障局的执法人员" in response.content.decode()
+    assert not case.officers.filter(officer=stranger).exists()
