@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "yibao.deadlines",
     "yibao.monitoring",
     "yibao.cases",
+    "yibao.coercion",
     "yibao.api",
     # Installed so the API docs page serves Swagger UI from its own static files, not from a CDN.
     "ninja",

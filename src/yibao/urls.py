@@ -23,5 +23,6 @@ urlpatterns = [
     path("api-tokens/", include("yibao.api.urls")),
     path("monitoring/", include("yibao.monitoring.urls")),
     path("cases/", include("yibao.cases.urls")),
+    path("seals/", include("yibao.coercion.urls")),
     path("admin/", admin.site.urls),
 ]
