@@ -130,6 +130,11 @@ YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES = int(os.environ.get("YIBAO_PRESCREEN_JOUR
 # make the server read arbitrary folders; the command line (an administrator's) is not limited.
 YIBAO_DATASET_ROOTS = [Path(p) for p in os.environ.get("YIBAO_DATASET_ROOTS", "").split(os.pathsep) if p] or [VAR_DIR]
 
+# Evidence files (证据材料) of cases: streamed to disk under this folder while hashed, never held whole in
+# memory; a file larger than YIBAO_EVIDENCE_MAX_BYTES is refused while it arrives (default 4 GiB: videos).
+YIBAO_EVIDENCE_ROOT = Path(os.environ.get("YIBAO_EVIDENCE_ROOT", VAR_DIR / "evidence"))
+YIBAO_EVIDENCE_MAX_BYTES = int(os.environ.get("YIBAO_EVIDENCE_MAX_BYTES", str(4 * 1024 ** 3)))
+
 
 # Background jobs and schedules (docs/background-jobs.md): django-q2 with the database as its queue, run
 # by `yibao worker`. A job runs at most YIBAO_JOBS_TIMEOUT_SECONDS; the queue hands a job taken by a

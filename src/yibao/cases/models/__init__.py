@@ -2,6 +2,18 @@ from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinio
 from .clock import CaseTransfer, DeadlineExtension, ExcludedPeriod, TransferKind
 from .deliberation import Deliberation
 from .execution import ArrangementKind, PaymentArrangement, Remedy, RemedyKind, RemedyOutcome
+from .investigation import (
+    AssistanceRequest,
+    Attachment,
+    Evidence,
+    EvidenceKind,
+    InquiryRecord,
+    InspectionRecord,
+    Preservation,
+    PreservationOutcome,
+    PreservationStatus,
+    Signature,
+)
 from .lead import LEAD_OBJECT_TYPES, Lead, LeadFinding
 from .parameters import BureauParameter
 from .people import CaseOfficer, LeftHow, Party, RecusalAskedBy, RecusalRequest
@@ -12,4 +24,6 @@ __all__ = [
     "RemedyOutcome", "CaseTransfer", "DeadlineExtension", "Deliberation", "TransferKind", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
     "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",
+    "AssistanceRequest", "Attachment", "Evidence", "EvidenceKind", "InquiryRecord", "InspectionRecord", "Preservation",
+    "PreservationOutcome", "PreservationStatus", "Signature",
 ]
