@@ -15,7 +15,7 @@ from yibao.org.models import Bureau
 from yibao.org.permissions import get_profile, is_active_user, visible_bureau_ids
 
 from . import services as s
-from .deadlines import KIND_LABELS, LEAD_VERIFICATION_BASIS, PROVISIONAL_NOTE, Board, board, near_workdays
+from .deadlines import LEAD_VERIFICATION_BASIS, PROVISIONAL_NOTE, Board, board, kind_labels, near_workdays
 from .exporting import xlsx_bytes, xlsx_response
 from .models.case import CASE_STATE_CHOICES
 from .services.access import BUREAU_WIDE_ROLES
@@ -26,7 +26,7 @@ PAGE_ROWS = 100
 
 class BoardForm(Form):
     bureau = forms.TypedChoiceField(label="单位", required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(label="期限", required=False, choices=[("", "全部"), *KIND_LABELS.items()])
+    kind = forms.ChoiceField(label="期限", required=False)
     state = forms.ChoiceField(label="案件状态", required=False, choices=[("", "全部"), *CASE_STATE_CHOICES])
 
     def __init__(self, *args: Any, bureau_ids: list[int] | None, **kwargs: Any):
@@ -35,6 +35,8 @@ class BoardForm(Form):
         if bureau_ids is not None:
             bureaus = bureaus.filter(pk__in=bureau_ids)
         self.fields["bureau"].choices = [("", "本单位及下级单位"), *bureaus.values_list("pk", "name")]
+        # Read when the form is built: a source another app registers joins the filter.
+        self.fields["kind"].choices = [("", "全部"), *kind_labels().items()]
 
 
 def _check(request: HttpRequest) -> list[int] | None:
@@ -62,7 +64,8 @@ def _board(request: HttpRequest, *, limit: int | None) -> tuple[BoardForm, Board
 def supervision_board(request: HttpRequest) -> HttpResponse:
     form, result = _board(request, limit=PAGE_ROWS)
     today = s.today()
-    rows = [{"d": d, "left": d.days_left(today), "late": -d.days_left(today)} for d in result.rows] if result else []
+    rows = [{"d": d, "left": d.days_left(today), "late": -d.days_left(today), "overdue": d.overdue(today)}
+            for d in result.rows] if result else []
     return render(request, "cases/board.html", {
         "form": form, "board": result, "rows": rows, "today": today, "near": near_workdays(),
         "lead_basis": LEAD_VERIFICATION_BASIS, "provisional_note": PROVISIONAL_NOTE,
@@ -70,7 +73,7 @@ def supervision_board(request: HttpRequest) -> HttpResponse:
 
 
 BOARD_COLUMNS = [("期限", 16), ("案号或线索", 26), ("案由或当事人", 40), ("办案单位", 22), ("状态", 10),
-                 ("届满日", 12), ("待定", 6), ("剩余天数", 10), ("依据", 50)]
+                 ("届满日", 12), ("待定", 6), ("剩余天数", 10), ("依据", 50), ("计时", 12), ("为什么是这一天", 80)]
 
 
 def board_export(request: HttpRequest) -> HttpResponse:
@@ -79,5 +82,5 @@ def board_export(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/board.html", {"form": form, "board": None, "rows": []}, status=400)
     today = s.today()
     rows = ([d.label, d.subject, d.title, d.bureau, d.state, d.due, "待定" if d.provisional else "",
-             d.days_left(today), d.basis] for d in result.rows)
+             d.days_left(today), d.basis, d.paused, d.why] for d in result.rows)
     return xlsx_response(xlsx_bytes("督办", BOARD_COLUMNS, rows), f"督办-{today.isoformat()}.xlsx")

@@ -8,7 +8,7 @@ and cases to close. What is waiting is read from the procedure table, not restat
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -20,12 +20,15 @@ from yibao.org.models import Officer
 from yibao.org.permissions import get_profile, visible_bureau_ids
 
 from . import services as s
+from .alerts import AlertLine, banner
 from .deadlines import (
     CASE_COLUMNS,
     CASE_DEADLINES,
     CASE_FIELDS,
     LEAD_FIELDS,
     LEAD_VERIFICATION_WORKDAYS,
+    PAUSE_ANNOTATIONS,
+    PAUSE_FIELDS,
     Days,
     OpenDeadline,
     lead_deadline,
@@ -80,6 +83,7 @@ class Workbench:
     sections: dict[str, list[WorkItem]]
     today: dt.date
     truncated: set[str]
+    alerts: list[AlertLine] = field(default_factory=list)  # the banner: deadlines past or near (alerts.py)
 
     @property
     def empty(self) -> bool:
@@ -89,8 +93,8 @@ class Workbench:
         return [(key, SECTION_TITLES[key], items, key in self.truncated) for key, items in self.sections.items()]
 
 
-def _case_item(section: str, action: str, row: dict, days: Days) -> WorkItem:
-    running = running_deadlines(row, days)
+def _case_item(section: str, action: str, row: dict, days: Days, today: dt.date) -> WorkItem:
+    running = running_deadlines(row, days, today)
     deadline = running[0] if running else None
     if deadline is None and row["state"] == CaseState.PROPOSED and row["lead_id"]:
         # A proposed filing waits on the lead's verification period.
@@ -104,21 +108,21 @@ def _case_item(section: str, action: str, row: dict, days: Days) -> WorkItem:
 # The columns an item reads (a case row has some sixty): its name, state, deadlines and their flags.
 LEAD_ITEM_FIELDS = ("number", "party_name", "summary", "status", "received_date", "verification_due")
 ITEM_FIELDS = (
-    *CASE_FIELDS, "lead_id", *CASE_COLUMNS, *{flag for spec in CASE_DEADLINES for flag in spec.flags},
+    *CASE_FIELDS, "lead_id", *CASE_COLUMNS, *PAUSE_FIELDS, *{flag for spec in CASE_DEADLINES for flag in spec.flags},
     *(f"lead__{f}" for f in LEAD_ITEM_FIELDS),
 )
 
 
 def _by_state(section: str, cases: QuerySet[Case], todo: dict[CaseState, list[tuple[str, Q]]], days: Days,
-              truncated: set[str]) -> list[WorkItem]:
+              truncated: set[str], today: dt.date) -> list[WorkItem]:
     items: list[WorkItem] = []
     for state, actions in todo.items():
         for action, ready in actions:
-            picked = list(cases.filter(ready, state=state).order_by(*urgency_order(state))
-                          .values(*ITEM_FIELDS)[:SECTION_LIMIT + 1])
+            picked = list(cases.filter(ready, state=state).annotate(**PAUSE_ANNOTATIONS)
+                          .order_by(*urgency_order(state)).values(*ITEM_FIELDS)[:SECTION_LIMIT + 1])
             if len(picked) > SECTION_LIMIT:
                 truncated.add(section)
-            items += [_case_item(section, action, c, days) for c in picked[:SECTION_LIMIT]]
+            items += [_case_item(section, action, c, days, today) for c in picked[:SECTION_LIMIT]]
     return items
 
 
@@ -152,7 +156,7 @@ def officer_todo(officer: Officer) -> dict[CaseState, list[tuple[str, Q]]]:
     return todo
 
 
-def _officer(user: Any, days: Days, truncated: set[str]) -> dict[str, list[WorkItem]]:
+def _officer(user: Any, days: Days, today: dt.date, truncated: set[str]) -> dict[str, list[WorkItem]]:
     officer = Officer.objects.filter(user=user, active=True).select_related("bureau").first()
     if officer is None:
         return {}
@@ -167,7 +171,7 @@ def _officer(user: Any, days: Days, truncated: set[str]) -> dict[str, list[WorkI
         out["leads"] = [WorkItem("leads", "核查、决定是否立案", d.subject, d.title, d.bureau, d.state, d.pk, d)
                         for d in (lead_deadline(r, days) for r in leads[:SECTION_LIMIT])]
     mine = Case.objects.filter(officers__officer=officer, officers__recused_on__isnull=True)
-    out["at_post"] = _by_state("at_post", mine, officer_todo(officer), days, truncated)
+    out["at_post"] = _by_state("at_post", mine, officer_todo(officer), days, truncated, today)
     return out
 
 
@@ -176,11 +180,11 @@ def _in_bureaus(user: Any) -> QuerySet[Case]:
     return Case.objects.all() if ids is None else Case.objects.filter(bureau_id__in=ids)
 
 
-def _reviewer(user: Any, days: Days, truncated: set[str]) -> dict[str, list[WorkItem]]:
+def _reviewer(user: Any, days: Days, today: dt.date, truncated: set[str]) -> dict[str, list[WorkItem]]:
     cases = _in_bureaus(user).exclude(officers__officer__user=user)
     todo = {CaseState.UNDER_REVIEW: [("法制审核", Q(review_passed=False))],
             CaseState.HEARING: [("记录听证", Q(hearing_record="")), ("听证结束", ~Q(hearing_record=""))]}
-    return {"reviews": _by_state("reviews", cases, todo, days, truncated)}
+    return {"reviews": _by_state("reviews", cases, todo, days, truncated, today)}
 
 
 def _head(user: Any, days: Days, today: dt.date, truncated: set[str]) -> dict[str, list[WorkItem]]:
@@ -197,7 +201,7 @@ def _head(user: Any, days: Days, today: dt.date, truncated: set[str]) -> dict[st
         CaseState.SERVED: [("结案", Q(executed=True) | nothing_to_execute)],
         CaseState.ENFORCING: [("结案", Q(executed=True) | nothing_to_execute)],
     }
-    return {"approvals": _by_state("approvals", _in_bureaus(user), todo, days, truncated)}
+    return {"approvals": _by_state("approvals", _in_bureaus(user), todo, days, truncated, today)}
 
 
 def work_for(user: Any, today: dt.date | None = None) -> Workbench | None:
@@ -208,20 +212,21 @@ def work_for(user: Any, today: dt.date | None = None) -> Workbench | None:
     today = today or s.today()
     days, truncated = Days(), set[str]()
     if profile.role == Role.OFFICER:
-        sections = _officer(user, days, truncated)
+        sections = _officer(user, days, today, truncated)
     elif profile.role == Role.LEGAL_REVIEWER:
-        sections = _reviewer(user, days, truncated)
+        sections = _reviewer(user, days, today, truncated)
     elif profile.role == Role.HEAD:
         sections = _head(user, days, today, truncated)
     else:
         return None
+    alerts = banner(user, [i.deadline for items in sections.values() for i in items], today, days)
     for key, items in sections.items():
         ordered = sorted((replace(i, days_left=i.deadline.days_left(today) if i.deadline else None)
                           for i in items), key=WorkItem.sort_key)
         if len(ordered) > SECTION_LIMIT:
             truncated.add(key)
         sections[key] = ordered[:SECTION_LIMIT]
-    return Workbench(sections, today, truncated)
+    return Workbench(sections, today, truncated, alerts)
 
 
 def workbench(request: HttpRequest) -> HttpResponse:

@@ -62,3 +62,67 @@ class CalendarDay(models.Model):
             raise ValidationError(
                 {"kind": f"{cn_date(self.date)}是{WEEKDAY_LABELS[self.date.weekday()]}，本就是工作日，不能录入为调休上班日"}
             )
+
+
+class Alert(models.Model):
+    """期限提醒（督办预警）: one deadline the daily check found near or past, open until it is no longer.
+
+    Generic over what runs the deadline (a case, a lead, a 封存…): `subject_type` and `subject_id` name it,
+    so the deadlines app depends on none of them. One open alert per (kind, subject); its due date follows the
+    record (a recount, an extension). `overdue_on` is the day the check first found it past, written once with
+    its audit event."""
+
+    kind = models.CharField("期限类别", max_length=32)
+    label = models.CharField("期限", max_length=60)
+    subject_type = models.CharField("对象类型", max_length=32)
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    subject = models.CharField("案号或编号", max_length=100)
+    title = models.CharField("案由或当事人", max_length=300, blank=True)
+    bureau = models.ForeignKey("org.Bureau", verbose_name="办案单位", null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    due = models.DateField("届满日")
+    provisional = models.BooleanField("待定", default=False)
+    paused = models.CharField("计时", max_length=30, blank=True, help_text="中止或暂停计算时不算逾期")
+    basis = models.CharField("依据", max_length=300, blank=True)
+    url = models.CharField("链接", max_length=200, blank=True)
+    raised_on = models.DateField("首次提醒日期")
+    overdue_on = models.DateField("逾期预警日期", null=True, blank=True)
+    checked_on = models.DateField("最近检查日期")
+    resolved_on = models.DateField("解除日期", null=True, blank=True,
+                                   help_text="期限已办结、已顺延或案件已离开该环节")
+
+    class Meta:
+        verbose_name = "期限提醒"
+        verbose_name_plural = "期限提醒"
+        ordering = ["due", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "subject_type", "subject_id"],
+                                               condition=models.Q(resolved_on__isnull=True),
+                                               name="deadlines_alert_one_open")]
+        indexes = [models.Index(fields=["bureau", "resolved_on"], name="deadlines_alert_open")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.label} {self.due}"
+
+
+class Recount(models.Model):
+    """A stored due date the holiday table moved (or confirmed): the latest recount of each (subject, kind),
+    with the calendar version it was counted on, since the table holding the date has no column for it."""
+
+    subject_type = models.CharField("对象类型", max_length=32)
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    kind = models.CharField("期限类别", max_length=32)
+    start = models.DateField("起算日")
+    due_before = models.DateField("原届满日")
+    due_after = models.DateField("重新计算的届满日")
+    provisional = models.BooleanField("仍待定", default=False)
+    calendar_version = models.CharField("日历版本", max_length=60)
+    recounted_at = models.DateTimeField("重新计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "期限重新计算"
+        verbose_name_plural = "期限重新计算"
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id", "kind"],
+                                               name="deadlines_recount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type} {self.subject_id} {self.kind}: {self.due_before} → {self.due_after}"

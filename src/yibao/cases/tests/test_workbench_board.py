@@ -12,6 +12,8 @@ from yibao.cases import services as s
 from yibao.cases.deadlines import LEAD_VERIFICATION_WORKDAYS, Days, board
 from yibao.cases.views_workbench import work_for
 
+from .test_execution import enforcing  # noqa: F401 - a fixture the tests below take by name
+
 pytestmark = pytest.mark.django_db
 
 
@@ -178,3 +180,130 @@ def test_the_register_exports_the_lists_filters_read_back_with_openpyxl(staff, f
 
 def test_lead_verification_is_fifteen_working_days_as_the_bureaus_default():
     assert LEAD_VERIFICATION_WORKDAYS == 15
+
+
+# --- kinds counted from what the case stores, stopped clocks, other apps' sources --------------------
+
+
+def kinds(result):
+    return [(r.kind, r.due) for r in result.rows]
+
+
+def test_the_legal_review_runs_ten_working_days_from_the_day_the_case_went_to_review(staff, filed, clock):
+    from django.utils import timezone
+
+    from yibao.cases.models import Case, CaseStep
+
+    # The timeline's time is the real one (the clock moves only the day), so the step is written as on 2 March.
+    Case.objects.filter(pk=filed.pk).update(state="under_review")
+    CaseStep.objects.create(case=filed, action="finish_investigation", label="调查终结", from_state="investigating",
+                            to_state="under_review", at=timezone.make_aware(dt.datetime(2026, 3, 2, 9)))
+    clock.set(dt.date(2026, 3, 10))
+    [row] = board(None, today=clock.day, kinds=["review"], near=5).rows
+    # 3 March is the 1st working day, 16 March the 10th (the bureau's default `legal_review`).
+    assert row.due == dt.date(2026, 3, 16) and row.label == "法制审核期限" and not row.provisional
+    assert "第五十八条" in row.basis and "2026年3月2日" in row.why
+    assert board(None, today=dt.date(2026, 3, 2), kinds=["review"], near=5).rows == []
+
+
+def test_a_hearing_day_set_before_the_notice_shows_the_notices_last_day_seven_working_days_before(staff, filed,
+                                                                                                 clock):
+    from yibao.cases.models import Case
+
+    Case.objects.filter(pk=filed.pk).update(state="hearing", hearing_on=dt.date(2026, 3, 20))
+    [row] = board(None, today=dt.date(2026, 3, 9), kinds=["hearing_notice"], near=5).rows
+    assert row.due == dt.date(2026, 3, 11) and "第六十四条" in row.basis
+    Case.objects.filter(pk=filed.pk).update(hearing_noticed_on=dt.date(2026, 3, 10))
+    assert kinds(board(None, today=dt.date(2026, 3, 16), near=5)) == [("hearing", dt.date(2026, 3, 20))]
+
+
+def test_the_reminder_and_the_court_application_follow_the_remedy_periods_after_service(staff, enforcing, clock):  # noqa: F811
+    # Served Monday 2 March 2026: 行政诉讼 six months to 2 September, three months to apply: 2 December; the
+    # 催告 at least ten days before: 22 November.
+    near = board(None, today=dt.date(2026, 11, 20), kinds=["reminder", "court_enforcement"], near=5)
+    assert kinds(near) == [("reminder", dt.date(2026, 11, 22))]
+    assert "2026年9月2日" in near.rows[0].why and "第五十四条" in near.rows[0].basis
+    late = board(None, today=dt.date(2026, 12, 3), kinds=["reminder", "court_enforcement"], near=5)
+    assert kinds(late) == [("reminder", dt.date(2026, 11, 22)), ("court_enforcement", dt.date(2026, 12, 2))]
+    assert all(r.overdue(dt.date(2026, 12, 3)) for r in late.rows)
+
+
+def test_a_reminder_served_leaves_only_the_court_application(staff, enforcing, clock):  # noqa: F811
+    from yibao.cases.services.execution import do_serve_reminder
+
+    clock.set(dt.date(2026, 3, 20))
+    do_serve_reminder(enforcing, actor=staff.officer1, expected_version=enforcing.version)
+    assert [r.kind for r in board(None, today=dt.date(2026, 12, 3), near=5).rows] == ["payment", "court_enforcement"]
+
+
+def test_the_next_instalment_of_an_approved_plan_is_on_the_board(staff, enforcing, clock):  # noqa: F811
+    from yibao.cases.services.execution import do_arrange_payment
+
+    do_arrange_payment(enforcing, actor=staff.head, expected_version=enforcing.version, kind="instalments",
+                       until=dt.date(2026, 5, 15), reason="经营困难", instalments=[(dt.date(2026, 4, 15), "12000"),
+                                                                               (dt.date(2026, 5, 15), "12000")])
+    [row] = board(None, today=dt.date(2026, 4, 13), kinds=["instalment", "payment"], near=5).rows
+    assert (row.label, row.due) == ("分期缴款期限（第1期）", dt.date(2026, 4, 15))
+    assert kinds(board(None, today=dt.date(2026, 5, 11), kinds=["instalment", "payment"], near=5)) == [
+        ("payment", dt.date(2026, 5, 15)), ("instalment", dt.date(2026, 5, 15))]
+
+
+def test_a_case_whose_clock_is_stopped_is_not_overdue_and_keeps_the_days_it_had_left(staff, filed, clock, client):
+    from yibao.cases.services.clock import do_record_excluded_period
+
+    assert filed.due_on == dt.date(2026, 6, 1)
+    clock.set(dt.date(2026, 5, 28))
+    do_record_excluded_period(filed, actor=staff.officer1, expected_version=filed.version, kind="appraisal",
+                              start=dt.date(2026, 5, 28), end=None, reason="委托司法鉴定")
+    clock.set(dt.date(2026, 6, 10))  # past the stored due date, the appraisal still running
+    [row] = board(None, today=clock.day, kinds=["case"], near=5).rows
+    assert row.paused == "暂停（鉴定）" and not row.overdue(clock.day)
+    assert row.days_left(clock.day) == 5 and row.due == dt.date(2026, 6, 15)
+    [item] = work_for(staff.officer1).sections["at_post"]
+    assert not item.overdue and item.days_left == 5
+    client.force_login(staff.head)
+    html = client.get(reverse("cases:supervision_board")).content.decode()
+    assert 'class="paused"' in html and 'class="overdue error"' not in html
+
+
+def test_a_suspended_case_shows_as_suspended_not_overdue(staff, filed, clock):
+    from yibao.cases.services.clock import do_suspend
+
+    clock.set(dt.date(2026, 5, 29))
+    do_suspend(filed, actor=staff.head, expected_version=filed.version, reason="当事人下落不明")
+    clock.set(dt.date(2026, 7, 1))
+    [row] = board(None, today=clock.day, kinds=["case"], near=5).rows
+    assert row.paused == "中止" and row.days_left(clock.day) == 4 and not row.overdue(clock.day)
+    assert row.state_code == "suspended"
+
+
+def test_every_board_row_says_why_and_links_to_the_case_pages_explanation(staff, filed, clock, client):
+    clock.set(filed.due_on)
+    [row] = board(None, today=clock.day, kinds=["case"], near=5).rows
+    assert row.why == filed.due_explanation and "日历版本" in row.why
+    assert row.why_url == filed.get_absolute_url() + "#case-deadlines"
+    client.force_login(staff.head)
+    html = client.get(reverse("cases:supervision_board")).content.decode()
+    assert f'href="{row.why_url}"' in html
+
+
+def test_a_source_of_another_app_joins_the_board_with_one_registration(staff, clock, client, monkeypatch):
+    from yibao.cases import deadlines
+
+    county = staff.head.profile.bureau
+
+    def seal_deadlines(bureau_ids):
+        row = dict(provisional=False, basis="《中华人民共和国行政强制法》第二十五条", title="封存药品", bureau=county.name,
+                   state="封存中", bureau_id=county.pk, href="/seals/1/")
+        return [deadlines.OpenDeadline("seal", "封存期限", clock.day + dt.timedelta(days=1), subject="FC-1", pk=1, **row),
+                deadlines.OpenDeadline("seal", "封存期限", clock.day + dt.timedelta(days=40), subject="FC-2", pk=2,
+                                       **row)]
+
+    monkeypatch.setitem(deadlines.SOURCES, "seal", deadlines.DeadlineSource("seal", "封存期限", "第二十五条",
+                                                                             seal_deadlines))
+    result = board([county.pk], today=clock.day, kinds=["seal"], near=5)
+    assert [r.subject for r in result.rows] == ["FC-1"] and result.total == 1
+    assert board([county.pk], today=clock.day, kinds=["seal"], state="filed", near=5).rows == []
+    client.force_login(staff.head)
+    html = client.get(reverse("cases:supervision_board"), {"kind": "seal"}).content.decode()
+    assert "FC-1" in html and 'href="/seals/1/"' in html
