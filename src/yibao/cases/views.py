@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yibao.core.audit import record_event
+from yibao.law.links import article_url
 from yibao.org.masking import mask_id_number, mask_name
 from yibao.org.permissions import can_view_personal_data, get_profile, visible_bureau_ids
 
@@ -133,7 +134,7 @@ def case_file(request: HttpRequest) -> HttpResponse:
                            provisions="\n".join(lead.provisions), amount=lead.suspected_loss,
                            discovered_on=lead.received_date)
         form = FilingForm(initial=initial, bureau_ids=bureau_ids)
-    return render(request, "cases/case_file.html", {"form": form, "refusal": refusal},
+    return render(request, "cases/case_file.html", {"form": form, "refusal": refusal, "refusal_url": _basis_url(refusal)},
                   status=400 if refusal else 200)
 
 
@@ -156,8 +157,14 @@ def case_summary(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记当场处罚决定：{case}，请在期限内报局备案")
             return redirect(case)
-    return render(request, "cases/case_summary.html", {"form": form, "refusal": refusal},
+    return render(request, "cases/case_summary.html", {"form": form, "refusal": refusal,
+                                                       "refusal_url": _basis_url(refusal)},
                   status=400 if refusal else 200)
+
+
+def _basis_url(refusal: Refusal | None) -> str | None:
+    """The law library's page of the article a refusal enforces, when the library holds it."""
+    return article_url(refusal.basis) if refusal is not None else None
 
 
 def _case(request: HttpRequest, pk: int) -> Case:
@@ -198,6 +205,7 @@ def _render_case(request: HttpRequest, case: Case, refusal: Refusal | None = Non
     today = s.today()
     return render(request, "cases/case_detail.html", {
         "case": case, "parties": _parties(request, case), "actions": actions, "refusal": refusal,
+        "refusal_url": _basis_url(refusal),
         "failed_action": failed_action,
         "officers": [{"row": co, "valid": co.officer.has_valid_certificate(today), "warning": warnings.get(co.officer_id)}
                      for co in officers],

@@ -1,6 +1,7 @@
 """The case pages: the list scoped to the user, the case page's actions, refusals shown in Chinese."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -171,3 +172,27 @@ def test_an_officer_of_another_bureau_cannot_be_put_on_a_case_from_the_page(clie
     assert response.status_code == 400
     assert f"执法人员 {stranger.pk} 不是栾川县医疗保障局的执法人员" in response.content.decode()
     assert not case.officers.filter(officer=stranger).exists()
+
+
+def test_a_refusal_on_the_page_links_the_article_it_enforces_in_the_law_library(client, staff, proposed):
+    from yibao.law.services import do_load_law_text
+    from yibao.law.texts import law_texts
+
+    case = s.do_approve_filing(proposed, actor=staff.head, expected_version=proposed.version)
+    case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
+    client.force_login(staff.officer1)
+    act = reverse("cases:case_act", args=[case.pk, "finish_investigation"])
+    # Without the law in the library the basis is named, not linked.
+    html = client.post(act, {"version": case.version, "report": " "}).content.decode()
+    assert "（依据：《中华人民共和国行政处罚法》第五十七条第一款）" in html and 'id="refusal-basis"' not in html
+
+    do_load_law_text(next(t for t in law_texts() if t.name == "中华人民共和国行政处罚法"))
+    response = client.post(act, {"version": case.version, "report": " "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    link = re.search(r'<a class="cite" href="([^"]+)" id="refusal-basis">([^<]+)</a>', html)
+    assert link is not None and link.group(2) == "《中华人民共和国行政处罚法》第五十七条第一款"
+    assert link.group(1).endswith("#p1")
+    article = client.get(link.group(1).split("#")[0])
+    assert article.status_code == 200 and "第五十七条" in article.content.decode()
+    assert 'id="p1"' in article.content.decode()
