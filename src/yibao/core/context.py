@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("deadlines:calculator", "期限计算"),
     ("monitoring:run_list", "智能监控"),
     ("cases:case_list", "执法办案"),
+    ("coercion:seal_list", "封存"),
     ("cases:supervision_board", "督办"),
     ("org:bureau_list", "组织机构"),
 ]

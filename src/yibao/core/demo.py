@@ -106,6 +106,9 @@ def prepare_demo(seeds: Path | None = None) -> str:
     demo = next(b for b in DEMO_BUREAUS if b.name == DEMO_USERS_BUREAU)
     lines.append(_demo_screening(Bureau.objects.get(name=demo.name), demo))
     lines.append(_demo_cases(Bureau.objects.get(name=demo.name)))
+    from yibao.coercion.demo import demo_seals
+
+    lines.append(demo_seals(Bureau.objects.get(name=demo.name)))
     names = "、".join(u.username for u in users)
     others = "、".join(f"{b.slug}.head" for b in DEMO_BUREAUS if b.name != DEMO_USERS_BUREAU)
     return ("示例数据已就绪：\n" + "\n".join(lines) + f"\n演示账号（密码 yibao-demo）：{names}"

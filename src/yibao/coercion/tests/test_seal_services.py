@@ -201,3 +201,14 @@ def test_seal_deadlines_list_running_seals_and_unreported_emergencies_nearest_fi
     # 2 March + 5 days is Saturday 7 March: the period ends on the next workday, Monday 9 March.
     assert rows[1].due == dt.date(2026, 3, 9)
     assert not rows[1].overdue(dt.date(2026, 3, 9)) and rows[1].overdue(dt.date(2026, 3, 10))
+
+
+def test_the_demo_has_a_running_seal_near_its_end_and_a_lifted_one(staff, county, clock):
+    from yibao.coercion.demo import demo_seals
+
+    text = demo_seals(county)
+    assert "示例封存 2 件" in text
+    running = Seal.objects.get(status=SealStatus.ACTIVE)
+    assert 0 <= (running.ends_on - clock.day).days <= 5
+    assert Seal.objects.filter(status=SealStatus.LIFTED).count() == 1
+    assert "已有示例封存" in demo_seals(county)
