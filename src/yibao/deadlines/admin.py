@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from yibao.core.audit import record_event
 from yibao.deadlines.constants import CalendarSource, DayKind
 from yibao.deadlines.models import CalendarDay, CalendarYear
-from yibao.deadlines.services import clear_calendar_cache, do_record_admin_edit
+from yibao.deadlines.services import clear_calendar_cache, do_record_admin_edit, do_recount_deadlines
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -82,6 +82,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 data={"year": obj.year, "notice": obj.notice, "days": obj.days.count(), "via": "admin"},
             )
             clear_calendar_cache()
+            do_recount_deadlines(actor=request.user, reason=f"后台录入{obj.year}年节假日安排（{obj.notice}）")
         elif fields:
             do_record_admin_edit(obj, actor=request.user, fields=fields)
 

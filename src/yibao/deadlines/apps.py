@@ -28,4 +28,4 @@ def seed_empty_calendar(sender, using: str, **kwargs) -> None:
         return
     from .services import seed_from_chinesecalendar
 
-    seed_from_chinesecalendar()
+    seed_from_chinesecalendar(recount=False)  # an empty calendar has counted no stored date

@@ -4,6 +4,7 @@ State Council notice, and load it for computations (cached, reloaded when the da
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import threading
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from yibao.core.audit import record_event
 from yibao.deadlines import calendar as cal
 from yibao.deadlines.calendar import CalendarDataError, DayEntry, WorkCalendar, YearCalendar
 from yibao.deadlines.constants import CalendarSource
-from yibao.deadlines.models import CalendarDay, CalendarYear
+from yibao.deadlines.models import CalendarDay, CalendarYear, Recount
 from yibao.deadlines.seeding import store_year, stored_entries
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class SeedResult:
         return bool(self.added or self.updated)
 
 
-def seed_from_chinesecalendar(years: Iterable[int] | None = None, *, actor=None) -> SeedResult:
+def seed_from_chinesecalendar(years: Iterable[int] | None = None, *, actor=None, recount: bool = True) -> SeedResult:
     """Store the package's arrangements of the given years (default: every year it covers).
 
     Idempotent: a year already stored with the same days is left alone; a package year whose data the
@@ -72,6 +73,8 @@ def seed_from_chinesecalendar(years: Iterable[int] | None = None, *, actor=None)
         log.info("calendar seeded from chinesecalendar %s: added %s, updated %s", version, result.added,
                  result.updated)
     clear_calendar_cache()
+    if result.changed and recount:
+        do_recount_deadlines(actor=actor, reason=f"从 chinesecalendar {version} 导入节假日安排")
     return result
 
 
@@ -144,6 +147,7 @@ def do_publish_year(
         )
     log.info("calendar year %s %s by administrator (%s)", year, "replaced" if existing else "published", notice)
     clear_calendar_cache()
+    do_recount_deadlines(actor=actor, reason=f"{'替换' if existing else '录入'}{year}年节假日安排（{notice}）")
     return row
 
 
@@ -159,6 +163,7 @@ def do_record_admin_edit(row: CalendarYear, *, actor, fields: Iterable[str] = ()
         data={"year": row.year, "fields": sorted(fields), "revision": row.revision, "via": "admin"},
     )
     clear_calendar_cache()
+    do_recount_deadlines(actor=actor, reason=f"后台修改{row.year}年节假日安排")
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -209,3 +214,63 @@ def load_calendar() -> WorkCalendar:
     with _cache_lock:
         _cache = (stamp, built)
     return built
+
+
+# --- stored due dates follow the calendar --------------------------------------------------------------
+
+# Where due dates are stored when a period starts: each "module:function" takes today and recounts the dates
+# not yet passed from their stored start, returning a RecountChange for each it recounted. One line per app.
+RECOUNTERS: list[str] = ["yibao.cases.deadlines:recount_stored_due_dates"]
+
+
+@dataclass(frozen=True)
+class RecountChange:
+    """One stored due date counted again on the current calendar: moved, or confirmed (待定 → 确定), or neither."""
+
+    subject_type: str
+    subject_id: int
+    kind: str
+    start: dt.date
+    before: dt.date
+    after: dt.date
+    was_provisional: bool
+    provisional: bool
+
+    @property
+    def moved(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def confirmed(self) -> bool:
+        return self.was_provisional and not self.provisional
+
+
+def do_recount_deadlines(*, actor, reason: str, today: dt.date | None = None) -> dict[str, int | str]:
+    """When the holiday table changes, the due dates not yet passed follow: every app of RECOUNTERS counts its
+    stored dates due today or later again from their start; a date already passed never moves. Each date that
+    moved or stopped being provisional is kept in `Recount` with the calendar version; one audit event counts
+    them all."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    today = today or timezone.localdate()
+    version = load_calendar().version
+    changes: list[RecountChange] = []
+    for path in RECOUNTERS:
+        module, _, name = path.partition(":")
+        changes += getattr(importlib.import_module(module), name)(today)
+    kept = [c for c in changes if c.moved or c.was_provisional != c.provisional]
+    with transaction.atomic():
+        for c in kept:
+            Recount.objects.update_or_create(
+                subject_type=c.subject_type, subject_id=c.subject_id, kind=c.kind,
+                defaults={"start": c.start, "due_before": c.before, "due_after": c.after,
+                          "provisional": c.provisional, "calendar_version": version})
+        result: dict[str, int | str] = {
+            "calendar_version": version, "recounted": len(changes), "moved": sum(c.moved for c in changes),
+            "confirmed": sum(c.confirmed for c in changes), "still_provisional": sum(c.provisional for c in changes)}
+        record_event("deadline.recount", actor=actor,
+                     summary=f"节假日安排变更（{reason}），重新计算未届满的期限 {len(changes)} 项：改变 {result['moved']} 项，"
+                             f"待定转为确定 {result['confirmed']} 项（日历版本 {version}）",
+                     data={**result, "reason": reason, "today": today.isoformat()})
+    log.info("deadlines recounted on calendar %s: %s", version, result)
+    return result
