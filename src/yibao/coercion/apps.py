@@ -7,3 +7,6 @@ class CoercionConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401 - connects the lifting of seals to the end of a case
+        from .deadlines import register_sources
+
+        register_sources()

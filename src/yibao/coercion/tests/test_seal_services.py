@@ -195,12 +195,21 @@ def test_seal_deadlines_list_running_seals_and_unreported_emergencies_nearest_fi
     assert [(r.kind, r.pk) for r in rows] == [(SEAL_REPORT_KIND, on_site.pk), (SEAL_EXPIRY_KIND, running.pk),
                                                (SEAL_EXPIRY_KIND, on_site.pk)]
     assert rows[1].due == running.ends_on and rows[1].url == running.get_absolute_url()
+    assert "第二十五条" in rows[1].basis and "第十九条" in rows[0].basis and rows[0].why
     assert seal_deadlines([county.pk], horizon=running.ends_on)[-1].pk == running.pk
     assert len(seal_deadlines([county.pk], horizon=running.ends_on)) == 2
     assert seal_deadlines([]) == []
     # 2 March + 5 days is Saturday 7 March: the period ends on the next workday, Monday 9 March.
     assert rows[1].due == dt.date(2026, 3, 9)
     assert not rows[1].overdue(dt.date(2026, 3, 9)) and rows[1].overdue(dt.date(2026, 3, 10))
+
+
+def test_the_supervision_board_shows_a_seal_near_its_end(staff, county, seal_input, clock):
+    from yibao.cases.deadlines import board
+
+    seal = active_seal(staff, county, seal_input, days=3)
+    rows = [r for r in board([county.pk], today=clock.day).rows if r.kind == "seal"]
+    assert [(r.subject, r.due) for r in rows] == [(seal.number, seal.ends_on)]
 
 
 def test_the_demo_has_a_running_seal_near_its_end_and_a_lifted_one(staff, county, clock):
