@@ -165,6 +165,9 @@ def _routes() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/leads", lead_router)
     api.add_router("/cases", case_router)
+    from yibao.cases.api_investigation import router as investigation_router  # noqa: PLC0415
+
+    api.add_router("/cases", investigation_router)
     from yibao.coercion.api import router as seal_router  # noqa: PLC0415 - loaded with the other routers
 
     api.add_router("/seals", seal_router)
