@@ -44,6 +44,14 @@ from .models import (
 )
 from .parameters import defaults
 from .procedure import OPEN_BEFORE_DECISION, STATE_LABELS, STATEMENT_WINDOW_WORKDAYS, CaseState
+from .services.investigation import (
+    ASSISTANCE_BASIS,
+    ASSISTANCE_KIND,
+    INVESTIGATION_KIND_LABELS,
+    PRESERVATION_BASIS,
+    PRESERVATION_KIND,
+    investigation_deadlines_until,
+)
 
 # Lead verification: decide to file, not to file or to transfer within the period of the parameter
 # `lead_verification` (parameters/defaults.yaml). Its rule's text is not in the law library, so no article
@@ -587,9 +595,27 @@ register("reminder", "催告期限", REMINDER_BASIS, lambda ids, q: enforcement_
 register("court_enforcement", "申请法院强制执行期限", COURT_BASIS,
          lambda ids, q: enforcement_deadlines(ids, q, kind="court_enforcement"),
          states={CaseState.SERVED, CaseState.ENFORCING}, native=True)
-# Sources of other apps, one line each when they exist:
-# register("preservation", "先行登记保存处理期限", _basis("preservation_decision"), "yibao.cases.<module>:investigation_deadlines")
-# register("seal", "封存期限", "《中华人民共和国行政强制法》第二十五条", "yibao.coercion.deadlines:seal_deadlines")
+
+
+def _investigation_source(kind: str) -> Callable[[list[int] | None, BoardQuery], Picked]:
+    """先行登记保存 and 协查 replies, as the investigation services store them (services.investigation)."""
+
+    def pick(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
+        found = [d for d in investigation_deadlines_until(q.horizon, bureau_ids) if d.kind == kind]
+        cases = {r["pk"]: r for r in _cases(bureau_ids, q).filter(pk__in={d.case_id for d in found})
+                 .values(*CASE_FIELDS)}
+        rows = [_computed(kind, d.label, d.basis, cases[d.case_id], d.due, d.provisional, d.explanation, q.days)
+                for d in found if d.case_id in cases]
+        return _finish(rows, q)
+
+    return pick
+
+
+for _kind in (PRESERVATION_KIND, ASSISTANCE_KIND):
+    register(_kind, INVESTIGATION_KIND_LABELS[_kind],
+             PRESERVATION_BASIS.label() if _kind == PRESERVATION_KIND else ASSISTANCE_BASIS, _investigation_source(_kind),
+             states=frozenset(CaseState) - {CaseState.PROPOSED}, native=True)
+# The seals (封存) register theirs when the coercion app is ready (coercion.deadlines.register_sources).
 
 KIND_LABELS: dict[str, str] = kind_labels()
 

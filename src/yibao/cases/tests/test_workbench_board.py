@@ -307,3 +307,15 @@ def test_a_source_of_another_app_joins_the_board_with_one_registration(staff, cl
     client.force_login(staff.head)
     html = client.get(reverse("cases:supervision_board"), {"kind": "seal"}).content.decode()
     assert "FC-1" in html and 'href="/seals/1/"' in html
+
+
+def test_an_assistance_letters_reply_awaited_is_on_the_board_with_its_case(staff, filed, clock):
+    from yibao.cases.services.investigation import do_send_assistance_request
+
+    case = s.do_start_investigation(filed, actor=staff.officer1, expected_version=filed.version)
+    letter = do_send_assistance_request(case, actor=staff.officer1, to_authority="洛阳市医疗保障局",
+                                        matters="核实参保人住院记录")
+    clock.set(letter.reply_due)
+    [row] = board(None, today=clock.day, kinds=["assistance_reply"], near=5).rows
+    assert (row.due, row.subject, row.state_code) == (letter.reply_due, filed.number, "investigating")
+    assert row.label == "协查回复期限" and row.why == letter.due_explanation
