@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     # Installed so the API docs page serves Swagger UI from its own static files, not from a CDN.
     "ninja",
     "yibao.jobs",
+    "yibao.documents",
 ]
 
 MIDDLEWARE = [
@@ -164,3 +165,13 @@ Q_CLUSTER = {
     # Tests run a job inside the caller (YIBAO_JOBS_SYNC=1) unless they start a real worker.
     "sync": os.environ.get("YIBAO_JOBS_SYNC", "0") == "1",
 }
+
+
+# Official documents (docs/documents.md). Uploaded seals and bureau templates go under MEDIA_ROOT, rendered
+# documents under YIBAO_DOCUMENTS_DIR; neither is served directly (pages check who may download).
+# YIBAO_PUBLIC_URL is where the public verification page is reached from outside (printed in the QR code).
+MEDIA_ROOT = Path(os.environ.get("YIBAO_MEDIA_ROOT", VAR_DIR / "media"))
+YIBAO_DOCUMENTS_DIR = Path(os.environ.get("YIBAO_DOCUMENTS_DIR", VAR_DIR / "documents"))
+YIBAO_PUBLIC_URL = os.environ.get("YIBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+YIBAO_SOFFICE = os.environ.get("YIBAO_SOFFICE", "soffice")
+YIBAO_DOCUMENT_RENDER_TIMEOUT_SECONDS = int(os.environ.get("YIBAO_DOCUMENT_RENDER_TIMEOUT_SECONDS", "120"))
