@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -43,6 +44,14 @@ def bench_database(tmp: Path, keep: str = "") -> tuple[str, object]:
     import psycopg
 
     admin = psycopg.connect(url, autocommit=True)
+    if keep:
+        # A kept database is filled once and timed again (and EXPLAINed) later; never dropped here.
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", keep):
+            raise SystemExit(f"--keep on PostgreSQL names a database (lower-case identifier), not {keep!r}")
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [keep]).fetchone():
+            admin.execute(f"CREATE DATABASE {keep}")
+        admin.close()
+        return urlunsplit(urlsplit(url)._replace(path=f"/{keep}")), lambda: None
     admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
     admin.execute(f"CREATE DATABASE {SCRATCH}")
 
@@ -161,8 +170,9 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000, help="chained audit events")
     ap.add_argument("--counties", type=int, default=10)
     ap.add_argument("--requests", type=int, default=40)
-    ap.add_argument("--keep", default="", help="SQLite only: keep the filled database in this file and, when it "
-                                               "already holds cases, time the pages without filling it again")
+    ap.add_argument("--keep", default="", help="keep the filled database (SQLite: this file; PostgreSQL: the "
+                                               "database of this name) and, when it already holds cases, time "
+                                               "the pages without filling it again")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="yibao-case-bench-") as tmp:
         url, drop = bench_database(Path(tmp), args.keep)

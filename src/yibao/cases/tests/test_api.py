@@ -278,10 +278,10 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
 
 
 def _action_cells():
-    from yibao.cases.api import CASE_ACTIONS
     from yibao.cases.procedure import STEPS, SUMMARY_TABLE, Action
     from yibao.cases.services.actions import SIDE_STEPS
     from yibao.cases.services.handling import RECORD_STEPS
+    from yibao.cases.services.registry import CASE_ACTIONS
 
     for key in CASE_ACTIONS:
         spec = (RECORD_STEPS.get(str(key)) or SIDE_STEPS.get(str(key)) or SUMMARY_TABLE.get(str(key))
