@@ -490,6 +490,15 @@ def _deadline_command():
 app.command("deadline", help="计算期限届满日（起算日不计入；届满日遇节假日顺延）")(_deadline_command())
 
 
+def _recount_command():
+    from yibao.deadlines.cli import recount_command
+
+    return recount_command
+
+
+app.command("deadline-recount", help="按现有节假日安排重新计算所有未届满的期限（已届满的不变）")(_recount_command())
+
+
 @audit_app.command("verify")
 def audit_verify(
     full: bool = typer.Option(False, "--full", help="从头核验（默认从上次核验点续验）"),

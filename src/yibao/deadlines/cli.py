@@ -97,3 +97,16 @@ def deadline_command(
         skipped = uncounted_days(deadline, calendar)
         if skipped:
             typer.echo("未计入的日子：" + "；".join(str(run) for run in skipped))
+
+
+def recount_command(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """Recount every stored due date not yet passed on the calendar as stored (after loading a year by hand)."""
+    _setup_django()
+    from yibao.deadlines.services import do_recount_deadlines
+
+    result = do_recount_deadlines(actor=None, reason="命令行 yibao deadline-recount")
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        typer.echo(f"已重新计算未届满的期限 {result['recounted']} 项：改变 {result['moved']} 项，待定转为确定 "
+                   f"{result['confirmed']} 项，仍待定 {result['still_provisional']} 项（日历版本 {result['calendar_version']}）")

@@ -59,3 +59,14 @@ def test_a_recount_with_nothing_to_move_still_says_so_on_the_audit_trail(staff, 
     result = do_recount_deadlines(actor=staff.head, reason="核对")
     assert result["recounted"] == 1 and result["moved"] == 0 and not Recount.objects.exists()
     assert AuditEvent.objects.filter(action="deadline.recount").count() == 1
+
+
+def test_the_command_line_recounts_and_says_how_many(staff, file_input, clock):
+    from typer.testing import CliRunner
+
+    from yibao.cli import app
+
+    file(staff, file_input, clock, dt.date(2026, 3, 2), "三月立案")
+    result = CliRunner().invoke(app, ["deadline-recount", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"recounted": 1' in result.output and '"moved": 0' in result.output
