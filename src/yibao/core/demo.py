@@ -268,5 +268,8 @@ def _demo_cases(bureau) -> str:
         for days_ago, action in rest:
             with on(days_ago):
                 case = act(case, action, hearing_right)
+    from yibao.cases.demo_investigation import add_demo_investigation
+
+    add_demo_investigation(bureau, officer=officer1, head=head, on=on)
     return (f"  执法办案：示例案件 {len(DEMO_CASES)} 件（各状态均有，部分期限临近或已过），"
             f"待核查线索 {len(DEMO_LEADS)} 条")
