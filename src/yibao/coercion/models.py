@@ -65,6 +65,7 @@ class Seal(models.Model):
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延长批准人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     extended_on = models.DateField("延长日期", null=True, blank=True)
+    extension_told_on = models.DateField("书面告知当事人延长日期", null=True, blank=True)
     lifted_on = models.DateField("解除日期", null=True, blank=True)
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除决定人", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")

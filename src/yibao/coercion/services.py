@@ -329,13 +329,18 @@ def do_execute_seal(seal: Seal | int, *, actor: Any, expected_version: int | Non
 
 def do_notify_seal_party(seal: Seal | int, *, actor: Any, expected_version: int | None, statement: str = "") -> Seal:
     """告知岗 tells the party the reason, basis, rights and remedies, hands over the decision and the list, and
-    records what the party said (第十八条第（五）、（六）项, 第二十四条)."""
+    records what the party said (第十八条第（五）、（六）项, 第二十四条); after an extension, tells the party of it in
+    writing (第二十五条第二款)."""
     def change(s: Seal) -> dict:
         _check_seal_officer(actor, s, SEAL_STEPS[SealStep.NOTIFY].label)
-        if s.party_notified_on is not None:
-            raise Refusal(SealCode.WRONG_STATUS, f"已于{s.party_notified_on.isoformat()}告知当事人")
-        s.party_notified_on, s.party_statement = today(), statement.strip()
-        return {"notified_on": s.party_notified_on.isoformat()}
+        if s.party_notified_on is None:
+            s.party_notified_on, s.party_statement = today(), statement.strip()
+            return {"notified_on": s.party_notified_on.isoformat()}
+        if s.extended_on is not None and s.extension_told_on is None:
+            # 第二十五条第二款: the extension is told to the party in writing, with its reason.
+            s.extension_told_on = today()
+            return {"extension_told_on": s.extension_told_on.isoformat()}
+        raise Refusal(SealCode.WRONG_STATUS, f"已于{s.party_notified_on.isoformat()}告知当事人")
 
     return _act(seal, SealStep.NOTIFY, actor=actor, expected_version=expected_version, change=change,
                 note=statement.strip())

@@ -108,7 +108,8 @@ def _offered(seal: Seal, user: Any) -> list[dict]:
             continue
         if step == SealStep.APPROVE and seal.status == SealStatus.ACTIVE and (not seal.emergency or seal.approved_on):
             continue
-        if step == SealStep.NOTIFY and seal.party_notified_on is not None:
+        if step == SealStep.NOTIFY and seal.party_notified_on is not None and not (
+                seal.extended_on is not None and seal.extension_told_on is None):
             continue
         if step == SealStep.EXTEND and seal.extended_on is not None:
             continue

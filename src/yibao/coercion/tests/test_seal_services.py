@@ -93,6 +93,10 @@ def test_a_seal_is_extended_once_by_at_most_thirty_days_with_a_reason(staff, cou
             reason="情况复杂")
     seal = cs.do_extend_seal(seal, actor=staff.head, expected_version=seal.version, days=30, reason="需调取银行流水")
     assert seal.ends_on > first_end and seal.extended_days == 30
+    seal = cs.do_notify_seal_party(seal, actor=staff.officer1, expected_version=seal.version)  # the first notice
+    seal = cs.do_notify_seal_party(seal, actor=staff.officer1, expected_version=seal.version)  # of the extension
+    assert seal.extension_told_on == clock.day
+    refused(SealCode.WRONG_STATUS, cs.do_notify_seal_party, seal, actor=staff.officer1, expected_version=seal.version)
     e = refused(SealCode.SECOND_EXTENSION, cs.do_extend_seal, seal, actor=staff.head, expected_version=seal.version,
                 days=5, reason="仍需核实")
     assert "第二十五条" in e.basis.label()
