@@ -145,8 +145,8 @@ def require_party(case: Case, document: str) -> dict[str, Any]:
 
 def user_name(user: Any) -> str:
     """An officer's name for a signature line: the officer's own name, else the account's full name."""
-    if user is None:
-        return ""
+    if user is None or isinstance(user, str):
+        return user or ""
     officer = getattr(user, "officer", None)
     if officer is not None:
         return officer.name

@@ -17,6 +17,7 @@ from .base import (
     amount_parts,
     common,
     date_or_none,
+    get,
     last_step,
     provision_rows,
     provisions_text,
@@ -52,10 +53,11 @@ def legal_review_opinion(case: Case, inp: DocumentContextInput) -> dict[str, Any
 
 def deliberation_record(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     d = record_from(case, inp, "deliberations", DELIBERATION_RECORD)
-    require(DELIBERATION_RECORD, 讨论结论=d.conclusion, 参加人员=d.attendees)
+    attendees = get(d, "attendees", []) or []
+    require(DELIBERATION_RECORD, 讨论结论=get(d, "conclusion"), 参加人员=attendees)
     ctx = common(case, inp, DELIBERATION_RECORD)
-    ctx.update({"held_on": date_or_none(d.held_on), "chaired_by": user_name(d.chaired_by),
-                "attendees": "、".join(str(a) for a in d.attendees), "conclusion": d.conclusion,
+    ctx.update({"held_on": date_or_none(get(d, "held_on", None)), "chaired_by": user_name(get(d, "chaired_by", None)),
+                "attendees": "、".join(str(a) for a in attendees), "conclusion": get(d, "conclusion"),
                 "report": case.investigation_report, "complex_reason": case.complex_reason})
     if case.proposed_fine is not None:
         ctx.update(amount_parts("proposed_fine", case.proposed_fine))

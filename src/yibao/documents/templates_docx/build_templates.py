@@ -1,0 +1,712 @@
+"""Generate the DOCX templates of every document kind (one file per kind, named `<kind>.docx`).
+
+    uv run python src/yibao/documents/templates_docx/build_templates.py
+
+The templates are docxtpl templates (Jinja tags: {{ }}, {%p %} for paragraphs, {%tr %} for table rows) laid out
+after GB/T 9704-2012《党政机关公文格式》: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (a text block
+of 156 × 225 mm), a document grid of 22 lines of 28 characters, page numbers in the footer (— 1 —); body in
+仿宋_GB2312 三号 (16 pt), the title in 方正小标宋简体 二号 (22 pt), level-1 headings in 黑体. The fonts are set on the
+styles for East Asian text (w:eastAsia), so a bureau's Word or WPS shows them where installed; the PDF renderer
+maps them to free faces by fontconfig. A bureau may change a generated file in Word without code: the tags are
+plain text. The context each template reads is built in documents/context/.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+
+HERE = Path(__file__).resolve().parent
+
+# GB/T 9704-2012 §5.2.1 (A4), §5.2.2 (margins and text block), §5.2.3 (22 lines × 28 characters), §7.5 (page number).
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37, 35, 28, 26
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+BODY_FONT, TITLE_FONT, HEADING_FONT, PAGE_NUMBER_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体", "宋体"
+LATIN_FONT = "Times New Roman"
+BODY_PT, TITLE_PT, TABLE_PT, PAGE_NUMBER_PT = 16, 22, 14, 14  # 三号, 二号, 四号, 四号
+
+TWIPS_PER_MM = 1440 / 25.4
+TEXT_HEIGHT_TWIPS = (PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) * TWIPS_PER_MM
+TEXT_WIDTH_TWIPS = (PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM) * TWIPS_PER_MM
+LINE_PITCH_TWIPS = int(TEXT_HEIGHT_TWIPS / LINES_PER_PAGE)  # 579
+# Word's charSpace: the character pitch's difference from the font size, in 1/4096 of a point.
+CHAR_SPACE = int((TEXT_WIDTH_TWIPS / CHARS_PER_LINE / 20 - BODY_PT) * 4096)
+
+
+# --- document set-up ------------------------------------------------------------------------------------------
+
+
+def _fonts(rpr_owner, east_asian: str, size_pt: float, bold: bool = False) -> None:
+    """Set a style's or run's fonts: Latin and East Asian faces and size."""
+    font = rpr_owner.font
+    font.name = LATIN_FONT
+    font.size = Pt(size_pt)
+    font.bold = bold
+    rpr = rpr_owner.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    rfonts.set(qn("w:eastAsia"), east_asian)
+    rfonts.set(qn("w:ascii"), LATIN_FONT)
+    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
+
+
+def _styles(doc) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    normal = doc.styles["Normal"]
+    _fonts(normal, BODY_FONT, BODY_PT)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Twips(LINE_PITCH_TWIPS)
+    pf.space_before = pf.space_after = Pt(0)
+
+    def add(name: str, font: str, size: float, align=None, indent: bool = False, bold: bool = False):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        _fonts(style, font, size, bold)
+        if align is not None:
+            style.paragraph_format.alignment = align
+        if indent:
+            style.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+        return style
+
+    title = add("文书标题", TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.line_spacing = Pt(TITLE_PT * 1.5)
+    add("文号", BODY_FONT, BODY_PT, WD_ALIGN_PARAGRAPH.CENTER)
+    add("正文", BODY_FONT, BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+    add("一级标题", HEADING_FONT, BODY_PT, indent=True)
+    add("落款", BODY_FONT, BODY_PT, WD_ALIGN_PARAGRAPH.RIGHT)
+    table = add("表格文字", BODY_FONT, TABLE_PT)
+    table.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    add("核验", BODY_FONT, 10.5)
+
+
+def _section(doc) -> None:
+    s = doc.sections[0]
+    s.page_width, s.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    s.top_margin, s.bottom_margin = Mm(MARGIN_TOP_MM), Mm(MARGIN_BOTTOM_MM)
+    s.left_margin, s.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
+    s.footer_distance = Mm(MARGIN_BOTTOM_MM - 7)  # the number sits 7 mm below the text block (§7.5)
+    sect = s._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    _page_number(s.footer.paragraphs[0])
+
+
+def _page_number(p) -> None:
+    """— 1 — centred, in 宋体 四号 (GB/T 9704 puts it right or left by page; centred reads the same in WPS)."""
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def run(text: str = ""):
+        r = p.add_run(text)
+        _fonts(r, PAGE_NUMBER_FONT, PAGE_NUMBER_PT)
+        return r
+
+    run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        r = run()
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            r._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            r._r.append(instr)
+        else:
+            r.text = text
+    run(" —")
+
+
+# --- blocks ---------------------------------------------------------------------------------------------------
+
+
+def title(doc) -> None:
+    doc.add_paragraph("{{ bureau_name }}", style="文书标题")
+    doc.add_paragraph("{{ document_title }}", style="文书标题")
+
+
+def number(doc) -> None:
+    doc.add_paragraph("{{ number }}", style="文号")
+
+
+def p(doc, text: str, style: str = "正文") -> None:
+    doc.add_paragraph(text, style=style)
+
+
+def h(doc, text: str) -> None:
+    doc.add_paragraph(text, style="一级标题")
+
+
+def tag(doc, text: str) -> None:
+    """A paragraph holding only a {%p %} tag (docxtpl removes it)."""
+    doc.add_paragraph(text, style="正文")
+
+
+def party_block(doc) -> None:
+    tag(doc, "{%p for pt in parties %}")
+    p(doc, "当事人：{{ pt.name }}", "Normal")
+    p(doc, "{{ pt.id_label }}：{{ pt.id_value }}", "Normal")
+    tag(doc, "{%p if pt.legal_representative %}")
+    p(doc, "{{ pt.representative_label }}：{{ pt.legal_representative }}", "Normal")
+    tag(doc, "{%p endif %}")
+    p(doc, "住所（地址）：{{ pt.address }}", "Normal")
+    tag(doc, "{%p endfor %}")
+
+
+def addressee(doc) -> None:
+    p(doc, "{{ party.name }}：", "Normal")
+
+
+def provisions(doc) -> None:
+    tag(doc, "{%p for r in provisions %}")
+    p(doc, "{{ r.label }}：“{{ r.text }}”")
+    tag(doc, "{%p endfor %}")
+
+
+def evidence(doc) -> None:
+    tag(doc, "{%p if evidence %}")
+    p(doc, "以上事实，有下列证据证明：")
+    tag(doc, "{%p for e in evidence %}")
+    p(doc, "{{ e.number }}. {{ e.title }}（{{ e.kind }}{% if e.quantity %}，{{ e.quantity }}页（件）{% endif %}）"
+           "{% if e.description %}，证明{{ e.description }}{% endif %}；")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def rights(doc) -> None:
+    p(doc, "当事人如不服本决定，可以在收到本决定书之日起{{ reconsideration_days }}{{ reconsideration_unit }}内向"
+           "{{ reconsideration_body }}申请行政复议（{{ reconsideration_basis }}），也可以在{{ litigation_months }}"
+           "{{ litigation_unit }}内依法向{{ court }}提起行政诉讼（{{ litigation_basis }}）。申请行政复议或者提起"
+           "行政诉讼期间，本决定不停止执行，法律另有规定的除外。")
+
+
+def payment(doc) -> None:
+    p(doc, "当事人应当自收到本决定书之日起{{ pay_days }}日内（{{ pay_basis }}），将罚款缴至：户名{{ payment_account_name }}，"
+           "开户银行{{ payment_bank }}，账号{{ payment_account_number }}。{{ payment_instructions }}")
+    p(doc, "到期不缴纳罚款的，本机关将依据{{ surcharge_basis }}，每日按罚款数额的{{ surcharge_rate }}加处罚款，"
+           "并依法申请人民法院强制执行。")
+
+
+def sign(doc) -> None:
+    p(doc, "", "Normal")
+    p(doc, "{{ bureau_name }}", "落款")
+    p(doc, "{% if seal %}{{ seal }}{% endif %}", "落款")
+    p(doc, "{{ issued_on }}", "落款")
+
+
+def verify(doc) -> None:
+    tag(doc, "{%p if verification_code %}")
+    p(doc, "核验码：{{ verification_code }}{% if verification_qr %} {{ verification_qr }}{% endif %}"
+           "（可在本局文书核验页面核对文号、日期和摘要）", "核验")
+    tag(doc, "{%p endif %}")
+
+
+def contact(doc) -> None:
+    p(doc, "联系地址：{{ bureau_address }}  邮编：{{ bureau_postcode }}  联系电话：{{ bureau_contact }}", "Normal")
+
+
+def form(doc, rows: list[tuple[str, str]]) -> None:
+    """An approval form: a two-column table of labels and values (values may hold tags within one paragraph)."""
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].width, cells[1].width = Mm(35), Mm(121)
+        cells[0].paragraphs[0].text = label
+        cells[0].paragraphs[0].style = "表格文字"
+        cells[1].paragraphs[0].text = value
+        cells[1].paragraphs[0].style = "表格文字"
+
+
+def loop_table(doc, headers: list[str], loop: str, cells: list[str]) -> None:
+    """A table with a header row and one row per item ({%tr for %} … {%tr endfor %})."""
+    n = len(headers)
+    table = doc.add_table(rows=0, cols=n)
+    table.style = "Table Grid"
+    for values in (headers, [f"{{%tr for {loop} %}}"] + [""] * (n - 1), cells, ["{%tr endfor %}"] + [""] * (n - 1)):
+        row = table.add_row().cells
+        for cell, value in zip(row, values, strict=True):
+            cell.paragraphs[0].text = value
+            cell.paragraphs[0].style = "表格文字"
+
+
+def head_of_form(doc) -> None:
+    title(doc)
+    p(doc, "案号：{{ case_number }}　　编号：{{ number }}", "文号")
+
+
+def officers_row() -> tuple[str, str]:
+    return ("执法人员", "{% for o in officers %}{{ o.name }}（执法证号：{{ o.certificate_number }}）"
+                      "{% if not loop.last %}、{% endif %}{% endfor %}")
+
+
+PARTY_ROWS = [
+    ("当事人", "{{ party.name }}"),
+    ("{{ party.id_label }}", "{{ party.id_value }}"),
+    ("法定代表人（负责人）", "{{ party.legal_representative }}"),
+    ("住所（地址）", "{{ party.address }}"),
+    ("联系方式", "{{ party.contact }}"),
+]
+
+
+# --- the kinds ------------------------------------------------------------------------------------------------
+
+
+def filing_approval(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("案件来源", "{{ case_source }}"), *PARTY_ROWS,
+               ("简要案情", "{{ facts }}{% if lead_summary %}（线索：{{ lead_summary }}）{% endif %}"),
+               ("涉案金额", "{% if has_amount %}{{ amount_figures }}（大写：{{ amount_capitals }}）{% endif %}"),
+               ("违法行为终了日期", "{{ act_end_on }}"), ("拟适用条款", "{{ provisions_text }}"), officers_row(),
+               ("立案申请", "{{ proposed_by }}　{{ proposed_on }}"),
+               ("负责人审批意见", "{{ approval_opinion }}　{{ approved_by }}　{{ filed_on }}")])
+    verify(doc)
+
+
+def non_filing_approval(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("案件来源", "{{ case_source }}"), *PARTY_ROWS,
+               ("简要案情", "{{ facts }}"), ("拟适用条款", "{{ provisions_text }}"),
+               ("立案申请", "{{ proposed_by }}　{{ proposed_on }}"),
+               ("不予立案理由", "{{ reason }}"), ("负责人审批意见", "不予立案　{{ decided_by }}　{{ decided_on }}")])
+    verify(doc)
+
+
+def _record(doc, findings: bool) -> None:
+    head_of_form(doc)
+    p(doc, "时间：{{ started_at }}至{{ ended_at }}", "Normal")
+    p(doc, "地点：{{ place }}", "Normal")
+    p(doc, "执法人员：{% for o in record_officers %}{{ o.name }}（执法证号：{{ o.certificate_number }}）"
+           "{% if not loop.last %}、{% endif %}{% endfor %}", "Normal")
+    p(doc, "{% if findings %}在场人{% else %}被询问人{% endif %}：{{ person_name }}　身份证件号码：{{ person_id_number }}", "Normal")
+    p(doc, "与当事人（{{ party.name }}）的关系：{{ person_relation }}　联系方式：{{ person_contact }}", "Normal")
+    p(doc, "执法人员{% if certificates_shown %}已{% else %}未{% endif %}出示执法证件，告知了当事人陈述、申辩和申请回避的权利"
+           "以及如实回答询问、协助调查的义务。")
+    if findings:
+        h(doc, "检查情况")
+        p(doc, "{{ findings }}")
+    tag(doc, "{%p for x in qa %}")
+    p(doc, "问：{{ x.question }}")
+    p(doc, "答：{{ x.answer }}")
+    tag(doc, "{%p endfor %}")
+    p(doc, "以上笔录共{{ page_count }}页，{{ signature }}{% if witness %}（见证人：{{ witness }}）{% endif %}。")
+    p(doc, "被询问人（在场人）签名：　　　　　执法人员签名：　　　　　记录人：{{ recorded_by }}", "Normal")
+    verify(doc)
+
+
+def inquiry_record(doc) -> None:
+    _record(doc, findings=False)
+
+
+def inspection_record(doc) -> None:
+    _record(doc, findings=True)
+
+
+def _items_table(doc) -> None:
+    loop_table(doc, ["序号", "名称", "规格", "数量", "持有人"], "i in items",
+               ["{{ i.number }}", "{{ i.name }}", "{{ i.specification }}", "{{ i.quantity }}", "{{ i.holder }}"])
+
+
+def preservation_notice(doc) -> None:
+    title(doc)
+    number(doc)
+    addressee(doc)
+    p(doc, "本机关在调查{{ case_title }}时，因证据可能灭失或者以后难以取得（{{ reason }}），经本机关负责人于{{ approved_on }}"
+           "批准，依据《中华人民共和国行政处罚法》第五十六条的规定，自{{ preserved_on }}起对下列物品先行登记保存，"
+           "保存地点：{{ place }}。在此期间，当事人或者有关人员不得销毁或者转移证据。")
+    _items_table(doc)
+    p(doc, "本机关将在{{ decision_days }}内（{{ decision_basis }}）作出处理决定。")
+    sign(doc)
+    verify(doc)
+
+
+def preservation_decision(doc) -> None:
+    title(doc)
+    number(doc)
+    addressee(doc)
+    p(doc, "本机关于{{ preserved_on }}以{{ notice_number }}先行登记保存通知书对下列物品先行登记保存。现依据"
+           "《中华人民共和国行政处罚法》第五十六条的规定，作出如下处理决定：{{ outcome }}。{{ outcome_note }}")
+    _items_table(doc)
+    sign(doc)
+    verify(doc)
+
+
+def seal_decision(doc) -> None:
+    title(doc)
+    number(doc)
+    p(doc, "{{ seal_party_name }}：", "Normal")
+    p(doc, "{{ reason }}。依据{{ basis }}，本机关决定对下列资料予以封存，封存地点：{{ place }}，封存期限{{ seal_days }}日"
+           "{% if starts_on %}（自{{ starts_on }}起至{{ ends_on }}止）{% endif %}。封存期间，任何人不得擅自启封、转移或者毁损。")
+    _items_table(doc)
+    p(doc, "当事人有权进行陈述和申辩。如不服本决定，可以依法申请行政复议或者提起行政诉讼。")
+    sign(doc)
+    verify(doc)
+
+
+def unseal_decision(doc) -> None:
+    title(doc)
+    number(doc)
+    p(doc, "{{ seal_party_name }}：", "Normal")
+    p(doc, "本机关对下列资料实施的封存（封存编号{{ seal_number }}），因{{ lift_reason }}，依据《中华人民共和国行政强制法》"
+           "第二十八条的规定，决定自{{ lifted_on }}起解除封存。{{ lift_note }}")
+    _items_table(doc)
+    sign(doc)
+    verify(doc)
+
+
+def assistance_request(doc) -> None:
+    title(doc)
+    number(doc)
+    p(doc, "{{ to_authority }}：", "Normal")
+    p(doc, "本机关正在调查{{ case_title }}（案号：{{ case_number }}），需要贵单位协助调查以下事项：")
+    p(doc, "{{ matters }}")
+    p(doc, "请于{{ reply_due }}前将有关情况函复本机关。")
+    contact(doc)
+    sign(doc)
+    verify(doc)
+
+
+def recusal_decision(doc) -> None:
+    title(doc)
+    number(doc)
+    p(doc, "{{ asked_by }}（{{ asked_on }}）：请求执法人员{{ recused_officer }}在{{ case_title }}中回避，理由为{{ request_reason }}。")
+    p(doc, "经本机关负责人审查，依据《中华人民共和国行政处罚法》第四十三条的规定，决定{% if granted %}{{ recused_officer }}"
+           "回避{% else %}不予回避{% endif %}。理由：{{ decision_reason }}")
+    sign(doc)
+    verify(doc)
+
+
+def extension_approval(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("当事人", "{{ party.name }}"), ("立案日期", "{{ filed_on }}"),
+               officers_row(), ("延长期限", "{{ extension_days }}日"), ("延长理由", "{{ reason }}"),
+               ("集体讨论情况", "{{ deliberation_record }}"),
+               ("负责人审批意见", "同意延长　{{ approved_by }}　{{ approved_on }}"), ("延长后的办案期限", "{{ due_on }}")])
+    verify(doc)
+
+
+def investigation_report(doc) -> None:
+    head_of_form(doc)
+    party_block(doc)
+    p(doc, "本案于{{ filed_on }}立案，执法人员{{ officers_text }}进行了调查，现调查终结。")
+    h(doc, "一、调查认定的事实")
+    p(doc, "{{ report }}")
+    evidence(doc)
+    h(doc, "二、适用的法律依据")
+    provisions(doc)
+    h(doc, "三、处理意见")
+    p(doc, "{% if fine_range %}罚款幅度：{{ fine_range }}。{% endif %}")
+    p(doc, "执法人员：{{ officers_text }}　　{{ reported_on }}", "落款")
+    verify(doc)
+
+
+def legal_review_opinion(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), *PARTY_ROWS[:2], officers_row(),
+               ("调查终结报告", "{{ report }}"), ("适用条款", "{{ provisions_text }}"),
+               ("拟处理意见", "{% if has_proposed_fine %}罚款{{ proposed_fine_figures }}（大写：{{ proposed_fine_capitals }}）{% endif %}"),
+               ("审核意见", "{{ opinion }}{% if opinion_text %}：{{ opinion_text }}{% endif %}"),
+               ("审核人员", "{{ reviewer }}　{{ reviewed_on }}")])
+    verify(doc)
+
+
+def deliberation_record(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("当事人", "{{ party.name }}"), ("讨论时间", "{{ held_on }}"),
+               ("主持人", "{{ chaired_by }}"), ("参加人员", "{{ attendees }}"),
+               ("案情及调查终结报告", "{{ report }}"), ("提请集体讨论的理由", "{{ complex_reason }}"),
+               ("拟处理意见", "{% if has_proposed_fine %}罚款{{ proposed_fine_figures }}（大写：{{ proposed_fine_capitals }}）{% endif %}"),
+               ("讨论结论", "{{ conclusion }}"), ("参加人员签名", "")])
+    verify(doc)
+
+
+def correction_order(doc) -> None:
+    title(doc)
+    number(doc)
+    addressee(doc)
+    p(doc, "经查，你（单位）存在以下违法行为：{{ facts }}")
+    p(doc, "上述行为违反了{{ provisions_text }}的规定：")
+    provisions(doc)
+    p(doc, "本机关责令你（单位）于{{ correct_by }}前改正上述违法行为。{{ correction }}")
+    sign(doc)
+    verify(doc)
+
+
+def refund_order(doc) -> None:
+    title(doc)
+    number(doc)
+    addressee(doc)
+    p(doc, "经查，你（单位）存在以下违法行为：{{ facts }}，造成医疗保障基金损失。")
+    p(doc, "依据{{ provisions_text }}的规定：")
+    provisions(doc)
+    p(doc, "本机关责令你（单位）于{{ refund_by }}前退回医疗保障基金{{ refund_text }}"
+           "{% if refund_account %}，退回至{{ refund_account }}{% endif %}。")
+    sign(doc)
+    verify(doc)
+
+
+def advance_notice(doc) -> None:
+    title(doc)
+    number(doc)
+    addressee(doc)
+    p(doc, "本机关对你（单位）{{ case_title }}一案（案号：{{ case_number }}）已调查终结。经查，你（单位）存在以下违法事实：")
+    p(doc, "{{ facts }}")
+    p(doc, "上述行为违反了{{ provisions_text }}的规定：")
+    provisions(doc)
+    p(doc, "依据上述规定，本机关拟{% if is_penalty %}对你（单位）处以罚款{{ fine_text }}{% else %}作出{{ proposed_outcome }}的决定{% endif %}。")
+    p(doc, "依据{{ statement_basis }}的规定，你（单位）有权进行陈述和申辩，请于收到本告知书之日起{{ statement_days }}内"
+           "向本机关提出；逾期未提出的，视为放弃陈述和申辩的权利。")
+    tag(doc, "{%p if hearing_right %}")
+    p(doc, "依据{{ hearing_basis }}的规定，你（单位）有要求听证的权利，请于收到本告知书之日起{{ hearing_days }}内"
+           "向本机关提出；逾期未提出的，视为放弃听证的权利。")
+    tag(doc, "{%p endif %}")
+    contact(doc)
+    sign(doc)
+    verify(doc)
+
+
+def statement_record(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("当事人", "{{ party.name }}"), ("告知日期", "{{ notified_on }}"),
+               ("陈述、申辩内容", "{{ statements }}"), ("记录人", "{{ recorded_by }}　{{ recorded_on }}"),
+               ("当事人签名", "")])
+    verify(doc)
+
+
+def hearing_notice(doc) -> None:
+    title(doc)
+    number(doc)
+    addressee(doc)
+    p(doc, "根据你（单位）的申请，本机关定于{{ hearing_on }}在{{ hearing_place }}就{{ case_title }}一案举行听证，"
+           "由{{ hearing_host }}主持。依据{{ notice_basis }}的规定，本通知于听证{{ notice_days }}前送达。")
+    p(doc, "你（单位）可以亲自参加听证，也可以委托一至二人代理；认为主持人与本案有直接利害关系的，有权申请回避。"
+           "无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利。")
+    contact(doc)
+    sign(doc)
+    verify(doc)
+
+
+def hearing_record(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("当事人", "{{ party.name }}"), ("听证时间", "{{ hearing_on }}"),
+               ("听证地点", "{{ hearing_place }}"), ("听证主持人", "{{ hearing_host }}"), officers_row(),
+               ("听证记录", "{{ hearing_record }}"), ("主持人意见", "{{ host_opinion }}"), ("当事人签名", "")])
+    verify(doc)
+
+
+def _decision_head(doc) -> None:
+    title(doc)
+    number(doc)
+    party_block(doc)
+
+
+def penalty_decision(doc) -> None:
+    _decision_head(doc)
+    p(doc, "本机关于{{ filed_on }}对你（单位）{{ case_title }}一案立案调查，于{{ notified_on }}告知了拟作出行政处罚的事实、"
+           "理由、依据及你（单位）依法享有的权利。现已调查终结。")
+    h(doc, "一、违法事实")
+    p(doc, "{{ facts }}")
+    evidence(doc)
+    h(doc, "二、陈述、申辩及采纳情况")
+    p(doc, "{% if statements %}{{ statements }}{% else %}你（单位）在规定期限内未提出陈述、申辩{% if hearing_right %}，"
+           "也未要求听证{% endif %}。{% endif %}")
+    h(doc, "三、处罚依据和决定")
+    p(doc, "你（单位）的上述行为违反了{{ provisions_text }}的规定：")
+    provisions(doc)
+    p(doc, "依据上述规定，本机关决定对你（单位）处以罚款{{ fine_text }}。")
+    h(doc, "四、履行方式和期限")
+    payment(doc)
+    h(doc, "五、救济途径")
+    rights(doc)
+    sign(doc)
+    verify(doc)
+
+
+def summary_penalty_decision(doc) -> None:
+    _decision_head(doc)
+    p(doc, "违法事实：{{ facts }}")
+    p(doc, "依据：{{ provisions_text }}")
+    provisions(doc)
+    p(doc, "本机关依据《中华人民共和国行政处罚法》第五十一条、第五十二条的规定，当场作出行政处罚决定："
+           "{% if is_fine %}罚款{{ fine_text }}{% else %}警告{% endif %}。")
+    tag(doc, "{%p if is_fine %}")
+    payment(doc)
+    tag(doc, "{%p endif %}")
+    rights(doc)
+    p(doc, "执法人员：{% for o in officers %}{{ o.name }}（执法证号：{{ o.certificate_number }}）"
+           "{% if not loop.last %}、{% endif %}{% endfor %}", "Normal")
+    p(doc, "当事人签名：", "Normal")
+    sign(doc)
+    verify(doc)
+
+
+def no_penalty_decision(doc) -> None:
+    _decision_head(doc)
+    p(doc, "本机关于{{ filed_on }}对你（单位）{{ case_title }}一案立案调查，现已调查终结。")
+    p(doc, "经查：{{ facts }}")
+    evidence(doc)
+    p(doc, "涉及的规定：{{ provisions_text }}")
+    provisions(doc)
+    p(doc, "本机关认为：{{ reason }}决定：{{ outcome }}。")
+    rights(doc)
+    sign(doc)
+    verify(doc)
+
+
+def service_address_confirmation(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("受送达人", "{{ recipient }}"), ("送达地址", "{{ address }}"),
+               ("联系电话", "{{ phone }}"), ("电子送达地址（同意电子送达的）", "{{ electronic_address }}"),
+               ("告知事项", "受送达人应如实提供送达地址；地址变更的应及时告知。因提供的地址不准确或者变更未告知导致文书未能实际"
+                         "接收的，文书退回之日视为送达之日（《中华人民共和国行政处罚法》第六十一条）。"),
+               ("受送达人签名（盖章）", ""), ("确认日期", "")])
+    verify(doc)
+
+
+def service_receipt(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("送达文书名称", "{{ served_title }}"), ("文号", "{{ served_number }}"), ("受送达人", "{{ recipient }}"),
+               ("送达地点", "{{ address }}"), ("送达方式", "{{ method }}"), ("送达日期", "{{ served_on }}"),
+               ("受送达人签名（盖章）", ""), ("送达人", "{{ officers_text }}"), ("见证人", ""), ("备注", "")])
+    verify(doc)
+
+
+def service_announcement(doc) -> None:
+    title(doc)
+    number(doc)
+    p(doc, "{{ recipient }}：", "Normal")
+    p(doc, "本机关对你（单位）{{ case_title }}一案作出的{{ served_title }}（{{ served_number }}），因{{ reason }}，"
+           "现依法公告送达。自公告发布之日起经过{{ announcement_days }}日，即视为送达（{{ announcement_basis }}）。")
+    contact(doc)
+    sign(doc)
+    verify(doc)
+
+
+def payment_deferral_approval(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("当事人", "{{ party.name }}"), ("决定日期", "{{ decided_on }}"),
+               ("罚款金额", "{{ fine_figures }}（大写：{{ fine_capitals }}）"), ("原缴款期限", "{{ payment_due }}"),
+               ("申请方式", "{{ arrangement }}"), ("申请理由", "{{ reason }}"),
+               ("缴纳安排", "{% for i in instalments %}{{ i.on }}缴纳{{ i.amount }}{% if not loop.last %}；{% endif %}"
+                        "{% endfor %}{% if not instalments %}{{ until }}前缴清{% endif %}"),
+               ("负责人审批意见", "同意　{{ approved_by }}　{{ approved_on }}")])
+    verify(doc)
+
+
+def reminder(doc) -> None:
+    title(doc)
+    number(doc)
+    addressee(doc)
+    p(doc, "本机关于{{ decided_on }}对你（单位）作出行政处罚决定，处以罚款{{ fine_text }}，该决定书已于{{ served_on }}送达，"
+           "缴款期限至{{ payment_due }}届满。你（单位）至今未履行。")
+    p(doc, "依据{{ surcharge_basis }}的规定，到期不缴纳罚款的，每日按罚款数额的{{ surcharge_rate }}加处罚款。"
+           "截至本催告书作出之日，加处罚款{{ surcharge_text }}，合计{{ total_text }}。")
+    p(doc, "依据《中华人民共和国行政强制法》第三十五条的规定，现催告你（单位）自收到本催告书之日起{{ pay_within_days }}日内"
+           "履行上述义务（{{ pay_within_basis }}）。你（单位）有权进行陈述和申辩（{{ statement_basis }}）。"
+           "逾期仍不履行的，本机关将依法申请人民法院强制执行。")
+    contact(doc)
+    sign(doc)
+    verify(doc)
+
+
+def court_enforcement_application(doc) -> None:
+    title(doc)
+    number(doc)
+    p(doc, "{{ court }}：", "Normal")
+    p(doc, "申请人：{{ bureau_name }}，地址：{{ bureau_address }}，负责人：{{ signer_name }}。", "Normal")
+    party_block(doc)
+    p(doc, "本机关于{{ decided_on }}对被申请人作出行政处罚决定，处以罚款{{ fine_text }}，决定书于{{ served_on }}送达，"
+           "缴款期限至{{ payment_due }}届满。被申请人在法定期限内未申请行政复议、未提起行政诉讼，又不履行。本机关于"
+           "{{ reminder_served_on }}送达催告书，被申请人逾期仍未履行。截至申请之日，加处罚款{{ surcharge_text }}，"
+           "合计{{ total_text }}。")
+    p(doc, "依据《中华人民共和国行政处罚法》第七十二条、《中华人民共和国行政强制法》第五十三条、第五十四条、第五十五条的规定，"
+           "特申请贵院强制执行。")
+    sign(doc)
+    verify(doc)
+
+
+def criminal_transfer(doc) -> None:
+    title(doc)
+    number(doc)
+    p(doc, "{{ to_authority }}：", "Normal")
+    p(doc, "本机关于{{ filed_on }}立案调查的{{ case_title }}（案号：{{ case_number }}），当事人{{ party.name }}。经查：{{ facts }}")
+    p(doc, "{{ reason }}。依据《中华人民共和国行政处罚法》第二十七条第一款的规定，现将该案移送你单位依法处理。")
+    tag(doc, "{%p if materials %}")
+    p(doc, "附：移送的案卷材料")
+    tag(doc, "{%p for m in materials %}")
+    p(doc, "{{ loop.index }}. {{ m }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    contact(doc)
+    sign(doc)
+    verify(doc)
+
+
+def closing_approval(doc) -> None:
+    head_of_form(doc)
+    form(doc, [("案由", "{{ case_title }}"), ("当事人", "{{ party.name }}"), ("立案日期", "{{ filed_on }}"),
+               ("处理决定", "{{ decision }}{% if has_fine %}　罚款{{ fine_figures }}（大写：{{ fine_capitals }}）{% endif %}"),
+               ("决定日期", "{{ decided_on }}"),
+               ("执行情况", "{% if executed %}已执行完毕{% endif %}{% if paid_on %}，{{ paid_on }}缴清{% endif %}"),
+               ("案件状态", "{{ state }}"), officers_row(), ("结案理由", "{{ closing_reason }}"),
+               ("负责人审批意见", "同意结案　{{ closed_by }}　{{ closed_on }}")])
+    verify(doc)
+
+
+BUILDERS = {name: f for name, f in list(globals().items()) if callable(f) and name in {
+    "filing_approval", "non_filing_approval", "service_address_confirmation", "inquiry_record", "inspection_record",
+    "preservation_notice", "preservation_decision", "seal_decision", "unseal_decision", "assistance_request",
+    "recusal_decision", "extension_approval", "correction_order", "refund_order", "investigation_report",
+    "legal_review_opinion", "deliberation_record", "advance_notice", "statement_record", "hearing_notice",
+    "hearing_record", "penalty_decision", "summary_penalty_decision", "no_penalty_decision", "service_receipt",
+    "service_announcement", "payment_deferral_approval", "reminder", "court_enforcement_application",
+    "criminal_transfer", "closing_approval"}}
+
+
+def new_document():
+    doc = Document()
+    _styles(doc)
+    _section(doc)
+    # python-docx's default template starts with one empty paragraph: drop it.
+    body = doc.element.body
+    for para in list(body.iterchildren(qn("w:p"))):
+        body.remove(para)
+    return doc
+
+
+def build(directory: Path = HERE) -> list[Path]:
+    """Write every template into `directory`; return the files written."""
+    written = []
+    for kind, block in BUILDERS.items():
+        doc = new_document()
+        block(doc)
+        path = directory / f"{kind}.docx"
+        doc.core_properties.title = kind
+        doc.core_properties.author = "yibao"
+        doc.save(path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+    for path in build(out):
+        print(path)
