@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from yibao.core.audit import record_event
@@ -151,16 +151,12 @@ def bureau_line(user: Any, today: dt.date) -> AlertLine | None:
     ids = visible_bureau_ids(user)
     if ids is not None:
         alerts = alerts.filter(bureau_id__in=ids)
-    rows = list(alerts.values_list("due", "paused"))
-    if not rows:
+    counts = alerts.filter(paused="").aggregate(overdue=Count("pk", filter=Q(due__lt=today)),
+                                                near=Count("pk", filter=Q(due__gte=today)), last=Max("checked_on"))
+    if not counts["overdue"] and not counts["near"]:
         return None
-    overdue = sum(due < today and not paused for due, paused in rows)
-    near = sum(due >= today and not paused for due, paused in rows)
-    if not overdue and not near:
-        return None
-    checked = alerts.aggregate(last=Max("checked_on"))["last"]
-    return AlertLine("本单位及下级单位", overdue, near, near_workdays(),
-                     reverse("cases:supervision_board"), checked)
+    return AlertLine("本单位及下级单位", counts["overdue"], counts["near"], near_workdays(),
+                     reverse("cases:supervision_board"), counts["last"])
 
 
 def banner(user: Any, deadlines: list[OpenDeadline | None], today: dt.date, days: Days | None = None) -> list[AlertLine]:
