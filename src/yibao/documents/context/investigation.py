@@ -48,6 +48,10 @@ def _when(value: Any) -> str:
     if not value:
         return ""
     if hasattr(value, "hour"):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return f"{value.year}年{value.month}月{value.day}日{value.hour}时{value.minute:02d}分"
     return date_or_none(value)
 
