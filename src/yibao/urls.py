@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from yibao.api.main import api
 from yibao.core.forms import LoginForm
+from yibao.documents.views import verify
 from yibao.monitoring.prescreen.api import prescreen
 
 urlpatterns = [
@@ -23,6 +24,9 @@ urlpatterns = [
     path("api-tokens/", include("yibao.api.urls")),
     path("monitoring/", include("yibao.monitoring.urls")),
     path("cases/", include("yibao.cases.urls")),
+    path("documents/", include("yibao.documents.urls")),
+    # Public: anyone holding a document checks its verification code here (core.middleware.OPEN_PREFIXES).
+    path("verify/", verify, name="verify"),
     path("seals/", include("yibao.coercion.urls")),
     path("admin/", admin.site.urls),
 ]

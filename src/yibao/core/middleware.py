@@ -6,9 +6,9 @@ from django.conf import settings
 from django.shortcuts import redirect
 
 # The pre-screen authenticates itself: an X-Api-Key header or a session (prescreen/api.py). The API's
-# document and its browsable docs are public.
+# document and its browsable docs are public, and so is the documents' verification (page and endpoint).
 OPEN_PREFIXES = ("/login/", "/static/", "/admin/login/", "/healthz", "/api/v1/prescreen", "/favicon.ico",
-                 "/api/v1/openapi.json", "/api/v1/docs")
+                 "/api/v1/openapi.json", "/api/v1/docs", "/verify/", "/api/v1/verify")
 API_PREFIX = "/api/"
 
 

@@ -74,3 +74,21 @@ def install_kinds(monkeypatch, templates_dir: Path) -> dict[str, TestKind]:
     monkeypatch.setattr(services, "kinds", lambda: registry)
     monkeypatch.setattr(services, "TEMPLATES_DIR", templates_dir)
     return registry
+
+
+def filed_case(staff, file_input):
+    from yibao.cases import services as cs
+
+    proposed = cs.do_file_case(file_input(), actor=staff.officer1)
+    return cs.do_approve_filing(proposed, actor=staff.head, expected_version=proposed.version)
+
+
+def stand_in_pdf(monkeypatch) -> None:
+    """Skip LibreOffice where a test is not about layout: the 'PDF' is the DOCX's bytes behind a PDF header."""
+    from pathlib import Path
+
+    from yibao.documents import rendering
+
+    monkeypatch.setattr(rendering, "docx_to_pdf",
+                        lambda docx, **kw: b"%PDF-1.4 stand-in\n" + (Path(docx).read_bytes() if isinstance(docx, Path)
+                                                                      else bytes(docx)))
