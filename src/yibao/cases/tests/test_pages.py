@@ -145,7 +145,8 @@ def test_the_page_and_the_api_read_the_same_inputs_of_every_action_from_one_tabl
         ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         body = set(document["components"]["schemas"][ref]["properties"])
         on_page = {name for name, *_ in action_fields(action, proposed)}
-        assert body == on_page | {"expected_version"}, key
+        # A schema of the same name in another router replaces this one in the document (Ninja keeps one).
+        assert body == on_page | {"expected_version"}, f"{key}: the document's {ref} is not this action's body"
         assert operation["summary"] == action.label
 
 
