@@ -197,3 +197,16 @@ def test_a_refusal_on_the_page_links_the_article_it_enforces_in_the_law_library(
     article = client.get(link.group(1).split("#")[0])
     assert article.status_code == 200 and "第五十七条" in article.content.decode()
     assert 'id="p1"' in article.content.decode()
+
+
+def test_every_step_of_the_procedure_and_every_record_has_an_entry_in_the_action_table():
+    from yibao.cases.procedure import PENALTY_STEPS, SUMMARY_STEPS, Action, SummaryAction
+    from yibao.cases.services.actions import FOLDED_INTO_REVIEW, SIDE_STEPS
+    from yibao.cases.services.handling import RECORD_STEPS
+    from yibao.cases.services.registry import CASE_ACTIONS
+
+    steps = {str(st.action) for st in (*PENALTY_STEPS, *SUMMARY_STEPS)} | set(SIDE_STEPS) | set(RECORD_STEPS)
+    # The on-the-spot decision creates its case (its own form and endpoint); 补充调查 is an opinion of the review.
+    elsewhere = {str(SummaryAction.DECIDE_ON_SPOT), *(str(a) for a in FOLDED_INTO_REVIEW)}
+    assert steps - elsewhere == set(CASE_ACTIONS)
+    assert str(Action.RETURN_FOR_INVESTIGATION) in elsewhere
