@@ -232,3 +232,21 @@ def test_an_assistance_letter_has_its_reply_due_and_is_overdue_without_a_reply(s
     assert letter.replied_on == dt.date(2026, 3, 25) and investigation_deadlines(case) == []
     assert refused(do_record_assistance_reply, letter, actor=staff.officer2, reply="再次").code == \
         InvestigationCode.REPLY_RECORDED
+
+
+def test_an_officer_of_the_case_without_the_investigation_post_may_not_record(staff, case):
+    officer = staff.officer1.officer
+    officer.posts.remove(*officer.posts.filter(name="调查岗"))
+    r = refused(do_record_inquiry, case, inquiry(staff), actor=staff.officer1)
+    assert r.code == "wrong_post" and "调查岗" in r.message
+
+
+def test_an_officer_with_the_post_but_not_on_the_case_may_not_add_evidence(staff, case, make_user):
+    from yibao.org.models import Officer
+
+    other = make_user("officer3", "officer", case.bureau)
+    twin = Officer.objects.create(bureau=case.bureau, name="赵某", certificate_number="豫执41032499",
+                                  certificate_expiry=dt.date(2030, 1, 1), user=other)
+    twin.posts.set(staff.officer1.officer.posts.all())
+    r = refused(do_add_evidence, case, evidence(staff), [SimpleUploadedFile("a.pdf", b"1")], actor=other)
+    assert r.code == "not_case_officer"
