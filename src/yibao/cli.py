@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from yibao.api.cli import token_app
+from yibao.documents.cli import case_app, documents_app
 
 app = typer.Typer(help="医保执法系统命令行 (yibao)", no_args_is_help=True, add_completion=False)
 catalog_app = typer.Typer(help="权责清单：解析、导入、导出", no_args_is_help=True)
@@ -22,6 +23,8 @@ app.add_typer(monitor_app, name="monitor")
 audit_app = typer.Typer(help="审计日志：核验哈希链", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="api-token")
+app.add_typer(case_app, name="case")
+app.add_typer(documents_app, name="documents")
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yibao.settings")
