@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages yibao needs on this machine: Chromium (browser tests),
-# Noto CJK fonts (Chinese text in screenshots and printed documents), PostgreSQL
-# (the second test database) and a Java runtime (for Spark). Safe to run again:
+# Noto CJK fonts (Chinese text in screenshots and printed documents), LibreOffice
+# Writer without GUI (official documents DOCX → PDF), PostgreSQL (the second test
+# database) and a Java runtime (for Spark). Safe to run again:
 # when everything is already there it touches nothing and asks no registry.
 set -euo pipefail
 
@@ -23,11 +24,12 @@ if ! cjk_fonts_present; then
     command -v fc-list >/dev/null || missing+=(fontconfig)
 fi
 pg_server_present || missing+=(postgresql)
+command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v make >/dev/null || missing+=(make)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    say "system packages: all present (chromium, Noto CJK fonts, postgresql, java)"
+    say "system packages: all present (chromium, Noto CJK fonts, libreoffice, postgresql, java)"
     exit 0
 fi
 
@@ -67,4 +69,5 @@ command -v chromium >/dev/null || { echo "setup-system.sh: chromium still missin
 pg_server_present || { echo "setup-system.sh: PostgreSQL server still missing" >&2; exit 1; }
 command -v java >/dev/null || { echo "setup-system.sh: java still missing" >&2; exit 1; }
 cjk_fonts_present || { echo "setup-system.sh: Noto Sans CJK fonts still missing" >&2; exit 1; }
+command -v soffice >/dev/null || { echo "setup-system.sh: LibreOffice (soffice) still missing" >&2; exit 1; }
 say "system packages: ready"

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import Document, DocumentSettings, DocumentTemplate
+
+
+@admin.register(DocumentSettings)
+class DocumentSettingsAdmin(admin.ModelAdmin):
+    list_display = ["bureau", "full_name", "abbreviation", "signer_name", "updated_at"]
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(admin.ModelAdmin):
+    list_display = ["bureau", "kind", "uploaded_at", "uploaded_by"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Read-only: documents are made by the services; an issued one cannot change anyway."""
+
+    list_display = ["label", "number", "case", "status", "render_status", "issued_on"]
+    list_filter = ["status", "kind"]
+    search_fields = ["number", "verification_code", "case__number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
