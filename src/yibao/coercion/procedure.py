@@ -35,6 +35,7 @@ EMERGENCY_BASIS = coercion_law(19)  # 二十四小时内向负责人报告并补
 DECISION_BASIS = coercion_law(24)  # 当场交付决定书和清单
 PERIOD_BASIS = coercion_law(25, 1)  # 不得超过三十日；经负责人批准可以延长，延长不得超过三十日
 EXTENSION_NOTICE_BASIS = coercion_law(25, 2)  # 延长的决定及时书面告知当事人，并说明理由
+HANDOVER_BASIS = coercion_law(21)  # 涉嫌犯罪移送司法机关的，查封、扣押的财物一并移送，并书面告知当事人
 LIFTING_BASIS = coercion_law(28)  # 应当及时作出解除决定
 
 # 行政强制法 第十八条第（二）项: 两名以上行政执法人员.
@@ -56,11 +57,12 @@ class SealStatus(StrEnum):
     APPROVED = "approved"  # 负责人已批准，尚未实施
     ACTIVE = "active"  # 已实施封存
     LIFTED = "lifted"  # 已解除封存
+    HANDED_OVER = "handed_over"  # 随案移送司法机关 (第二十一条)
 
 
 STATUS_LABELS: dict[SealStatus, str] = {
     SealStatus.PROPOSED: "待批准", SealStatus.REJECTED: "不予批准", SealStatus.APPROVED: "已批准待实施",
-    SealStatus.ACTIVE: "封存中", SealStatus.LIFTED: "已解除",
+    SealStatus.ACTIVE: "封存中", SealStatus.LIFTED: "已解除", SealStatus.HANDED_OVER: "已随案移送司法机关",
 }
 
 

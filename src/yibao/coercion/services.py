@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from yibao.cases.models import Case
+from yibao.cases.models import Case, CaseTransfer, TransferKind
 from yibao.cases.procedure import FINAL_STATES, CaseState, GuardCode, Refusal, ServiceCode
 from yibao.cases.services.access import actor_role, check_case_officer, check_post, check_scope, role_refusal
 from yibao.cases.services.facts import today
@@ -35,6 +35,7 @@ from .procedure import (
     DECISION_BASIS,
     EMERGENCY_BASIS,
     EXTENSION_MAX_DAYS,
+    HANDOVER_BASIS,
     MAX_EXTENSIONS,
     MIN_SEAL_OFFICERS,
     OFFICERS_BASIS,
@@ -387,14 +388,22 @@ def do_lift_seal(seal: Seal | int, *, actor: Any, expected_version: int | None, 
 
 def lift_seals_for_case(case: Case, *, actor: Any, reason: str) -> list[Seal]:
     """Lift every open seal of a case that has ended (closed, terminated, transferred, revoked): nothing is left
-    to seal for. A proposal not yet decided is withdrawn. No role check: the end of the case decides it, in the
-    transaction of the step that ended it, by the actor of that step."""
+    to seal for. A case sent to the judiciary takes its sealed materials with it instead (第二十一条), and the
+    party must be told in writing. A proposal not yet decided is withdrawn. No role check: the end of the case
+    decides it, in the transaction of the step that ended it, by the actor of that step."""
+    to_judiciary = (case.state == CaseState.TRANSFERRED
+                    and CaseTransfer.objects.filter(case=case, kind=TransferKind.JUDICIARY).exists())
     lifted = []
     for seal in Seal.objects.select_for_update().filter(case=case, status__in=OPEN_STATUSES):
         note = f"案件 {case} {case.get_state_display()}：{reason}".strip("：")
         if seal.status == SealStatus.PROPOSED:
             seal.status, seal.approval_opinion = SealStatus.REJECTED, note
             _write(seal, "withdraw", "随案撤回封存申请", actor, note, {"forced": True})
+        elif to_judiciary and seal.status == SealStatus.ACTIVE:
+            seal.status, seal.lifted_on, seal.lift_note = SealStatus.HANDED_OVER, today(), note
+            seal.lifted_by = actor if getattr(actor, "pk", None) else None
+            _write(seal, "hand_over", "封存的资料随案移送司法机关", actor, note,
+                   {"forced": True, "basis": HANDOVER_BASIS.label()})
         else:
             _lift(seal, LiftReason.CASE_ENDED, note, actor)
             _write(seal, SealStep.LIFT.value, "随案解除封存", actor, note, {"forced": True, "reason": LiftReason.CASE_ENDED})

@@ -225,3 +225,14 @@ def test_the_demo_has_a_running_seal_near_its_end_and_a_lifted_one(staff, county
     assert 0 <= (running.ends_on - clock.day).days <= 5
     assert Seal.objects.filter(status=SealStatus.LIFTED).count() == 1
     assert "已有示例封存" in demo_seals(county)
+
+
+def test_a_case_sent_to_the_judiciary_takes_its_sealed_materials_with_it(staff, county, seal_input, case):
+    from yibao.cases.services.transfer import do_transfer
+
+    seal = active_seal(staff, county, seal_input, case)
+    do_transfer(case, actor=staff.head, expected_version=case.version, kind="judiciary", to_authority="栾川县公安局",
+                letter_number="栾医保移〔2026〕1号", reason="涉嫌诈骗罪")
+    seal.refresh_from_db()
+    assert seal.status == SealStatus.HANDED_OVER and seal.lift_reason == ""
+    assert AuditEvent.objects.filter(action="seal.hand_over", object_id=str(seal.pk)).exists()
