@@ -224,3 +224,29 @@ def test_a_hashed_upload_removes_its_temporary_file_when_closed(tmp_path):
     path.write_bytes(b"1")
     HashedUploadedFile(str(path), "x", "text/plain", 1, None, "h").close()
     assert not path.exists()
+
+
+def test_preservation_and_a_letter_go_through_the_page_forms(staff, case, clock):
+    from yibao.cases.models import AssistanceRequest, Preservation
+
+    officer, head = browser(staff.officer1), browser(staff.head)
+    url = f"/cases/{case.pk}/investigation/"
+    assert officer.post(url + "propose_preservation/", {"items": "处方笺，2025年，3本，诊所\n药品，阿莫西林，20盒",
+                                                        "reason": "可能被销毁", "place": "药房"}).status_code == 302
+    p = Preservation.objects.get(case=case)
+    assert [i["quantity"] for i in p.items] == ["3本", "20盒"]
+    answer = officer.post(url + "register_preservation/", {"preservation": p.pk})
+    assert answer.status_code == 422 and "preservation_not_approved" in answer.content.decode()
+    assert head.post(url + "approve_preservation/", {"preservation": p.pk, "approve": "1"}).status_code == 302
+    assert officer.post(url + "register_preservation/", {"preservation": p.pk}).status_code == 302
+    assert head.post(url + "decide_preservation/", {"preservation": p.pk, "outcome": "return"}).status_code == 302
+    assert Preservation.objects.get(pk=p.pk).outcome == "return"
+
+    assert officer.post(url + "send_assistance_request/", {"to_authority": "洛阳市医疗保障局",
+                                                           "matters": "协查结算记录"}).status_code == 302
+    letter = AssistanceRequest.objects.get(case=case)
+    clock.set(dt.date(2026, 3, 24))
+    page = officer.get(url).content.decode()
+    assert "逾期未复" in page and "2026-03-23" in page
+    assert officer.post(url + "record_assistance_reply/", {"request": letter.pk, "reply": "查无记录"}).status_code == 302
+    assert AssistanceRequest.objects.get(pk=letter.pk).replied_on == dt.date(2026, 3, 24)
