@@ -48,6 +48,7 @@ STATUS_ERRORS: dict[int, tuple[ErrorCode, str]] = {
 ACTOR_REFUSALS = frozenset({
     "wrong_role", ServiceCode.WRONG_POST, ServiceCode.OUT_OF_SCOPE, ServiceCode.NOT_CASE_OFFICER,
     GuardCode.REVIEWER_IS_CASE_OFFICER, GuardCode.NOT_DECIDED_BY_HEAD,
+    "seal_not_seal_officer",  # coercion.procedure.SealCode.NOT_SEAL_OFFICER: not one of the seal's officers
 })
 
 

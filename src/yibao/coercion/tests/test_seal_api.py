@@ -49,3 +49,14 @@ def test_thirty_one_days_are_refused_on_the_api(staff):
 def test_the_openapi_document_describes_the_seal_routes(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/seals" in paths and "/api/v1/seals/{seal_id}/lift" in paths
+
+
+def test_an_officer_who_is_not_one_of_the_seals_officers_is_refused_with_403(staff, make_user, county):
+    from yibao.org.constants import Role
+
+    head, officer = Caller(staff.head), Caller(staff.officer1)
+    seal = officer.post("/seals", body(staff, emergency=True, site_record="紧急")).json()
+    outsider = make_user("officer3", Role.OFFICER, county)
+    answer = Caller(outsider).post(f"/seals/{seal['id']}/report", {"expected_version": seal["version"]})
+    assert answer.status_code == 403 and answer.json()["code"] == "seal_not_seal_officer"
+    assert head.get(f"/seals/{seal['id']}").json()["reported_at"] is None
