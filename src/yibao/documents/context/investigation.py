@@ -92,7 +92,9 @@ def inspection_record(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
 
 
 def _items(items: list) -> list[dict[str, Any]]:
-    return [{"number": i, "name": get(x, "name"), "specification": get(x, "specification"),
+    """An item list: dicts with name, specification, quantity, holder (先行登记保存) or plain names (封存)."""
+    return [{"number": i, "name": x, "specification": "", "quantity": "", "holder": ""} if isinstance(x, str) else
+            {"number": i, "name": get(x, "name"), "specification": get(x, "specification"),
              "quantity": get(x, "quantity"), "holder": get(x, "holder")} for i, x in enumerate(items or [], start=1)]
 
 
@@ -138,8 +140,8 @@ def _seal(case: Case, inp: DocumentContextInput, document: str) -> tuple[Any, di
 
 
 def seal_decision(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
-    _s, ctx = _seal(case, inp, SEAL_DECISION)
-    require(SEAL_DECISION, 封存期限=ctx["seal_days"])
+    s, ctx = _seal(case, inp, SEAL_DECISION)
+    require(SEAL_DECISION, 封存期限=ctx["seal_days"], 负责人批准=get(s, "approved_on", None))
     return ctx
 
 

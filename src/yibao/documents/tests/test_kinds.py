@@ -171,3 +171,23 @@ def test_the_investigation_report_quotes_the_report_and_the_provision(staff, fil
     case = investigated(staff, file_input)
     text = render("investigation_report", context("investigation_report", case))
     assert "串换药品38次" in text and "分解住院、挂床住院" in text
+
+
+@pytest.mark.django_db
+def test_the_seal_and_its_lifting_render_from_the_coercion_record(staff, file_input, clock):
+    from yibao.coercion import services as cs
+
+    case = filed_case(staff, file_input)
+    seal = cs.do_propose_seal(case.bureau, actor=staff.officer1, case=case, party_name=PARTY,
+                              items=["2025年门诊处方 3 册", "药品出入库记录 1 册"], place="栾川县康宁诊所药房",
+                              reason="处方与出入库记录可能被涂改、销毁", days=30,
+                              officers=[staff.officer1.officer, staff.officer2.officer])
+    with pytest.raises(MissingData, match="负责人批准"):
+        context("seal_decision", case)
+    seal = cs.do_approve_seal(seal, actor=staff.head, expected_version=seal.version, approved=True)
+    text = render("seal_decision", context("seal_decision", case))
+    assert "2025年门诊处方 3 册" in text and "封存期限30日" in text and "第二十七条" in text
+    seal = cs.do_execute_seal(seal, actor=staff.reviewer, expected_version=seal.version, site_record="已贴封条")
+    cs.do_lift_seal(seal, actor=staff.head, expected_version=seal.version, reason="unrelated")
+    lifted = render("unseal_decision", context("unseal_decision", case))
+    assert "封存的资料与违法行为无关" in lifted and "解除封存" in lifted and seal.number in lifted

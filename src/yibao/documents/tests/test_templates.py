@@ -45,7 +45,8 @@ PARAMS = {
     "preservation_decision": {"record": {"items": ITEMS, "outcome": "退还", "preserved_on": dt.date(2026, 3, 3),
                                          "notice_number": "栾医保登〔2026〕1号", "decided_on": dt.date(2026, 3, 10)}},
     "seal_decision": {"record": {"number": "FC2026001", "party_name": PARTY, "items": ITEMS, "place": "诊所档案室",
-                                 "reason": "涉嫌串换药品", "basis": "《医疗保障基金使用监督管理条例》第二十七条", "days": 30}},
+                                 "reason": "涉嫌串换药品", "basis": "《医疗保障基金使用监督管理条例》第二十七条", "days": 30,
+                                 "approved_on": dt.date(2026, 3, 3)}},
     "unseal_decision": {"record": {"number": "FC2026001", "party_name": PARTY, "items": ITEMS, "place": "诊所档案室",
                                    "reason": "涉嫌串换药品", "basis": "《医疗保障基金使用监督管理条例》第二十七条",
                                    "days": 30, "lift_reason": "封存期限已经届满", "lifted_on": dt.date(2026, 4, 2)}},
@@ -201,3 +202,29 @@ def test_an_amount_is_never_printed_from_a_float():
 
     with pytest.raises(TypeError):
         amount_parts("fine", 24000.0)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_template_is_laid_out_after_gbt_9704_with_east_asian_fonts_on_its_styles(kind):
+    from docx.oxml.ns import qn
+
+    doc = Document(TEMPLATES / KINDS[kind].template)
+    section = doc.sections[0]
+    def mm(*lengths) -> tuple:
+        return tuple(round(x.mm, 1) for x in lengths)
+
+    assert mm(section.page_width, section.page_height) == (210, 297)
+    assert mm(section.top_margin, section.bottom_margin, section.left_margin, section.right_margin) == (37, 35, 28, 26)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    # 22 lines in the 225 mm text block.
+    assert int(225 * 1440 / 25.4 / int(grid.get(qn("w:linePitch")))) == 22
+
+    def east_asian(style: str) -> str:
+        return doc.styles[style].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    assert east_asian("Normal") == "仿宋_GB2312" and doc.styles["Normal"].font.size.pt == 16
+    assert east_asian("文书标题") == "方正小标宋简体" and doc.styles["文书标题"].font.size.pt == 22
+    assert east_asian("一级标题") == "黑体"
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "fldChar" in footer
