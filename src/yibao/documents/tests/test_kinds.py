@@ -191,3 +191,38 @@ def test_the_seal_and_its_lifting_render_from_the_coercion_record(staff, file_in
     cs.do_lift_seal(seal, actor=staff.head, expected_version=seal.version, reason="unrelated")
     lifted = render("unseal_decision", context("unseal_decision", case))
     assert "封存的资料与违法行为无关" in lifted and "解除封存" in lifted and seal.number in lifted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stage", ["proposed", "investigating", "notified", "closed"])
+def test_every_kind_at_every_stage_either_renders_completely_or_refuses_naming_what_is_missing(
+        stage, staff, file_input, clock):
+    if stage == "proposed":
+        case = s.do_file_case(file_input(), actor=staff.officer1)
+    elif stage == "investigating":
+        case = filed_case(staff, file_input)
+        case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
+    else:
+        case = notified(staff, file_input, clock, hearing_right=False)
+    if stage == "closed":
+        case = s.do_close_statements(case, actor=staff.officer1, expected_version=case.version, text="放弃")
+        case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000")
+        case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
+        case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
+        case = s.do_record_payment(case, actor=staff.officer1, expected_version=case.version, reference="缴款凭证")
+        case = s.do_close(case, actor=staff.head, expected_version=case.version, reason="罚款已缴清")
+    rendered, refused = [], []
+    for kind in KINDS:
+        try:
+            ctx = context(kind, case)
+        except MissingData as e:
+            assert str(e).startswith(f"无法生成{KINDS[kind].label}：缺少"), str(e)
+            refused.append(kind)
+            continue
+        text = render(kind, ctx)
+        assert "{{" not in text and "None" not in text, kind
+        rendered.append(kind)
+    assert "filing_approval" in rendered
+    if stage == "closed":
+        assert {"penalty_decision", "closing_approval", "advance_notice"} <= set(rendered)
+        assert "no_penalty_decision" in refused
