@@ -17,17 +17,28 @@ from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from yibao.cases.models import Case, CaseTransfer, TransferKind
 from yibao.cases.procedure import FINAL_STATES, CaseState, GuardCode, Refusal, ServiceCode
-from yibao.cases.services.access import actor_role, check_case_officer, check_post, check_scope, role_refusal
+from yibao.cases.services.access import (
+    BUREAU_WIDE_ROLES,
+    actor_role,
+    check_case_officer,
+    check_post,
+    check_scope,
+    role_refusal,
+    visible_cases,
+)
 from yibao.cases.services.facts import today
 from yibao.core.audit import record_event
 from yibao.deadlines.calendar import CalendarMissing
 from yibao.deadlines.periods import compute_statutory_deadline
 from yibao.deadlines.services import load_calendar
+from yibao.org.constants import Role
 from yibao.org.models import Bureau, Officer
+from yibao.org.permissions import get_profile, is_active_user, restrict
 
 from .models import LiftReason, Seal, SealEvent
 from .procedure import (
@@ -411,8 +422,19 @@ def lift_seals_for_case(case: Case, *, actor: Any, reason: str) -> list[Seal]:
     return lifted
 
 
-def visible_seals(user: Any):
-    """Seals of the bureaus the user sees (their own and those below)."""
-    from yibao.org.permissions import restrict
-
-    return restrict(Seal.objects.select_related("bureau", "case"), user)
+def visible_seals(user: Any) -> QuerySet[Seal]:
+    """Seals the user may see, as cases are seen (cases.services.access.visible_cases): officers the seals they
+    carry out, proposed, or of the cases they are on; heads, legal reviewers and administrators their bureau's
+    and the bureaus below; superusers without a profile every seal."""
+    seals = Seal.objects.select_related("bureau", "case")
+    if not is_active_user(user):
+        return seals.none()
+    profile = get_profile(user)
+    if profile is None:
+        return seals if user.is_superuser else seals.none()
+    if profile.role in BUREAU_WIDE_ROLES:
+        return restrict(seals, user)
+    if profile.role == Role.OFFICER:
+        mine = Seal.objects.filter(Q(officers__user=user) | Q(proposed_by=user)).values("pk")
+        return seals.filter(Q(pk__in=mine) | Q(case__in=visible_cases(user).values("pk")))
+    return seals.none()

@@ -51,12 +51,21 @@ def test_the_openapi_document_describes_the_seal_routes(client):
     assert "/api/v1/seals" in paths and "/api/v1/seals/{seal_id}/lift" in paths
 
 
-def test_an_officer_who_is_not_one_of_the_seals_officers_is_refused_with_403(staff, make_user, county):
-    from yibao.org.constants import Role
+def test_an_officer_of_the_case_not_among_the_seals_officers_is_refused_with_403_and_others_see_nothing(
+        staff, make_user, county, case, clock):
+    import datetime as dt
 
-    head, officer = Caller(staff.head), Caller(staff.officer1)
-    seal = officer.post("/seals", body(staff, emergency=True, site_record="紧急")).json()
-    outsider = make_user("officer3", Role.OFFICER, county)
-    answer = Caller(outsider).post(f"/seals/{seal['id']}/report", {"expected_version": seal["version"]})
+    from yibao.cases.models import CaseOfficer
+    from yibao.org.constants import Role
+    from yibao.org.models import Officer
+
+    seal = Caller(staff.officer1).post("/seals", body(staff, case_id=case.pk, emergency=True,
+                                                       site_record="紧急")).json()
+    third = make_user("officer3", Role.OFFICER, county)
+    officer = Officer.objects.create(bureau=county, name="王三", certificate_number="YB4103240009",
+                                     certificate_expiry=clock.day + dt.timedelta(days=365), user=third)
+    stranger = Caller(make_user("officer4", Role.OFFICER, county))
+    assert stranger.get(f"/seals/{seal['id']}").status_code == 404
+    CaseOfficer.objects.create(case=case, officer=officer, assigned_on=clock.day)
+    answer = Caller(third).post(f"/seals/{seal['id']}/report", {"expected_version": seal["version"]})
     assert answer.status_code == 403 and answer.json()["code"] == "seal_not_seal_officer"
-    assert head.get(f"/seals/{seal['id']}").json()["reported_at"] is None

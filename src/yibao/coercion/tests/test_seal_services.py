@@ -236,3 +236,14 @@ def test_a_case_sent_to_the_judiciary_takes_its_sealed_materials_with_it(staff, 
     seal.refresh_from_db()
     assert seal.status == SealStatus.HANDED_OVER and seal.lift_reason == ""
     assert AuditEvent.objects.filter(action="seal.hand_over", object_id=str(seal.pk)).exists()
+
+
+def test_officers_see_their_own_seals_and_the_head_sees_the_bureaus(staff, county, seal_input, make_user):
+    from yibao.org.constants import Role
+
+    seal = cs.do_propose_seal(county, actor=staff.officer1, **seal_input())
+    other = make_user("officer3", Role.OFFICER, county)
+    assert list(cs.visible_seals(staff.officer2)) == [seal]  # one of its officers
+    assert list(cs.visible_seals(staff.head)) == [seal]
+    assert not cs.visible_seals(other).exists()
+    assert not cs.visible_seals(staff.auditor).exists()
