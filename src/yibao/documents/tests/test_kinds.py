@@ -226,3 +226,42 @@ def test_every_kind_at_every_stage_either_renders_completely_or_refuses_naming_w
     if stage == "closed":
         assert {"penalty_decision", "closing_approval", "advance_notice"} <= set(rendered)
         assert "no_penalty_decision" in refused
+
+
+@pytest.mark.django_db
+def test_recusal_extension_deliberation_and_the_evidence_list_render_from_their_records(
+        staff, file_input, clock, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yibao.cases.services.clock import do_extend_deadline
+    from yibao.cases.services.deliberation import do_record_deliberation
+    from yibao.cases.services.evidence import EvidenceInput, do_add_evidence
+    from yibao.cases.services.officers import do_ask_recusal, do_decide_recusal
+
+    settings.YIBAO_EVIDENCE_ROOT = tmp_path / "evidence"
+    case = filed_case(staff, file_input)
+    case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
+    case = do_ask_recusal(case, staff.officer2.officer, actor=staff.officer2, expected_version=case.version,
+                          asked_by="party", reason="系当事人法定代表人的亲属")
+    with pytest.raises(MissingData, match="负责人对回避申请的决定"):
+        context("recusal_decision", case)
+    case = do_decide_recusal(case, actor=staff.head, expected_version=case.version, granted=False,
+                             reason="亲属关系不属实")
+    recusal = render("recusal_decision", context("recusal_decision", case))
+    assert "不予回避" in recusal and "亲属关系不属实" in recusal and staff.officer2.officer.name in recusal
+    case = do_extend_deadline(case, actor=staff.head, expected_version=case.version, reason="需司法鉴定")
+    extension = render("extension_approval", context("extension_approval", case))
+    assert "需司法鉴定" in extension and "30日" in extension
+    do_add_evidence(case, EvidenceInput(
+        kind="documentary", title="2025年门诊收费明细", source=PARTY, collected_by=staff.officer1.officer.pk,
+        collected_on=dt.date(2026, 3, 2), place=PARTY, quantity=12, description="串换药品的收费记录"),
+        [SimpleUploadedFile("明细.pdf", b"x" * 100, "application/pdf")], actor=staff.officer1)
+    case = s.do_finish_investigation(case, actor=staff.officer1, expected_version=case.version, report="串换药品38次")
+    report = render("investigation_report", context("investigation_report", case))
+    assert "1. 2025年门诊收费明细（书证，12页（件））" in report and "证明串换药品的收费记录" in report
+    case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
+    case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="24000")
+    case = do_record_deliberation(case, actor=staff.head, expected_version=case.version,
+                                  attendees=["赵志强", "钱某", "孙某", "周某", "吴某"], conclusion="同意罚款24000元")
+    record = render("deliberation_record", context("deliberation_record", case))
+    assert "同意罚款24000元" in record and "钱某" in record and "24,000.00元" in record
