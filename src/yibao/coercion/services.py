@@ -298,7 +298,7 @@ def do_approve_seal(seal: Seal | int, *, actor: Any, expected_version: int | Non
     def change(s: Seal) -> dict:
         if s.emergency and s.approved_on is not None:
             raise Refusal(SealCode.WRONG_STATUS, f"{s}已经负责人批准", EMERGENCY_BASIS)
-        if s.emergency and s.reported_at is None:
+        if approved and s.emergency and s.reported_at is None:
             raise Refusal(SealCode.NOT_REPORTED, "当场封存尚未向负责人报告，不能补办批准；逾二十四小时未报告的，应当立即解除",
                           EMERGENCY_BASIS)
         if not approved and not opinion:

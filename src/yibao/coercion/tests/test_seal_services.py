@@ -127,6 +127,12 @@ def test_an_emergency_seal_not_reported_within_24_hours_is_refused_the_report(st
     e = refused(SealCode.REPORT_LATE, cs.do_report_emergency_seal, seal, actor=staff.officer1,
                 expected_version=seal.version)
     assert "第十九条" in e.basis.label() and "立即解除" in e.message
+    refused(SealCode.NOT_REPORTED, cs.do_approve_seal, seal, actor=staff.head, expected_version=seal.version,
+            approved=True)
+    # The head may still refuse it, which lifts it at once.
+    seal = cs.do_approve_seal(seal, actor=staff.head, expected_version=seal.version, approved=False,
+                              opinion="未在二十四小时内报告")
+    assert seal.status == SealStatus.LIFTED and seal.lift_reason == LiftReason.NOT_APPROVED
 
 
 def test_an_emergency_seal_the_head_does_not_approve_is_lifted_at_once(staff, county, seal_input, moment):
