@@ -85,6 +85,7 @@ def region_of(settings: BureauDocumentSettings) -> str:
 def common(case: Case, inp: DocumentContextInput, document: str) -> dict[str, Any]:
     """The parts of every document: bureau, number, date, case, parties, officers, seal and signer."""
     s = inp.settings
+    parties, officers = party_rows(case), officer_rows(case)
     return {
         "document_title": document,
         "bureau_name": s.full_name,
@@ -98,10 +99,10 @@ def common(case: Case, inp: DocumentContextInput, document: str) -> dict[str, An
         "case_number": case.number or "（未立案）",
         "case_title": case.title,
         "facts": case.facts_summary,
-        "parties": party_rows(case),
-        "party": party_rows(case)[0] if case.parties.exists() else None,
-        "officers": officer_rows(case),
-        "officers_text": "、".join(o["name"] for o in officer_rows(case)),
+        "parties": parties,
+        "party": parties[0] if parties else None,
+        "officers": officers,
+        "officers_text": "、".join(o["name"] for o in officers),
         "signer_name": s.signer_name,
         "seal": None,  # the engine puts the bureau's seal here (an InlineImage) on an issued document
         "verification_code": None,  # set by the engine on an issued document

@@ -56,7 +56,7 @@ def _statements(case: Case) -> str:
     if case.hearing_requested and case.host_opinion:
         return f"当事人要求听证，本机关依法举行了听证。听证主持人意见：{case.host_opinion}"
     step = last_step(case, "close_statements")
-    return step.reason if step else ""
+    return step.reason.rstrip("。") + "。" if step and step.reason else ""
 
 
 def penalty_decision(case: Case, inp: DocumentContextInput) -> dict[str, Any]:

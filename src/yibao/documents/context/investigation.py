@@ -192,6 +192,8 @@ def extension_approval(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
 
 
 def investigation_report(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
+    from yibao.documents.formatting import amount_figures
+
     from .base import evidence_rows, provision_rows, provisions_text
 
     require_party(case, INVESTIGATION_REPORT)
@@ -202,6 +204,6 @@ def investigation_report(case: Case, inp: DocumentContextInput) -> dict[str, Any
     ctx.update({"report": case.investigation_report, "provisions": rows, "provisions_text": provisions_text(rows),
                 "evidence": evidence_rows(case, inp), "filed_on": date_or_none(case.filed_on),
                 "reported_on": date_or_none(step.at.date()) if step else ctx["issued_on"],
-                "fine_range": case.fine_note or (f"{case.fine_min}元至{case.fine_max}元"
-                                                 if case.fine_min is not None and case.fine_max is not None else "")})
+                "fine_range": (f"{amount_figures(case.fine_min)}至{amount_figures(case.fine_max)}"
+                               if case.fine_min is not None and case.fine_max is not None else case.fine_note)})
     return ctx
