@@ -20,7 +20,7 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(law_app, name="law")
 app.add_typer(penalty_app, name="penalty")
 app.add_typer(monitor_app, name="monitor")
-audit_app = typer.Typer(help="审计日志：核验哈希链", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志：核验、锚定、恢复记录、归档", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="api-token")
 app.add_typer(case_app, name="case")
@@ -513,14 +513,65 @@ def audit_verify(
 
     report = check_chain(resume=not full)
     if as_json:
-        _print_json({"intact": report.intact, "broken": report.broken, "start_after": report.start_after,
-                     "checked": report.checked, "through_id": report.through_id})
+        _print_json(report.as_dict())
     elif report.intact:
         typer.echo(f"审计链完整：核验 {report.checked} 条事件（自事件 {report.start_after} 之后至 {report.through_id}）")
     else:
-        typer.echo(f"审计链被破坏：首个异常事件 {report.broken[0]}，共 {len(report.broken)} 条异常", err=True)
+        typer.echo(f"审计链被破坏：{report.first_break()}；共 {len(report.broken)} 条异常", err=True)
     if not report.intact:
         raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Append the chain's newest event to the anchor file (YIBAO_AUDIT_ANCHOR_FILE)."""
+    _django()
+    from yibao.core.auditlog.anchors import anchor_file, write_anchor
+
+    anchor = write_anchor()
+    if anchor is None:
+        typer.echo("审计链为空，未写锚点")
+    else:
+        typer.echo(f"已锚定事件 {anchor.event_id} 于 {anchor_file()}")
+
+
+@audit_app.command("restored")
+def audit_restored(note: str = typer.Option(..., "--note", help="恢复的说明：哪个备份、何时、为何")) -> None:
+    """Record that the database was restored from a backup: a restore event and a new anchor line."""
+    _django()
+    from yibao.core.auditlog.restore import do_record_restore
+
+    event = do_record_restore(note, actor=None)
+    typer.echo(f"已记录数据库恢复（事件 {event.id}），并写入新的锚点")
+
+
+@audit_app.command("archive")
+def audit_archive(
+    before: str = typer.Option(..., "--before", help="归档此日期（YYYY-MM-DD）之前的事件"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Move events older than --before to a compressed, hashed archive file (never earlier than retention)."""
+    _django()
+    import datetime as dt
+
+    from yibao.core.auditlog.archive import ArchiveRefused, do_archive_events
+
+    try:
+        day = dt.date.fromisoformat(before)
+    except ValueError:
+        typer.echo(f"日期“{before}”无效，请按 年-月-日 填写，如 2026-03-02", err=True)
+        raise typer.Exit(2) from None
+    try:
+        result = do_archive_events(day, actor=None)
+    except ArchiveRefused as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        _print_json(result)
+    elif result["count"] == 0:
+        typer.echo("没有需要归档的事件")
+    else:
+        typer.echo(f"已归档 {result['count']} 条事件（{result['first_id']}–{result['last_id']}）到 {result['file']}")
 
 
 def main() -> None:

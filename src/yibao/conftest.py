@@ -180,6 +180,23 @@ def audit_guard_allows_test_flush():
 
 
 @pytest.fixture(autouse=True)
+def audit_files_apart(settings, tmp_path_factory):
+    """Each test anchors and archives the audit chain in a folder of its own, not in var/ beside the
+    development database's (whose anchors name events a test database does not have)."""
+    folder = tmp_path_factory.mktemp("audit")
+    settings.YIBAO_AUDIT_ANCHOR_FILE = folder / "anchors.log"
+    settings.YIBAO_AUDIT_ARCHIVE_DIR = folder / "archive"
+    settings.YIBAO_LOG_DIR = folder / "log"
+
+
+@pytest.fixture(autouse=True)
+def second_factor_off(settings):
+    """Tests sign in with force_login or the password alone; a test of the second factor turns it on
+    (settings.YIBAO_REQUIRE_2FA = True), and the browser fixtures then give a TOTP token (login())."""
+    settings.YIBAO_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """Hash test passwords cheaply: the real hasher costs a noticeable fraction of a second."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

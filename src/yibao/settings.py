@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before LoginRequiredMiddleware, so the API's 401 to a caller without a session is recorded too.
+    "yibao.core.auditlog.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,3 +177,17 @@ YIBAO_DOCUMENTS_DIR = Path(os.environ.get("YIBAO_DOCUMENTS_DIR", VAR_DIR / "docu
 YIBAO_PUBLIC_URL = os.environ.get("YIBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 YIBAO_SOFFICE = os.environ.get("YIBAO_SOFFICE", "soffice")
 YIBAO_DOCUMENT_RENDER_TIMEOUT_SECONDS = int(os.environ.get("YIBAO_DOCUMENT_RENDER_TIMEOUT_SECONDS", "120"))
+
+
+# Audit trail (docs/security.md, 安全审计). The chain's HMAC key is kept outside the database: from the
+# environment, else a key file created (mode 0600) on first use; production must set YIBAO_AUDIT_KEY. The
+# chain's head is anchored in YIBAO_AUDIT_ANCHOR_FILE (append-only lines a site ships elsewhere); archived
+# events go to YIBAO_AUDIT_ARCHIVE_DIR; pre-screen calls to the access log under YIBAO_LOG_DIR.
+YIBAO_AUDIT_KEY = os.environ.get("YIBAO_AUDIT_KEY", "")
+YIBAO_AUDIT_KEY_FILE = Path(os.environ.get("YIBAO_AUDIT_KEY_FILE", VAR_DIR / "audit.key"))
+YIBAO_AUDIT_ANCHOR_FILE = Path(os.environ.get("YIBAO_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.log"))
+YIBAO_AUDIT_ARCHIVE_DIR = Path(os.environ.get("YIBAO_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+# How many proxies in front of the server append to X-Forwarded-For: the client address is the one they
+# were handed (0: the socket's peer address; a header the client wrote itself is not believed).
+YIBAO_TRUSTED_PROXIES = int(os.environ.get("YIBAO_TRUSTED_PROXIES", "0"))
+YIBAO_LOG_DIR = Path(os.environ.get("YIBAO_LOG_DIR", VAR_DIR / "log"))

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yibao.core.audit import record_event
+from yibao.core.auditlog.refusals import record_refusal
 from yibao.law.links import article_url
 from yibao.org.masking import mask_id_number, mask_name
 from yibao.org.permissions import can_view_personal_data, get_profile, visible_bureau_ids
@@ -119,6 +120,7 @@ def case_file(request: HttpRequest) -> HttpResponse:
             try:
                 case = s.do_file_case(_filing_input(form), actor=request.user)
             except Refusal as e:
+                record_refusal(request, e)
                 refusal = e
             else:
                 messages.success(request, f"已{'立案' if case.number else '提交立案申请，待负责人批准'}：{case}")
@@ -153,6 +155,7 @@ def case_summary(request: HttpRequest) -> HttpResponse:
                 provisions=[line.strip() for line in d["provisions"].splitlines() if line.strip()],
                 decided_on=d["decided_on"], place=d["place"]), actor=request.user)
         except Refusal as e:
+            record_refusal(request, e)
             refusal = e
         else:
             messages.success(request, f"已登记当场处罚决定：{case}，请在期限内报局备案")
@@ -237,6 +240,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         updated = _call(action, case, request.POST, request.user, version)
     except Refusal as e:
+        record_refusal(request, e, case)
         status = 409 if e.code == ServiceCode.CONFLICT else 400
         return _render_case(request, Case.objects.get(pk=case.pk), e, status=status, failed_action=action)
     last = updated.steps.order_by("-id").first()
