@@ -113,6 +113,7 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 @api.exception_handler(Refusal)
 def _refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    request._audit_refusal_code = exc.code  # the API-call event (core/auditlog/middleware.py) names it
     return answer(request, refusal_status(exc), exc.as_dict())
 
 

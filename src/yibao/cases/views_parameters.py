@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 
+from yibao.core.auditlog.refusals import record_refusal
 from yibao.monitoring.views import forbidden
 from yibao.org.permissions import get_profile, has_role, role_refusal_message
 
@@ -31,6 +32,7 @@ def case_parameters(request: HttpRequest) -> HttpResponse:
                              valid_from=valid_from, basis=request.POST.get("basis", ""),
                              reason=request.POST.get("reason", ""), actor=request.user)
         except Refusal as refused:
+            record_refusal(request, refused)
             messages.error(request, refused.message)
         else:
             messages.success(request, "已设置本局办案参数")

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from yibao.catalog.constants import BasisRole, PowerType
 from yibao.catalog.models import Catalog, ItemBasis, PowerItem
 from yibao.catalog.services import item_snapshot
+from yibao.core.audit import record_event
 from yibao.law.constants import LawRank
 from yibao.law.numerals import to_chinese_numeral
 
@@ -190,4 +191,6 @@ def export_catalog(out: Path, *, fmt: str, bureau: str | None = None) -> int:
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
+    record_event("catalog.export", summary=f"命令行导出 {out.name}（{len(items)} 项）",
+                 data={"format": fmt, "bureau": bureau, "out": str(out), "count": len(items)})
     return len(items)

@@ -19,6 +19,7 @@ from yibao.catalog.forms import UPLOAD_FORMATS, CatalogUploadForm, ItemFilterFor
 from yibao.catalog.models import Catalog, ItemBasis, PowerItem
 from yibao.catalog.parsing import CatalogParseError, ParsedCatalog, parse_catalog_file
 from yibao.catalog.services import ImportRefused, do_import_catalog
+from yibao.core.audit import record_event
 from yibao.core.htmx import render_page, wants_fragment
 from yibao.org.constants import Role
 from yibao.org.models import Bureau
@@ -366,5 +367,7 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(render_export(items, fmt), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Item-Count"] = str(len(items))
+    record_event("catalog.export", actor=request.user, summary=f"导出 {filename}（{len(items)} 项）",
+                 data={"format": fmt, "filters": {k: v for k, v in filters.items() if v}, "count": len(items)})
     return response
 

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "yibao.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        from .auditlog import receivers
+
+        receivers.connect()

@@ -75,7 +75,7 @@ def test_a_check_resumes_after_the_last_checkpoint():
     report = check_chain()
     assert report.intact
     assert report.checked == 3
-    assert report.start_after == AuditCheckpoint.objects.order_by("through_id").first().through_id
+    assert report.start_after == AuditCheckpoint.objects.filter(kind="check").order_by("through_id").first().through_id
 
 
 @pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_a_rewritten_event_after_the_checkpoint_is_reported():
         cursor.execute("UPDATE core_auditevent SET summary = 'rewritten' WHERE id = %s", [later.id])
     report = check_chain()
     assert report.broken == [later.id]
-    assert AuditCheckpoint.objects.count() == 1, "a broken chain records no checkpoint"
+    assert AuditCheckpoint.objects.filter(kind="check").count() == 1, "a broken chain records no checkpoint"
 
 
 @pytest.mark.django_db
@@ -118,4 +118,4 @@ def test_the_audit_verify_command_names_the_first_broken_event():
         cursor.execute("UPDATE core_auditevent SET summary = 'rewritten' WHERE id = %s", [first.id])
     bad = runner.invoke(app, ["audit", "verify", "--full"])
     assert bad.exit_code == 1
-    assert f"首个异常事件 {first.id}" in bad.stderr
+    assert f"首个异常事件 {first.id}：哈希不符" in bad.stderr

@@ -1,0 +1,62 @@
+"""Sets the request context events read their source address from, and records what is visible only at
+the request's end: every API call (user, method, path, status) and every page refused with 403."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from . import context
+
+API_PREFIX = "/api/"
+# Pre-screen calls (thousands a second) go to the access log (access_log.py), not one chain event each.
+PRESCREEN_PATH = "/api/v1/prescreen"
+
+
+def outcome_of(status: int) -> str:
+    from yibao.core.models.audit import Outcome
+
+    if status >= 500:
+        return Outcome.FAILED
+    return Outcome.REFUSED if status >= 400 else Outcome.SUCCESS
+
+
+def _actor(request: HttpRequest):
+    user = getattr(request, "user", None)
+    if getattr(user, "is_authenticated", False):
+        return user
+    # A personal API token: Ninja puts the token's user on request.auth.
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "is_authenticated", False) else None
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = context.set_for(request)
+        try:
+            response = self.get_response(request)
+            self._record(request, response)
+            return response
+        finally:
+            context.reset(token)
+
+    def _record(self, request: HttpRequest, response: HttpResponse) -> None:
+        from yibao.core.audit import record_event
+
+        status = response.status_code
+        path = request.path
+        if path.startswith(API_PREFIX):
+            if path.startswith(PRESCREEN_PATH):
+                return
+            data = {"method": request.method, "path": path, "status": status}
+            refusal = getattr(request, "_audit_refusal_code", None)
+            if refusal:
+                data["code"] = refusal
+            record_event("api.call", actor=_actor(request), summary=f"{request.method} {path} → {status}",
+                         data=data, outcome=outcome_of(status))
+        elif status == 403:
+            record_event("access.denied", actor=_actor(request), summary=f"拒绝访问：{request.method} {path}",
+                         data={"method": request.method, "path": path, "status": status},
+                         outcome=outcome_of(status))
