@@ -55,7 +55,17 @@ def test_the_chain_check_resumes_from_its_last_checkpoint():
     assert first["intact"] and second["intact"]
     assert second["start_after"] == first["through_id"]
     assert second["checked"] == 1
-    assert AuditCheckpoint.objects.count() == 2
+    assert AuditCheckpoint.objects.filter(kind="check").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_daily_check_anchors_the_chain_head_outside_the_database():
+    from yibao.core.auditlog.anchors import read_anchors
+
+    event = record_event("test.event", summary="one")
+    result = tasks.check_audit_chain()
+    assert result["anchored_id"] == event.id
+    assert (read_anchors()[-1].event_id, read_anchors()[-1].hash) == (event.id, event.hash)
 
 
 @pytest.mark.django_db
