@@ -144,6 +144,24 @@ def require_party(case: Case, document: str) -> dict[str, Any]:
     return rows[0]
 
 
+def require_party_identity(case: Case, document: str) -> dict[str, Any]:
+    """A decision names each party by name, identity number and address (行政处罚法 第五十九条第一款第（一）项);
+    refuse naming what a party lacks rather than print a blank."""
+    rows = party_rows(case)
+    if not rows:
+        raise MissingData(document, ["当事人"])
+    missing = []
+    for row in rows:
+        prefix = f"当事人{row['name']}的" if len(rows) > 1 else "当事人"
+        if not row["id_value"]:
+            missing.append(prefix + row["id_label"])
+        if not row["address"]:
+            missing.append(prefix + "住所（地址）")
+    if missing:
+        raise MissingData(document, missing)
+    return rows[0]
+
+
 def user_name(user: Any) -> str:
     """An officer's name for a signature line: the officer's own name, else the account's full name."""
     if user is None or isinstance(user, str):

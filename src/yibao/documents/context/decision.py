@@ -28,7 +28,7 @@ from .base import (
     provision_rows,
     provisions_text,
     require,
-    require_party,
+    require_party_identity,
     rights_context,
 )
 from .notice import facts_of
@@ -39,7 +39,7 @@ NO_PENALTY_DECISION = "不予行政处罚决定书"
 
 
 def _decision(case: Case, inp: DocumentContextInput, document: str) -> dict[str, Any]:
-    require_party(case, document)
+    require_party_identity(case, document)
     require(document, 违法事实=facts_of(case))
     ctx = common(case, inp, document)
     rows = provision_rows(case, document)

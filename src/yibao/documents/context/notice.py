@@ -25,6 +25,7 @@ from .base import (
     provisions_text,
     require,
     require_party,
+    require_party_identity,
     statutory_days,
     user_name,
 )
@@ -43,7 +44,7 @@ def facts_of(case: Case) -> str:
 
 
 def _party_document(case: Case, inp: DocumentContextInput, document: str) -> dict[str, Any]:
-    require_party(case, document)
+    require_party_identity(case, document)
     require(document, 违法事实=facts_of(case))
     ctx = common(case, inp, document)
     rows = provision_rows(case, document)

@@ -145,7 +145,8 @@ def test_a_summary_decision_renders_the_fine_and_the_officers(staff, clock):
     from yibao.cases.services.summary import SummaryInput, do_decide_on_spot
 
     case = do_decide_on_spot(SummaryInput(
-        decision_number="栾医保当罚〔2026〕1号", party=PartyInput("individual", "刘某", id_number="410324199001011234"),
+        decision_number="栾医保当罚〔2026〕1号", party=PartyInput("individual", "刘某", id_number="410324199001011234",
+                                                              address="栾川县城关镇"),
         officers=[staff.officer1.officer, staff.officer2.officer], facts_summary="冒名就医一次",
         provisions=["《医疗保障基金使用监督管理条例》第四十一条第一款"], fine="200"), actor=staff.officer1)
     text = render("summary_penalty_decision", context("summary_penalty_decision", case))
@@ -265,3 +266,19 @@ def test_recusal_extension_deliberation_and_the_evidence_list_render_from_their_
                                   attendees=["赵志强", "钱某", "孙某", "周某", "吴某"], conclusion="同意罚款24000元")
     record = render("deliberation_record", context("deliberation_record", case))
     assert "同意罚款24000元" in record and "钱某" in record and "24,000.00元" in record
+
+
+@pytest.mark.django_db
+def test_a_decision_for_a_party_without_its_code_or_address_refuses_naming_them(staff, file_input, clock):
+    from yibao.cases.services import PartyInput
+
+    data = file_input(parties=[PartyInput("institution", PARTY)])
+    proposed = s.do_file_case(data, actor=staff.officer1)
+    case = s.do_approve_filing(proposed, actor=staff.head, expected_version=proposed.version)
+    case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
+    case = s.do_finish_investigation(case, actor=staff.officer1, expected_version=case.version, report="串换药品")
+    case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
+    case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="24000")
+    with pytest.raises(MissingData, match="缺少当事人统一社会信用代码、当事人住所（地址）"):
+        context("advance_notice", case)
+    assert PARTY in render("filing_approval", context("filing_approval", case))  # an internal form still renders
