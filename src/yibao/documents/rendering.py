@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,6 +26,12 @@ from django.conf import settings
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONTCONFIG_RULES = FONTS_DIR / "65-yibao-cjk.conf"
 SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
+# GB/T 9704-2012 §5.2.2: 28 characters of 三号 (16 pt) to a line of the 156 mm (442.2 pt) text block, so each
+# advance is 15.79 pt. Word and WPS squeeze the characters to the template's character grid (docGrid
+# linesAndChars with a negative charSpace); LibreOffice cannot squeeze a character below its size and gives it
+# two grid cells instead (about 14 to a line). For the PDF the converter's copy therefore keeps the line grid
+# (22 lines) and tightens the letter spacing by 0.25 pt (w:spacing in twentieths of a point): 28 to a line.
+LIBREOFFICE_CHARACTER_SPACING = -5
 # The verification QR code's printed width and the seal's (a 4.2 cm round seal is the usual size).
 QR_WIDTH_MM = 25
 SEAL_WIDTH_MM = 42
@@ -85,6 +92,35 @@ def render_docx(template: Path, context: dict, *, seal_image: Path | None = None
     return out.getvalue()
 
 
+def for_libreoffice(docx: bytes) -> bytes:
+    """The DOCX as LibreOffice should lay it out (see LIBREOFFICE_CHARACTER_SPACING); other DOCX unchanged."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(docx))
+        body = z.read("word/document.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError):
+        return docx  # not a DOCX: LibreOffice says so
+    with z:
+        if 'w:type="linesAndChars"' not in body:
+            return docx
+        body = re.sub(r'(<w:docGrid[^>]*?)\s*w:charSpace="-?\d+"', r"\1", body)
+        body = body.replace('w:type="linesAndChars"', 'w:type="lines"')
+        styles = z.read("word/styles.xml").decode("utf-8")
+        spacing = f'<w:spacing w:val="{LIBREOFFICE_CHARACTER_SPACING}"/>'
+        defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S)
+        if defaults is not None:  # w:spacing goes before w:sz in a run's properties (the schema's order)
+            block = defaults.group(0)
+            block = (block.replace("<w:sz ", spacing + "<w:sz ", 1) if "<w:sz " in block
+                     else block.replace("</w:rPr>", spacing + "</w:rPr>", 1))
+            styles = styles[:defaults.start()] + block + styles[defaults.end():]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in z.infolist():
+                data = {"word/document.xml": body.encode("utf-8"),
+                        "word/styles.xml": styles.encode("utf-8")}.get(item.filename) or z.read(item.filename)
+                target.writestr(item, data)
+    return out.getvalue()
+
+
 def _profile_dir() -> Path:
     # One LibreOffice profile per process and thread: two conversions sharing one would block each other.
     base = Path(settings.YIBAO_DOCUMENTS_DIR) / "libreoffice"
@@ -120,14 +156,11 @@ def docx_to_pdf(docx: bytes | Path | list[Path], *, timeout: int | None = None) 
             sources = []
             for i, path in enumerate(docx):
                 target = work / f"{i:04d}.docx"
-                shutil.copyfile(path, target)
+                target.write_bytes(for_libreoffice(Path(path).read_bytes()))
                 sources.append(target)
         else:
             source = work / "document.docx"
-            if isinstance(docx, Path):
-                shutil.copyfile(docx, source)
-            else:
-                source.write_bytes(docx)
+            source.write_bytes(for_libreoffice(docx.read_bytes() if isinstance(docx, Path) else docx))
             sources = [source]
         out_dir = work / "out"
         cmd = [settings.YIBAO_SOFFICE, "--headless", "--norestore", "--nolockcheck", "--nodefault",

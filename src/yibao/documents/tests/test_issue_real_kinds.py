@@ -50,8 +50,28 @@ def test_a_penalty_decision_issued_through_the_engine_reads_back_from_docx_and_p
             assert expected in text, expected
     assert doc.verification_code.replace(" ", "") in pdf_text
     assert any(page.images for page in reader.pages), "the QR code"
+    # GB/T 9704 §5.2.2: 28 characters of 三号 to a line of the 156 mm text block, not 27, not 29.
+    advance = character_advance(services.file_path(doc, "pdf"))
+    assert 28 * advance <= TEXT_WIDTH + 0.5 < 29 * advance
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+
+TEXT_WIDTH = 156 * 72 / 25.4  # points
+
+
+def character_advance(pdf_path) -> float:
+    """The typical advance from one Chinese body character (16 pt) to the next on a line of the first page."""
+    import statistics
+
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        chars = [c for c in pdf.pages[0].chars if round(c["size"]) == 16 and "\u4e00" <= c["text"] <= "\u9fff"]
+    steps = [b["x0"] - a["x0"] for a, b in zip(chars, chars[1:], strict=False)
+             if round(a["top"]) == round(b["top"]) and 0 < b["x0"] - a["x0"] < 20]
+    return statistics.median(steps)
