@@ -28,5 +28,6 @@ urlpatterns = [
     # Public: anyone holding a document checks its verification code here (core.middleware.OPEN_PREFIXES).
     path("verify/", verify, name="verify"),
     path("seals/", include("yibao.coercion.urls")),
+    path("audit/", include("yibao.core.auditlog.urls")),
     path("admin/", admin.site.urls),
 ]

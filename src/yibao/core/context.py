@@ -15,5 +15,11 @@ NAV_ITEMS = [
 ]
 
 
+# The audit administrator's whole menu (三权分立: the trail and nothing else).
+AUDIT_NAV_ITEMS = [("audit:event_list", "审计日志")]
+
+
 def navigation(request):
-    return {"nav_items": NAV_ITEMS}
+    from yibao.core.auditlog.access import is_audit_admin
+
+    return {"nav_items": AUDIT_NAV_ITEMS if is_audit_admin(getattr(request, "user", None)) else NAV_ITEMS}

@@ -39,6 +39,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "经办稽核人员"
     ANALYST = "analyst", "数据分析人员"
     ADMIN = "admin", "系统管理员"
+    # 三权分立: reads the audit trail and nothing else (core/auditlog/views.py, middleware.py).
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 class CertificateStatus(models.TextChoices):

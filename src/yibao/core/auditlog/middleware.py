@@ -3,7 +3,8 @@ the request's end: every API call (user, method, path, status) and every page re
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 
 from . import context
 
@@ -36,11 +37,27 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = context.set_for(request)
         try:
-            response = self.get_response(request)
+            response = self._separated(request) or self.get_response(request)
             self._record(request, response)
             return response
         finally:
             context.reset(token)
+
+    def _separated(self, request: HttpRequest) -> HttpResponse | None:
+        """The audit administrator reaches the audit pages and their own account, nothing else (三权分立)."""
+        from .access import AUDIT_ADMIN_PATHS, is_audit_admin
+
+        if request.path.startswith(AUDIT_ADMIN_PATHS) or not is_audit_admin(request.user):
+            return None
+        if request.path == "/":
+            return redirect("audit:event_list")
+        message = "审计管理员只能查看审计日志（三权分立），不能访问业务功能。"
+        if request.path.startswith(API_PREFIX):
+            from yibao.api.errors import ErrorCode, error_body
+
+            return JsonResponse(error_body(ErrorCode.FORBIDDEN, message), status=403,
+                                json_dumps_params={"ensure_ascii": False})
+        return render(request, "core/audit/forbidden.html", {"message": message}, status=403)
 
     def _record(self, request: HttpRequest, response: HttpResponse) -> None:
         from yibao.core.audit import record_event
