@@ -109,6 +109,9 @@ def prepare_demo(seeds: Path | None = None) -> str:
     from yibao.coercion.demo import demo_seals
 
     lines.append(demo_seals(Bureau.objects.get(name=demo.name)))
+    from yibao.documents.demo import demo_document_settings
+
+    lines.append(demo_document_settings())
     names = "、".join(u.username for u in users)
     others = "、".join(f"{b.slug}.head" for b in DEMO_BUREAUS if b.name != DEMO_USERS_BUREAU)
     return ("示例数据已就绪：\n" + "\n".join(lines) + f"\n演示账号（密码 yibao-demo）：{names}"
