@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, Max, Q
 
 from yibao.deadlines.calendar import CalendarMissing, WorkCalendar, cn_date
 from yibao.deadlines.periods import STATUTORY_PERIODS, StatutoryPeriod, compute_statutory_deadline
@@ -279,10 +279,28 @@ LEAD_KIND = "lead"
 CASE_KIND = "case"
 # A stopped clock: the earliest period not counted that is still running, and its kind. While periods run,
 # the days not counted grow with each day, so the days left stay those left the day before the first began.
-_OPEN = ExcludedPeriod.objects.filter(case=OuterRef("pk"), end_on__isnull=True).order_by("start_on", "id")
-PAUSE_ANNOTATIONS = {"paused_from": Subquery(_OPEN.values("start_on")[:1]),
-                     "paused_kind": Subquery(_OPEN.values("kind")[:1])}
-PAUSE_FIELDS = tuple(PAUSE_ANNOTATIONS)
+PAUSE_FIELDS = ("paused_from", "paused_kind")
+
+
+def open_pauses(case_ids: Iterable[int] | None = None) -> dict[int, tuple[dt.date, str]]:
+    """{case id: (first day, kind)} of the earliest period not counted still running, of the cases given (None:
+    all). Read apart from the cases (few such periods run at once): a subquery per case row costs the board and
+    the 工作台 their speed."""
+    periods = ExcludedPeriod.objects.filter(end_on__isnull=True)
+    if case_ids is not None:
+        periods = periods.filter(case_id__in=list(case_ids))
+    out: dict[int, tuple[dt.date, str]] = {}
+    for case_id, start, kind in periods.order_by("-start_on", "-id").values_list("case_id", "start_on", "kind"):
+        out[case_id] = (start, kind)  # the earliest wins
+    return out
+
+
+def with_pauses(rows: list[dict], pauses: dict[int, tuple[dt.date, str]] | None = None) -> list[dict]:
+    """The rows with PAUSE_FIELDS set from their cases' running periods."""
+    pauses = open_pauses(r["pk"] for r in rows) if pauses is None else pauses
+    for r in rows:
+        r["paused_from"], r["paused_kind"] = pauses.get(r["pk"], (None, ""))
+    return rows
 
 
 def _case_number(number: str | None, pk: int) -> str:
@@ -334,21 +352,18 @@ def _sliced(qs: Any, q: BoardQuery) -> Any:
 
 def _stored_source(spec: CaseDeadlineSpec) -> Callable[[list[int] | None, BoardQuery], Picked]:
     fields = (*CASE_FIELDS, spec.column, *((spec.start,) if spec.start else ()),
-              *(("due_explanation", *PAUSE_FIELDS) if spec.kind == CASE_KIND else ()))
+              *(("due_explanation",) if spec.kind == CASE_KIND else ()))
 
     def pick(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
-        cases = _cases(bureau_ids, q).filter(spec.q())
-        if spec.kind == CASE_KIND:
-            running = ~Exists(ExcludedPeriod.objects.filter(case=OuterRef("pk"), end_on__isnull=True))
-            cases = cases.annotate(**PAUSE_ANNOTATIONS)
-        else:
-            running = Q()
-        near = cases.filter(running, **{f"{spec.column}__lte": q.horizon})
+        near = _cases(bureau_ids, q).filter(spec.q(), **{f"{spec.column}__lte": q.horizon})
+        pauses = open_pauses() if spec.kind == CASE_KIND else {}
+        if pauses:
+            near = near.exclude(pk__in=list(pauses))
         total = near.count()
         rows = [case_deadline(spec, r, q.days, q.today)
                 for r in _sliced(near.order_by(spec.column, "pk").values(*fields), q)]
-        if spec.kind == CASE_KIND:
-            paused = _paused_cases(bureau_ids, q, fields)
+        if pauses:
+            paused = _paused_cases(bureau_ids, q, fields, pauses)
             rows += paused
             total += len(paused)
         return Picked(rows, total)
@@ -360,13 +375,13 @@ def _stored_source(spec: CaseDeadlineSpec) -> Callable[[list[int] | None, BoardQ
 PAUSABLE = OPEN_BEFORE_DECISION | {CaseState.SUSPENDED}
 
 
-def _paused_cases(bureau_ids: list[int] | None, q: BoardQuery, fields: tuple[str, ...]) -> list[OpenDeadline]:
+def _paused_cases(bureau_ids: list[int] | None, q: BoardQuery, fields: tuple[str, ...],
+                  pauses: dict[int, tuple[dt.date, str]]) -> list[OpenDeadline]:
     """Cases whose clock is stopped, when the days they had left are within the horizon (few: read them all)."""
     spec = CASE_DEADLINES[0]
-    cases = (_cases(bureau_ids, q).filter(state__in=[s.value for s in PAUSABLE], due_on__isnull=False)
-             .filter(Exists(ExcludedPeriod.objects.filter(case=OuterRef("pk"), end_on__isnull=True)))
-             .annotate(**PAUSE_ANNOTATIONS))
-    rows = [case_deadline(spec, r, q.days, q.today) for r in cases.values(*fields)]
+    cases = _cases(bureau_ids, q).filter(state__in=[s.value for s in PAUSABLE], due_on__isnull=False,
+                                         pk__in=list(pauses))
+    rows = [case_deadline(spec, r, q.days, q.today) for r in with_pauses(list(cases.values(*fields)), pauses)]
     return sorted((r for r in rows if r.due <= q.horizon), key=lambda d: (d.due, d.subject))
 
 
@@ -400,9 +415,6 @@ def _finish(rows: list[OpenDeadline], q: BoardQuery) -> Picked:
 REVIEW_LABEL = "法制审核期限"
 _REVIEW = defaults()["legal_review"]
 REVIEW_BASIS = f"{_REVIEW.basis}；本局默认期限（{_REVIEW.source}）"
-# The day a case last went to review (after the investigation, or again after a hearing).
-_TO_REVIEW = CaseStep.objects.filter(case=OuterRef("pk"), to_state=CaseState.UNDER_REVIEW).order_by("-at", "-id")
-
 
 def _minimum_days(key: str) -> int:
     """The shortest value of a period any bureau has set (or the default): a query bound that misses none."""
@@ -421,12 +433,15 @@ def review_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
         return Picked([], 0)
     bound = q.days.latest_start(_minimum_days("legal_review"), q.horizon) + dt.timedelta(days=1)
     since = timezone.make_aware(dt.datetime.combine(bound, dt.time()))
-    cases = (_cases(bureau_ids, q).filter(state=CaseState.UNDER_REVIEW, review_passed=False, review_required=True)
-             .annotate(to_review=Subquery(_TO_REVIEW.values("at")[:1])).filter(to_review__lt=since))
+    cases = _cases(bureau_ids, q).filter(state=CaseState.UNDER_REVIEW, review_passed=False, review_required=True)
+    # One grouped read of the steps into review, rather than a subquery per case.
+    went = (CaseStep.objects.filter(to_state=CaseState.UNDER_REVIEW, case__in=cases)
+            .values(*(f"case__{f}" for f in CASE_FIELDS)).annotate(last=Max("at")).filter(last__lt=since))
     cache: dict = {}
     rows = []
-    for r in cases.values(*CASE_FIELDS, "to_review"):
-        start = timezone.localtime(r["to_review"]).date()
+    for step in went:
+        r = {f: step[f"case__{f}"] for f in CASE_FIELDS}
+        start = timezone.localtime(step["last"]).date()
         due, provisional, why = q.days.count(_period("legal_review", r["bureau_id"], start, cache), start)
         rows.append(_computed("review", REVIEW_LABEL, REVIEW_BASIS, r, due, provisional,
                               f"自移送法制审核之日（{cn_date(start)}）起算。{why}", q.days))
@@ -464,9 +479,10 @@ def _hearing_kind(kind: str) -> Callable[[list[int] | None, BoardQuery], Picked]
     return pick
 
 
-def _unpaid() -> Q:
-    return Q(state__in=[CaseState.SERVED, CaseState.ENFORCING], executed=False, decision_kind=DecisionKind.PENALTY,
-             decided_fine__gt=0, decision_set_aside=False)
+def _unpaid(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}{k}": v for k, v in {
+        "state__in": [CaseState.SERVED, CaseState.ENFORCING], "executed": False, "decision_kind": DecisionKind.PENALTY,
+        "decided_fine__gt": 0, "decision_set_aside": False}.items()})
 
 
 def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
@@ -474,8 +490,12 @@ def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
     so only the next one to come is shown; the plan's last day is the case's payment deadline."""
     if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
         return Picked([], 0)
-    plans = PaymentArrangement.objects.filter(kind=ArrangementKind.INSTALMENTS, until__gte=q.today,
-                                              case__in=_cases(bureau_ids, q).filter(_unpaid()))
+    # Read from the plans (few), not from the cases.
+    plans = PaymentArrangement.objects.filter(_unpaid("case__"), kind=ArrangementKind.INSTALMENTS, until__gte=q.today)
+    if bureau_ids is not None:
+        plans = plans.filter(case__bureau_id__in=bureau_ids)
+    if q.state:
+        plans = plans.filter(case__state=q.state)
     rows = []
     for plan in plans.select_related("case", "case__bureau"):
         dates = sorted(dt.date.fromisoformat(d) for d, _ in plan.instalments)
@@ -519,12 +539,16 @@ def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: 
         return Picked([], 0)
     pick = 1 if kind == "reminder" else 2
     bound = latest(lambda s: court_window(s)[pick], q.horizon)
-    cases = (_cases(bureau_ids, q).filter(_unpaid(), served_on__isnull=False, served_on__lte=bound)
-             .exclude(Exists(Remedy.objects.filter(case=OuterRef("pk")))))
+    # The due date grows with the day of service, so `bound` selects exactly the rows due by the horizon, which
+    # lets the query count them and read only the nearest.
+    cases = _cases(bureau_ids, q).filter(_unpaid(), served_on__isnull=False, served_on__lte=bound)
+    remedied = list(Remedy.objects.values_list("case_id", flat=True).distinct())
+    if remedied:
+        cases = cases.exclude(pk__in=remedied)
     cases = cases.filter(reminder_served_on__isnull=True) if kind == "reminder" else \
         cases.filter(court_applied_on__isnull=True)
     rows = []
-    for r in cases.values(*CASE_FIELDS, "served_on"):
+    for r in _sliced(cases.order_by("served_on", "pk").values(*CASE_FIELDS, "served_on"), q):
         ends, reminder, last = court_window(r["served_on"])
         window = (f"决定书于{cn_date(r['served_on'])}送达，申请行政复议（{_law_value('reconsideration_period')}日）和提起"
                   f"行政诉讼（{_law_value('litigation_period')}个月）的期限至{cn_date(ends)}届满，当事人未申请、未起诉；"
@@ -536,7 +560,7 @@ def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: 
         else:
             rows.append(_computed("court_enforcement", "申请法院强制执行期限", COURT_BASIS, r, last, False,
                                   f"{window}。", q.days))
-    return _finish(rows, q)
+    return Picked(rows, cases.count())
 
 
 # --- leads -------------------------------------------------------------------------------------------

@@ -27,14 +27,13 @@ from .deadlines import (
     CASE_FIELDS,
     LEAD_FIELDS,
     LEAD_VERIFICATION_WORKDAYS,
-    PAUSE_ANNOTATIONS,
-    PAUSE_FIELDS,
     Days,
     OpenDeadline,
     lead_deadline,
     open_leads,
     running_deadlines,
     urgency_order,
+    with_pauses,
 )
 from .models import Case, DecisionKind, Lead
 from .procedure import FUND_SUPERVISION, OFFICER, STATE_LABELS, STEPS, Action, CaseState, allowed_actions
@@ -108,7 +107,7 @@ def _case_item(section: str, action: str, row: dict, days: Days, today: dt.date)
 # The columns an item reads (a case row has some sixty): its name, state, deadlines and their flags.
 LEAD_ITEM_FIELDS = ("number", "party_name", "summary", "status", "received_date", "verification_due")
 ITEM_FIELDS = (
-    *CASE_FIELDS, "lead_id", *CASE_COLUMNS, *PAUSE_FIELDS, *{flag for spec in CASE_DEADLINES for flag in spec.flags},
+    *CASE_FIELDS, "lead_id", *CASE_COLUMNS, *{flag for spec in CASE_DEADLINES for flag in spec.flags},
     *(f"lead__{f}" for f in LEAD_ITEM_FIELDS),
 )
 
@@ -118,8 +117,8 @@ def _by_state(section: str, cases: QuerySet[Case], todo: dict[CaseState, list[tu
     items: list[WorkItem] = []
     for state, actions in todo.items():
         for action, ready in actions:
-            picked = list(cases.filter(ready, state=state).annotate(**PAUSE_ANNOTATIONS)
-                          .order_by(*urgency_order(state)).values(*ITEM_FIELDS)[:SECTION_LIMIT + 1])
+            picked = with_pauses(list(cases.filter(ready, state=state).order_by(*urgency_order(state))
+                                      .values(*ITEM_FIELDS)[:SECTION_LIMIT + 1]))
             if len(picked) > SECTION_LIMIT:
                 truncated.add(section)
             items += [_case_item(section, action, c, days, today) for c in picked[:SECTION_LIMIT]]
