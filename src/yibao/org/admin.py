@@ -6,6 +6,7 @@ from yibao.core.audit import record_event
 
 from .masking import mask_id_number, mask_name
 from .models import Bureau, Department, Officer, Post, UserProfile
+from .services import PERSONAL_FIELDS
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -98,6 +99,20 @@ class OfficerAdmin(AuditedAdmin):
     search_fields = ["certificate_number"]
     filter_horizontal = ["posts"]
     raw_id_fields = ["user"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The change form shows the name, ID number and phone in full: a full view, recorded as the
+        # officer page's reveal is (a POST's save is recorded by save_model).
+        if request.method == "GET" and response.status_code == 200:
+            officer = self.get_object(request, object_id)
+            if officer is not None:
+                record_event(
+                    "pii.view", actor=request.user, obj=officer,
+                    summary=f"{request.user.get_username()} 在后台查看执法人员 {mask_name(officer.name)} 的完整个人信息",
+                    data={"viewer": request.user.get_username(), "fields": list(PERSONAL_FIELDS), "via": "admin"},
+                )
+        return response
 
     @admin.display(description="姓名")
     def masked_name(self, obj: Officer) -> str | None:

@@ -131,3 +131,15 @@ def test_an_admin_change_to_a_user_and_its_password_are_recorded(admin_client, m
     change = _last("admin.change")
     assert change.data["model"] == "auth.user" and change.data["object_id"] == str(user.pk)
     assert change.actor_id == admin.pk
+
+
+def test_the_admins_officer_page_records_the_full_view_of_name_id_number_and_phone(admin_client, county):
+    from yibao.org.models import Officer
+
+    officer = Officer.objects.create(bureau=county, name="张三丰", id_number="410324199001011234",
+                                     phone="13800000000")
+    response = admin_client.get(f"/admin/org/officer/{officer.pk}/change/")
+    assert response.status_code == 200 and "410324199001011234" in response.content.decode()
+    event = _last("pii.view")
+    assert (event.object_id, event.data["via"]) == (str(officer.pk), "admin")
+    assert event.data["fields"] == ["name", "id_number", "phone"]
