@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -16,6 +17,9 @@ from yibao.catalog.parsing import ParsedCatalog, ParsedItem
 from yibao.catalog.renames import Candidate, match_renames
 from yibao.core.audit import record_event
 from yibao.law.services import article_for
+from yibao.org.constants import Role
+from yibao.org.models import Bureau
+from yibao.org.permissions import can_manage_org, get_role, in_scope, is_active_user, visible_bureau_ids
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,43 @@ class ImportRefused(ValueError):
         """The message, with the caller's way to supply what is missing when it has one."""
         ask = (asks or {}).get(self.missing or "")
         return f"{self}，{ask}" if ask else str(self)
+
+
+class ImportForbidden(ImportRefused):
+    """The importer may not import for this bureau (outside their scope), or may not create it."""
+
+
+# Who may import a bureau's list (in their scope); creating a bureau by naming it in a file is the
+# system administrator's alone, as every other change to the organisation is (ORG_ADMIN_ROLES).
+IMPORT_ROLES = frozenset({Role.ADMIN, Role.HEAD, Role.LEGAL_REVIEWER})
+IMPORT_FORBIDDEN = "您没有导入权责清单的权限。只有系统管理员、负责人和法制审核人员可以导入清单。"
+
+
+def may_import_catalogs(user: Any) -> bool:
+    """Staff, and users acting as system administrator, head or legal reviewer, may import catalogues."""
+    if not is_active_user(user):
+        return False
+    return user.is_staff or user.is_superuser or get_role(user) in IMPORT_ROLES
+
+
+def check_import_scope(actor: Any, name: str) -> None:
+    """Refuse an importer who may not import for the bureau named, or may not create it when it is new.
+
+    actor None is the system itself (the command line, the demo), run by whoever holds the server.
+    """
+    if actor is None:
+        return
+    if not may_import_catalogs(actor):
+        raise ImportForbidden(IMPORT_FORBIDDEN)
+    bureau = Bureau.objects.filter(name=name).first()
+    if bureau is None:
+        if not can_manage_org(actor):
+            raise ImportForbidden(
+                f"系统中没有“{name}”。只有系统管理员可以新建单位，请先由系统管理员建立该单位，或选择您所在的单位。"
+            )
+        return
+    if visible_bureau_ids(actor) is not None and not in_scope(actor, bureau):
+        raise ImportForbidden(f"您无权导入“{name}”的权责清单。只能导入本单位及下级单位的清单。")
 
 
 @dataclass
@@ -133,6 +174,7 @@ def do_import_catalog(
     name = (bureau_name or parsed.bureau or "").strip()
     if not name:
         raise ImportRefused(f"{parsed.source}：文件未写明所属单位", missing="bureau")
+    check_import_scope(actor, name)
     if date is None and parsed.date:
         date = dt.date.fromisoformat(parsed.date)
     if date is None:
