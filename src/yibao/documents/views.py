@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yibao.cases.models import Case
-from yibao.cases.procedure import STEPS, Action, Refusal
+from yibao.cases.procedure import Refusal
 from yibao.cases.services.access import visible_cases
+from yibao.cases.services.registry import action_label
 from yibao.monitoring.views import forbidden
 from yibao.org.permissions import get_profile, has_role, role_refusal_message
 
@@ -21,10 +22,6 @@ from . import casefile, services, verification
 from .models import Document, DocumentSettings, DocumentStatus, RenderStatus
 
 SETTINGS_ROLES = frozenset({"head", "admin"})
-# Steps of the kinds that are not actions of the procedure table (its labels are used where they are).
-STEP_LABELS = {"file": "立案", "investigate": "调查取证", "review": "法制审核", "notify": "告知", "hearing": "听证",
-               "decide": "决定", "serve": "送达", "enforce": "执行", "close": "结案", "transfer": "移送",
-               "coercion": "行政强制", "summary": "简易程序"}
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -33,10 +30,11 @@ def _case(request: HttpRequest, pk: int) -> Case:
 
 
 def _step_label(step: str) -> str:
+    """The step's name as the case page's actions give it (one table: cases.services.registry)."""
     try:
-        return STEPS[Action(step)].label
+        return action_label(step)
     except (ValueError, KeyError):
-        return STEP_LABELS.get(step, step)
+        return step
 
 
 def _section(request: HttpRequest, case: Case, *, refusal: Refusal | None = None, done: str = "") -> HttpResponse:
