@@ -10,6 +10,8 @@ from yibao.law.text import html_to_paragraphs, squeeze_spaces
 N = NUMBER_PATTERN
 ARTICLE_REF = rf"第\s*(?P<article>{N})\s*(?:条|(?=第\s*{N}\s*款))(?:\s*第\s*(?P<paragraph>{N})\s*款)?(?:\s*第\s*[（(]?\s*(?P<clause>{N})\s*[)）]?\s*项)?"
 _ARTICLE_REF = re.compile(ARTICLE_REF)
+# An article named anywhere in text (第40条, 第 八十七 条): what tells a cell or a paragraph that cites one.
+ARTICLE_MENTION = rf"第\s*{N}\s*条"
 _RANGE_SEP = r"\s*[~～至\-—－]\s*"
 _LIST_SEP = r"\s*[、，,和及与]\s*"
 _LAW_TITLE = re.compile(r"《(?P<name>[^《》]{1,120})》")

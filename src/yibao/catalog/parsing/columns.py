@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from yibao.law.citations import ARTICLE_MENTION
+
 # field → header names, most specific first. Matching is on the header with spaces removed.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号", "序"),
@@ -138,7 +140,7 @@ def content_checks() -> dict[str, Callable[[str], bool]]:
         "type": lambda s: power_type(s) is not None,
         "national_code": lambda s: bool(CODE.match(s)),
         "level": lambda s: bool(LEVEL.match(s)),
-        "basis": lambda s: bool(re.search(r"《[^》]{2,60}》", s)) and bool(re.search(r"第\s*[0-9０-９零〇一二两三四五六七八九十百千]+\s*条", s)),
+        "basis": lambda s: bool(re.search(r"《[^》]{2,60}》", s)) and bool(re.search(ARTICLE_MENTION, s)),
     }
 
 

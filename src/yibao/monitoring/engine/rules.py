@@ -31,14 +31,11 @@ class Rule:
     @property
     def article_citation(self) -> tuple[int, int | None, int | None]:
         """(article, paragraph, clause) of the basis, for linking to the law library."""
-        import re
+        from yibao.law.citations import parse_article_refs
 
-        from yibao.law.numerals import parse_number
-
-        m = re.match(r"第(\S+?)条(?:第(\S+?)款)?(?:第（(\S+?)）项)?", self.basis)
-        assert m, self.basis
-        return (parse_number(m.group(1)), parse_number(m.group(2)) if m.group(2) else None,
-                parse_number(m.group(3)) if m.group(3) else None)
+        refs, _ = parse_article_refs(self.basis)
+        assert refs, self.basis
+        return refs[0]
 
 
 RULES: dict[str, Rule] = {

@@ -73,10 +73,10 @@ def deduped_loss(findings: Iterable[Any]) -> LossBreakdown:
 def basis_citation(basis: str) -> str:
     """The calculator's citation for a rule's basis: 《条例》第三十八条第（一）项, the trailing note
     such as （挂床住院） left out."""
-    import re
+    from yibao.law.citations import parse_article_refs
 
-    m = re.match(r"(第\S+?条(?:第\S+?款)?(?:第（\S+?）项)?)", basis)
-    return f"《{BASIS_LAW}》{m.group(1) if m else basis}"
+    refs, length = parse_article_refs(basis)
+    return f"《{BASIS_LAW}》{basis[:length] if refs else basis}"
 
 
 def rule_basis(rule_id: str) -> str:
