@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from yibao.core.auditlog.retention import LOG_BACKUP_DAYS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("YIBAO_HOME", PACKAGE_DIR.parent.parent)).resolve()
 VAR_DIR = Path(os.environ.get("YIBAO_VAR", BASE_DIR / "var"))
@@ -105,16 +107,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Application logs go to the console and to files under YIBAO_LOG_DIR rotated at midnight and kept as long
+# as the audit trail must be (《网络安全法》第二十一条: six months; core/auditlog/retention.py).
+YIBAO_LOG_DIR = Path(os.environ.get("YIBAO_LOG_DIR", VAR_DIR / "log"))
+YIBAO_LOG_DIR.mkdir(parents=True, exist_ok=True)
+_ROTATED = {"class": "logging.handlers.TimedRotatingFileHandler", "formatter": "plain", "when": "midnight",
+            "backupCount": LOG_BACKUP_DAYS, "encoding": "utf-8", "delay": True}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "file": {**_ROTATED, "filename": str(YIBAO_LOG_DIR / "yibao.log")}},
     "loggers": {
-        "yibao": {"handlers": ["console"], "level": os.environ.get("YIBAO_LOG_LEVEL", "INFO")},
+        "yibao": {"handlers": ["console", "file"], "level": os.environ.get("YIBAO_LOG_LEVEL", "INFO")},
         # With DEBUG off (the demo, production) Django would only mail a failed request's traceback
         # to ADMINS, which nobody set: print it, as the 500 page tells the user it was recorded.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {"handlers": ["console", "file"], "level": "ERROR", "propagate": False},
     },
 }
 
@@ -190,4 +199,3 @@ YIBAO_AUDIT_ARCHIVE_DIR = Path(os.environ.get("YIBAO_AUDIT_ARCHIVE_DIR", VAR_DIR
 # How many proxies in front of the server append to X-Forwarded-For: the client address is the one they
 # were handed (0: the socket's peer address; a header the client wrote itself is not believed).
 YIBAO_TRUSTED_PROXIES = int(os.environ.get("YIBAO_TRUSTED_PROXIES", "0"))
-YIBAO_LOG_DIR = Path(os.environ.get("YIBAO_LOG_DIR", VAR_DIR / "log"))

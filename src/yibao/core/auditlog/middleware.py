@@ -66,6 +66,14 @@ class AuditContextMiddleware:
         path = request.path
         if path.startswith(API_PREFIX):
             if path.startswith(PRESCREEN_PATH):
+                from yibao.monitoring.prescreen.service import bureau_for_key
+
+                from . import access_log
+
+                key = request.headers.get("X-Api-Key")
+                actor = _actor(request)
+                access_log.note(key or f"session:{actor.get_username() if actor else '-'}",
+                                bureau_for_key(key) if key else request.GET.get("bureau"), status)
                 return
             data = {"method": request.method, "path": path, "status": status}
             refusal = getattr(request, "_audit_refusal_code", None)
