@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from .auditlog import receivers
+        from .auditlog import checks, receivers  # noqa: F401 - checks registers itself
 
         receivers.connect()

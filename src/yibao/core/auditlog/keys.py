@@ -44,3 +44,14 @@ def _key(value: str, path: str) -> bytes:
     if len(text) < KEY_BYTES:
         raise AuditKeyError(f"审计密钥文件 {file} 内容过短（至少 {KEY_BYTES} 个字符）")
     return text.encode("ascii")
+
+
+def production_problems() -> list[str]:
+    """Why production must not start as configured, in Chinese (empty: fine). A key file under var/ sits
+    beside the database and is copied with it, so production takes the key from the environment."""
+    if not key_from_environment():
+        return ["生产环境必须设置 YIBAO_AUDIT_KEY（审计链的 HMAC 密钥，至少 32 个字符，保存在数据库之外），"
+                "否则有数据库权限的人可以重算审计链"]
+    if len(settings.YIBAO_AUDIT_KEY) < KEY_BYTES:
+        return [f"YIBAO_AUDIT_KEY 过短：至少 {KEY_BYTES} 个字符"]
+    return []

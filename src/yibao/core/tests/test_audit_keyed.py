@@ -201,3 +201,26 @@ def test_deleting_the_oldest_events_without_an_archive_is_reported():
     _sql("DELETE FROM core_auditevent WHERE id <= %s", [events[0].pk])
     report = check_chain(resume=False, save=False)
     assert events[1].pk in report.broken
+
+
+def test_production_without_an_audit_key_in_the_environment_is_refused(settings):
+    from django.core.checks import run_checks
+
+    from yibao.core.auditlog.keys import production_problems
+
+    settings.YIBAO_AUDIT_KEY = ""
+    assert "YIBAO_AUDIT_KEY" in production_problems()[0]
+    assert "yibao.audit.E001" in {e.id for e in run_checks(include_deployment_checks=True)}
+    settings.YIBAO_AUDIT_KEY = "k" * 40
+    assert production_problems() == []
+
+
+def test_the_key_file_is_created_readable_by_its_owner_only(settings, tmp_path):
+    import stat
+
+    settings.YIBAO_AUDIT_KEY = ""
+    settings.YIBAO_AUDIT_KEY_FILE = tmp_path / "audit.key"
+    key = audit_key()
+    assert len(key) == 64
+    assert stat.S_IMODE((tmp_path / "audit.key").stat().st_mode) == 0o600
+    assert audit_key() == key
