@@ -39,6 +39,9 @@ TEXT_WIDTH_TWIPS = (PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM) * TWIPS_PE
 LINE_PITCH_TWIPS = int(TEXT_HEIGHT_TWIPS / LINES_PER_PAGE)  # 579
 # Word's charSpace: the character pitch's difference from the font size, in 1/4096 of a point.
 CHAR_SPACE = int((TEXT_WIDTH_TWIPS / CHARS_PER_LINE / 20 - BODY_PT) * 4096)
+# 28 characters of 16 pt are 158 mm, 2 mm more than the text block: the standard's own numbers imply condensing.
+# The characters are condensed by this much (in twentieths of a point): 28 × 15.75 pt fit the 156 mm line.
+CONDENSE_TWENTIETHS = -5
 
 
 # --- document set-up ------------------------------------------------------------------------------------------
@@ -60,9 +63,47 @@ def _fonts(rpr_owner, east_asian: str, size_pt: float, bold: bool = False) -> No
     rfonts.set(qn("w:hAnsi"), LATIN_FONT)
 
 
+def _doc_defaults(doc) -> None:
+    """The document defaults in 三号: Word and LibreOffice size the grid's character cell from them, so a smaller
+    default would make every 16 pt character take two cells (14 characters a line instead of 28)."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    for name in ("w:rFonts", "w:sz", "w:szCs"):
+        old = rpr.find(qn(name))
+        if old is not None:
+            rpr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr, face in (("w:ascii", LATIN_FONT), ("w:hAnsi", LATIN_FONT), ("w:eastAsia", BODY_FONT),
+                       ("w:cs", LATIN_FONT)):
+        fonts.set(qn(attr), face)
+    rpr.insert(0, fonts)
+    old = rpr.find(qn("w:spacing"))
+    if old is not None:
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSE_TWENTIETHS))
+    rpr.append(spacing)
+    for name in ("w:sz", "w:szCs"):
+        size = OxmlElement(name)
+        size.set(qn("w:val"), str(BODY_PT * 2))  # half-points
+        rpr.append(size)
+
+
 def _styles(doc) -> None:
     from docx.enum.style import WD_STYLE_TYPE
 
+    _doc_defaults(doc)
     normal = doc.styles["Normal"]
     _fonts(normal, BODY_FONT, BODY_PT)
     pf = normal.paragraph_format
@@ -102,7 +143,9 @@ def _section(doc) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    # A grid of lines only: LibreOffice (the PDF renderer) spreads the characters of a justified line over a
+    # character grid and gives wider ones two cells; the 28 characters come from the condensed 16 pt instead.
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
     grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     _page_number(s.footer.paragraphs[0])
@@ -229,11 +272,14 @@ def form(doc, rows: list[tuple[str, str]]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for label, value in rows:
         cells = table.add_row().cells
-        cells[0].width, cells[1].width = Mm(35), Mm(121)
+        cells[0].width, cells[1].width = Mm(40), Mm(116)
         cells[0].paragraphs[0].text = label
         cells[0].paragraphs[0].style = "表格文字"
         cells[1].paragraphs[0].text = value
         cells[1].paragraphs[0].style = "表格文字"
+    # The grid's columns are what LibreOffice reads; the cells' widths are what Word reads.
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Mm(40), Mm(116)
 
 
 def loop_table(doc, headers: list[str], loop: str, cells: list[str]) -> None:

@@ -216,9 +216,13 @@ def test_each_template_is_laid_out_after_gbt_9704_with_east_asian_fonts_on_its_s
     assert mm(section.page_width, section.page_height) == (210, 297)
     assert mm(section.top_margin, section.bottom_margin, section.left_margin, section.right_margin) == (37, 35, 28, 26)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
-    # 22 lines in the 225 mm text block.
+    assert grid.get(qn("w:type")) == "lines"
+    # 22 lines in the 225 mm text block; 28 characters of 16 pt, condensed, in the 156 mm line.
     assert int(225 * 1440 / 25.4 / int(grid.get(qn("w:linePitch")))) == 22
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    condensed = int(defaults.find(qn("w:spacing")).get(qn("w:val")))
+    assert int(defaults.find(qn("w:sz")).get(qn("w:val"))) == 32
+    assert int(156 * 72 / 25.4 // (16 + condensed / 20)) == 28
 
     def east_asian(style: str) -> str:
         return doc.styles[style].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
