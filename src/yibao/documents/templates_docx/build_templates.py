@@ -4,7 +4,8 @@
 
 The templates are docxtpl templates (Jinja tags: {{ }}, {%p %} for paragraphs, {%tr %} for table rows) laid out
 after GB/T 9704-2012《党政机关公文格式》: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (a text block
-of 156 × 225 mm), a document grid of 22 lines of 28 characters, page numbers in the footer (— 1 —); body in
+of 156 × 225 mm), a grid of 22 lines and 28 characters a line (16 pt condensed by 0.25 pt: LibreOffice, which
+renders the PDF, spreads a character grid), page numbers in the footer (— 1 —); body in
 仿宋_GB2312 三号 (16 pt), the title in 方正小标宋简体 二号 (22 pt), level-1 headings in 黑体. The fonts are set on the
 styles for East Asian text (w:eastAsia), so a bureau's Word or WPS shows them where installed; the PDF renderer
 maps them to free faces by fontconfig. A bureau may change a generated file in Word without code: the tags are
