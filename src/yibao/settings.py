@@ -147,6 +147,13 @@ YIBAO_DATASET_ROOTS = [Path(p) for p in os.environ.get("YIBAO_DATASET_ROOTS", ""
 YIBAO_EVIDENCE_ROOT = Path(os.environ.get("YIBAO_EVIDENCE_ROOT", VAR_DIR / "evidence"))
 YIBAO_EVIDENCE_MAX_BYTES = int(os.environ.get("YIBAO_EVIDENCE_MAX_BYTES", str(4 * 1024 ** 3)))
 
+# Uploaded documents read by the server (catalogue .xlsx/.docx/.html/.txt): what one may unpack to, its rows
+# and columns, and how many problems a refusal lists (defaults in yibao.core.unpack.UploadLimits).
+YIBAO_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("YIBAO_UPLOAD_MAX_UNPACKED_BYTES", str(64 * 1024 ** 2)))
+YIBAO_UPLOAD_MAX_ROWS = int(os.environ.get("YIBAO_UPLOAD_MAX_ROWS", "50000"))
+YIBAO_UPLOAD_MAX_COLUMNS = int(os.environ.get("YIBAO_UPLOAD_MAX_COLUMNS", "200"))
+YIBAO_UPLOAD_MAX_PROBLEMS = int(os.environ.get("YIBAO_UPLOAD_MAX_PROBLEMS", "200"))
+
 
 # Background jobs and schedules (docs/background-jobs.md): django-q2 with the database as its queue, run
 # by `yibao worker`. A job runs at most YIBAO_JOBS_TIMEOUT_SECONDS; the queue hands a job taken by a

@@ -16,6 +16,7 @@ from yibao.catalog import search
 from yibao.catalog.constants import BasisRole, PowerType
 from yibao.catalog.exporting import FORMATS, XLSX_CONTENT_TYPE, article_label, current_items, render_export
 from yibao.catalog.forms import UPLOAD_FORMATS, CatalogUploadForm, ItemFilterForm, SearchForm
+from yibao.catalog.importing import upload_limits
 from yibao.catalog.models import Catalog, ItemBasis, PowerItem
 from yibao.catalog.parsing import CatalogParseError, ParsedCatalog, parse_catalog_file
 from yibao.catalog.services import (
@@ -277,14 +278,14 @@ def parse_upload(upload) -> ParsedCatalog:
         with path.open("wb") as f:
             for chunk in upload.chunks():
                 f.write(chunk)
-        return parse_catalog_file(path)
+        return parse_catalog_file(path, upload_limits())
 
 
 def catalog_import(request: HttpRequest) -> HttpResponse:
     """Upload a catalogue document; every problem is shown and nothing is imported unless it parses whole."""
     if not can_import_catalog(request.user):
         return forbidden(request, IMPORT_FORBIDDEN)
-    problems, error, refused = [], None, False
+    problems, problem_count, error, refused = [], 0, None, False
     if request.method == "POST":
         form = CatalogUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -294,7 +295,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
                 result = do_import_catalog(parsed, actor=request.user, bureau_name=data["bureau"] or None,
                                            date=data["date"])
             except CatalogParseError as e:
-                problems = e.problems
+                problems, problem_count = e.problems, e.total
             except ImportForbidden as e:
                 return forbidden(request, str(e))
             except ImportRefused as e:
@@ -322,6 +323,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "problems": problems,
+        "problem_count": problem_count,
         "error": error,
         "bureau_names": Bureau.objects.order_by("code", "name").values_list("name", flat=True),
         "formats": UPLOAD_FORMATS,

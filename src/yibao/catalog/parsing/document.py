@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from yibao.core.unpack import DEFAULT_LIMITS, UploadLimits, too_large_message
 from yibao.law.citations import ARTICLE_MENTION, Citation, split_bases
 from yibao.law.text import html_to_paragraphs, squeeze_spaces
 
@@ -274,18 +275,31 @@ def parse_catalog_text(text: str, source: str = "<text>") -> ParsedCatalog:
     return parse_catalog_rows(rows_from_text(text), source)
 
 
-def parse_catalog_file(path: str | Path) -> ParsedCatalog:
-    """Parse a catalogue file: .txt/.tsv/.md text, .html tables, .xlsx workbook or .docx tables."""
-    path = Path(path)
+def parse_catalog_file(path: str | Path, limits: UploadLimits = DEFAULT_LIMITS) -> ParsedCatalog:
+    """Parse a catalogue file: .txt/.tsv/.md text, .html tables, .xlsx workbook or .docx tables.
+
+    Within `limits`: what the file unpacks to, its rows, and the problems listed (the rest counted).
+    """
+    try:
+        return _parse_file(Path(path), limits)
+    except CatalogParseError as e:
+        raise e.capped(limits.max_problems) from None
+
+
+def _parse_file(path: Path, limits: UploadLimits) -> ParsedCatalog:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from .office import rows_from_xlsx
 
-        return parse_catalog_rows(rows_from_xlsx(path), path.name)
+        return parse_catalog_rows(rows_from_xlsx(path, limits), path.name)
     if suffix == ".docx":
         from .office import rows_from_docx
 
-        return parse_catalog_rows(rows_from_docx(path), path.name)
+        return parse_catalog_rows(rows_from_docx(path, limits), path.name)
+    if path.stat().st_size > limits.max_unpacked_bytes:
+        raise CatalogParseError([Problem(path.name, None, None,
+                                         too_large_message(path.name, limits.max_unpacked_bytes)
+                                         .removeprefix(f"{path.name}："))])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -293,10 +307,16 @@ def parse_catalog_file(path: str | Path) -> ParsedCatalog:
             text = path.read_bytes().decode("gb18030")
         except UnicodeDecodeError:
             raise CatalogParseError([Problem(path.name, None, None, "文件编码无法识别（应为 UTF-8 或 GB18030 文本）")]) from None
+    if text.count("\n") > limits.max_rows:
+        raise CatalogParseError([Problem(path.name, None, None, f"文件超过 {limits.max_rows} 行，不像一份权责清单，不予读取。")])
     if suffix in HTML_SUFFIXES or looks_like_html_table(text):
         from .html_table import rows_from_html
 
-        return parse_catalog_rows(rows_from_html(text), path.name)
+        rows = rows_from_html(text)
+        if len(rows) > limits.max_rows:
+            raise CatalogParseError([Problem(path.name, None, None,
+                                             f"表格超过 {limits.max_rows} 行，不像一份权责清单，不予读取。")])
+        return parse_catalog_rows(rows, path.name)
     return parse_catalog_text(text, path.name)
 
 

@@ -28,6 +28,16 @@ class Problem:
 class CatalogParseError(ValueError):
     """The document cannot be parsed whole; `problems` lists every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, total: int | None = None):
         self.problems = problems
+        self.total = len(problems) if total is None else total  # the problems found, listed or not
         super().__init__("\n".join(str(p) for p in problems))
+
+    def capped(self, limit: int) -> "CatalogParseError":
+        """The first `limit` problems and one line counting the rest, so a page never lists a million."""
+        if len(self.problems) <= limit:
+            return self
+        rest = len(self.problems) - limit
+        first = self.problems[0].file.split("［", 1)[0]
+        return CatalogParseError([*self.problems[:limit], Problem(first, None, None, f"还有 {rest} 处问题未列出")],
+                                 total=self.total)

@@ -21,6 +21,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from yibao.core.unpack import DEFAULT_LIMITS, PackageTooLarge, UploadLimits, check_package
+
 from .document import RawRow
 from .errors import CatalogParseError, Problem
 
@@ -31,6 +33,22 @@ UNREADABLE = {
     ".xlsx": "无法读取 Excel 工作簿（.xlsx）：文件已损坏，或不是真正的 .xlsx 文件（如改了扩展名的 .xls、.csv）。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。",
     ".docx": "无法读取 Word 文档（.docx）：文件已损坏，或不是真正的 .docx 文件（如改了扩展名的 .doc）。请用 Word 或 WPS 打开后另存为 .docx 再上传。",
 }
+
+
+def _refuse(path: Path, message: str) -> CatalogParseError:
+    return CatalogParseError([Problem(path.name, None, None, message)])
+
+
+def too_many_rows_message(limits: UploadLimits) -> str:
+    return (f"表格超过 {limits.max_rows} 行或 {limits.max_columns} 列，不像一份权责清单，不予读取。"
+            "请删除清单以外的行列（或末尾的空白格式）后另存再上传。")
+
+
+def _check_package(path: Path, limits: UploadLimits) -> None:
+    try:
+        check_package(path, limits)
+    except PackageTooLarge as exc:
+        raise _refuse(path, str(exc).removeprefix(f"{path.name}：")) from None
 
 
 def _unreadable(path: Path, exc: BaseException) -> CatalogParseError:
@@ -80,12 +98,13 @@ def grid_rows(grid: list[list[str]], covered: list[list[bool]]) -> list[list[str
     return rows
 
 
-def rows_from_xlsx(path: str | Path) -> list[RawRow]:
+def rows_from_xlsx(path: str | Path, limits: UploadLimits = DEFAULT_LIMITS) -> list[RawRow]:
     """Return the rows of every sheet of a workbook, merged ranges filled as described above."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
+    _check_package(path, limits)
     try:
         # Not read-only: read-only sheets do not report their merged ranges.
         workbook = openpyxl.load_workbook(path, data_only=True)
@@ -95,6 +114,9 @@ def rows_from_xlsx(path: str | Path) -> list[RawRow]:
     try:
         for sheet in workbook.worksheets:
             n_rows, n_cols = sheet.max_row, sheet.max_column
+            # One styled cell at XFD1048576 makes a tiny sheet's grid seventeen billion cells.
+            if n_rows + len(rows) > limits.max_rows or n_cols > limits.max_columns:
+                raise _refuse(path, too_many_rows_message(limits))
             grid = [["" for _ in range(n_cols)] for _ in range(n_rows)]
             covered = [[False] * n_cols for _ in range(n_rows)]
             for r, values in enumerate(sheet.iter_rows(min_row=1, max_row=n_rows, max_col=n_cols)):
@@ -117,13 +139,14 @@ def rows_from_xlsx(path: str | Path) -> list[RawRow]:
     return rows
 
 
-def rows_from_docx(path: str | Path) -> list[RawRow]:
+def rows_from_docx(path: str | Path, limits: UploadLimits = DEFAULT_LIMITS) -> list[RawRow]:
     """Return paragraphs and table rows of a Word document in document order."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
     path = Path(path)
+    _check_package(path, limits)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
@@ -131,6 +154,8 @@ def rows_from_docx(path: str | Path) -> list[RawRow]:
     rows: list[RawRow] = []
     tables = 0
     for block in document.iter_inner_content():
+        if len(rows) > limits.max_rows:
+            raise _refuse(path, too_many_rows_message(limits))
         if not isinstance(block, Table):
             text = block.text.strip()
             if text:
@@ -140,6 +165,8 @@ def rows_from_docx(path: str | Path) -> list[RawRow]:
         grid: list[list[str]] = []
         covered: list[list[bool]] = []
         for row in block.rows:
+            if len(rows) + len(grid) > limits.max_rows:
+                raise _refuse(path, too_many_rows_message(limits))
             texts: list[str] = [""] * row.grid_cols_before
             flags: list[bool] = [False] * row.grid_cols_before
             previous = None
