@@ -67,7 +67,8 @@ def advance_notice(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     hearing = statutory_days("request_hearing")
     ctx.update({
         "is_penalty": is_penalty, "proposed_outcome": DecisionKind(case.decision_kind).label,
-        "statement_days": f"{_days(int(value(case.bureau, 'statement_window', inp.issued_on)))}{window.unit}",
+        "statement_days": _days(int(value(case.bureau, "statement_window", inp.issued_on)))
+        + ("个工作日" if window.workdays else "日"),
         "statement_basis": "《中华人民共和国行政处罚法》第四十四条、第四十五条",
         "statement_window_ends": date_or_none(case.statement_window_ends),
         "hearing_right": case.hearing_right, "hearing_days": hearing["days"], "hearing_basis": hearing["basis"],

@@ -153,7 +153,7 @@ def test_the_reminder_adds_the_surcharge_from_the_end_of_the_deferred_period(cha
 def test_the_advance_notice_gives_the_statement_right_and_its_period(chain_case):
     text = render("advance_notice", context("advance_notice", chain_case))
     assert "拟对你（单位）处以罚款人民币贰万肆仟元整（¥24,000.00）" in text
-    assert "陈述和申辩" in text and "第四十四条" in text
+    assert "收到本告知书之日起五个工作日内向本机关提出" in text and "第四十四条" in text
 
 
 def test_a_preview_shows_that_it_has_no_number(chain_case):
