@@ -40,34 +40,34 @@ class SealIn(Schema):
     site_record: str = ""
 
 
-class VersionIn(Schema):
+class SealVersionIn(Schema):
     expected_version: int = Field(..., description="调用方看到的封存记录版本（乐观锁）")
 
 
-class ApproveIn(VersionIn):
+class SealApproveIn(SealVersionIn):
     approved: bool
     opinion: str = ""
     days: int | None = None
 
 
-class ExecuteIn(VersionIn):
+class SealExecuteIn(SealVersionIn):
     site_record: str
 
 
-class NotifyIn(VersionIn):
+class SealNotifyIn(SealVersionIn):
     statement: str = ""
 
 
-class ReportIn(VersionIn):
+class SealReportIn(SealVersionIn):
     note: str = ""
 
 
-class ExtendIn(VersionIn):
+class SealExtendIn(SealVersionIn):
     days: int = Field(..., description=f"延长天数，不超过{EXTENSION_MAX_DAYS}日，只能延长一次")
     reason: str
 
 
-class LiftIn(VersionIn):
+class SealLiftIn(SealVersionIn):
     reason: choices([v for v in LiftReason.values if v not in (LiftReason.NOT_APPROVED, LiftReason.CASE_ENDED)])
     note: str = ""
 
@@ -160,41 +160,41 @@ def create_seal(request: HttpRequest, payload: SealIn) -> Status:
     return Status(201, seal_json(seal))
 
 
-def _kw(request: HttpRequest, body: VersionIn) -> dict:
+def _kw(request: HttpRequest, body: SealVersionIn) -> dict:
     return {"actor": acting_user(request), "expected_version": body.expected_version}
 
 
 @router.post("/{seal_id}/approve", response={200: SealOut, **ERRORS},
              summary="负责人批准或不予批准（当场实施的，补办批准；不批准的立即解除）")
-def approve_seal(request: HttpRequest, seal_id: int, payload: ApproveIn) -> dict:
+def approve_seal(request: HttpRequest, seal_id: int, payload: SealApproveIn) -> dict:
     return seal_json(cs.do_approve_seal(_seal(request, seal_id), approved=payload.approved, opinion=payload.opinion,
                                         days=payload.days, **_kw(request, payload)))
 
 
 @router.post("/{seal_id}/execute", response={200: SealOut, **ERRORS}, summary="法制审核股执行岗实施已批准的封存")
-def execute_seal(request: HttpRequest, seal_id: int, payload: ExecuteIn) -> dict:
+def execute_seal(request: HttpRequest, seal_id: int, payload: SealExecuteIn) -> dict:
     return seal_json(cs.do_execute_seal(_seal(request, seal_id), site_record=payload.site_record,
                                         **_kw(request, payload)))
 
 
 @router.post("/{seal_id}/notify", response={200: SealOut, **ERRORS}, summary="基金监管股告知岗告知当事人并记录陈述申辩")
-def notify_seal(request: HttpRequest, seal_id: int, payload: NotifyIn) -> dict:
+def notify_seal(request: HttpRequest, seal_id: int, payload: SealNotifyIn) -> dict:
     return seal_json(cs.do_notify_seal_party(_seal(request, seal_id), statement=payload.statement,
                                              **_kw(request, payload)))
 
 
 @router.post("/{seal_id}/report", response={200: SealOut, **ERRORS}, summary="当场封存后二十四小时内向负责人报告")
-def report_seal(request: HttpRequest, seal_id: int, payload: ReportIn) -> dict:
+def report_seal(request: HttpRequest, seal_id: int, payload: SealReportIn) -> dict:
     return seal_json(cs.do_report_emergency_seal(_seal(request, seal_id), note=payload.note, **_kw(request, payload)))
 
 
 @router.post("/{seal_id}/extend", response={200: SealOut, **ERRORS}, summary="负责人批准延长封存期限（一次，不超过30日）")
-def extend_seal(request: HttpRequest, seal_id: int, payload: ExtendIn) -> dict:
+def extend_seal(request: HttpRequest, seal_id: int, payload: SealExtendIn) -> dict:
     return seal_json(cs.do_extend_seal(_seal(request, seal_id), days=payload.days, reason=payload.reason,
                                        **_kw(request, payload)))
 
 
 @router.post("/{seal_id}/lift", response={200: SealOut, **ERRORS}, summary="负责人决定解除封存（行政强制法第二十八条）")
-def lift_seal(request: HttpRequest, seal_id: int, payload: LiftIn) -> dict:
+def lift_seal(request: HttpRequest, seal_id: int, payload: SealLiftIn) -> dict:
     return seal_json(cs.do_lift_seal(_seal(request, seal_id), reason=payload.reason, note=payload.note,
                                      **_kw(request, payload)))
