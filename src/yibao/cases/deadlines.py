@@ -181,6 +181,8 @@ class BoardQuery:
     days: Days
     state: str = ""
     limit: int | None = None
+    # What sources asked by one board share (one read of the unpaid fines for the 催告 and the court rows).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -537,19 +539,27 @@ def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: 
     行政诉讼 was brought (one brought counts the period from its outcome instead, not done here)."""
     if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
         return Picked([], 0)
-    pick = 1 if kind == "reminder" else 2
-    bound = latest(lambda s: court_window(s)[pick], q.horizon)
-    # The due date grows with the day of service, so `bound` selects exactly the rows due by the horizon, which
-    # lets the query count them and read only the nearest.
-    cases = _cases(bureau_ids, q).filter(_unpaid(), served_on__isnull=False, served_on__lte=bound)
-    remedied = list(Remedy.objects.values_list("case_id", flat=True).distinct())
-    if remedied:
-        cases = cases.exclude(pk__in=remedied)
-    cases = cases.filter(reminder_served_on__isnull=True) if kind == "reminder" else \
-        cases.filter(court_applied_on__isnull=True)
+    key = ("enforcement", None if bureau_ids is None else tuple(bureau_ids))
+    if key not in q.memo:
+        # The due date grows with the day of service, so a bound on it selects the rows due by the horizon; the
+        # 催告 falls before the court application, so its bound covers both kinds, read once for the two.
+        bound = latest(lambda s: court_window(s)[1], q.horizon)
+        cases = _cases(bureau_ids, q).filter(_unpaid(), served_on__isnull=False, served_on__lte=bound).filter(
+            Q(reminder_served_on__isnull=True) | Q(court_applied_on__isnull=True))
+        remedied = list(Remedy.objects.values_list("case_id", flat=True).distinct())
+        if remedied:
+            cases = cases.exclude(pk__in=remedied)
+        q.memo[key] = list(cases.values(*CASE_FIELDS, "served_on", "reminder_served_on", "court_applied_on"))
+    done = "reminder_served_on" if kind == "reminder" else "court_applied_on"
+    due: list[tuple[dt.date, tuple[dt.date, dt.date, dt.date], dict]] = []
+    for r in q.memo[key]:
+        if r[done] is None:
+            window = court_window(r["served_on"])
+            if window[1 if kind == "reminder" else 2] <= q.horizon:
+                due.append((window[1 if kind == "reminder" else 2], window, r))
+    due.sort(key=lambda d: (d[0], d[2]["pk"]))
     rows = []
-    for r in _sliced(cases.order_by("served_on", "pk").values(*CASE_FIELDS, "served_on"), q):
-        ends, reminder, last = court_window(r["served_on"])
+    for _, (ends, reminder, last), r in due if q.limit is None else due[:q.limit]:
         window = (f"决定书于{cn_date(r['served_on'])}送达，申请行政复议（{_law_value('reconsideration_period')}日）和提起"
                   f"行政诉讼（{_law_value('litigation_period')}个月）的期限至{cn_date(ends)}届满，当事人未申请、未起诉；"
                   f"应自届满之日起{_law_value('court_application_period')}个月内即{cn_date(last)}前申请人民法院强制执行")
@@ -560,7 +570,7 @@ def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: 
         else:
             rows.append(_computed("court_enforcement", "申请法院强制执行期限", COURT_BASIS, r, last, False,
                                   f"{window}。", q.days))
-    return Picked(rows, cases.count())
+    return Picked(rows, len(due))
 
 
 # --- leads -------------------------------------------------------------------------------------------
