@@ -109,9 +109,9 @@ def prepare_demo(seeds: Path | None = None) -> str:
     from yibao.coercion.demo import demo_seals
 
     lines.append(demo_seals(Bureau.objects.get(name=demo.name)))
-    from yibao.documents.demo import demo_document_settings
+    from yibao.documents.demo import demo_documents
 
-    lines.append(demo_document_settings())
+    lines.append(demo_documents(Bureau.objects.get(name=demo.name)))
     names = "、".join(u.username for u in users)
     others = "、".join(f"{b.slug}.head" for b in DEMO_BUREAUS if b.name != DEMO_USERS_BUREAU)
     return ("示例数据已就绪：\n" + "\n".join(lines) + f"\n演示账号（密码 yibao-demo）：{names}"
@@ -261,11 +261,15 @@ def _demo_cases(bureau) -> str:
         do_register_lead(bureau, source="complaint", party_type="institution", party_name=party, summary=summary,
                          received_date=real_today - dt.timedelta(days=days_ago), actor=officer1)
     officers = [users["officer1"].officer, users["officer2"].officer]
-    for title, party, hearing_right, steps in DEMO_CASES:
+    for i, (title, party, hearing_right, steps) in enumerate(DEMO_CASES, start=1):
         (first, _), *rest = steps
+        # What a decision must state of the party (行政处罚法 第五十九条): its code and address (made up).
+        who = s.PartyInput("institution", party, credit_code=f"52{bureau.code}MJY{i:06d}X",
+                           address=f"{bureau.name.removesuffix('医疗保障局')}{party[3:6]}（示例地址）",
+                           legal_representative="（示例）")
         with on(first) as day:
             case = s.do_file_case(s.FilingInput(
-                title=title, bureau=bureau, parties=[s.PartyInput("institution", party)],
+                title=title, bureau=bureau, parties=[who],
                 officers=officers, act_end_on=day - dt.timedelta(days=60), provisions=[DEMO_CASE_PROVISION],
                 amount=DEMO_CASE_FINE), actor=officer1)
         for days_ago, action in rest:

@@ -1,13 +1,16 @@
-"""Demo document settings: every demo bureau gets an address, a (made-up) payment account and a signer, so
-the demo cases' decisions, which print where to pay, can be previewed and issued in `make demo`."""
+"""Demo documents: every demo bureau gets an address, a (made-up) payment account and a signer, so the demo
+cases' decisions, which print where to pay, can be previewed and issued in `make demo`; the closed demo case
+gets its penalty decision issued by the head, so a verification code and a case file can be tried at once.
+The decision's PDF is made by the worker `yibao demo` starts."""
 
 from __future__ import annotations
 
 from yibao.org.models import Bureau
 
-from .models import DocumentSettings
+from .models import Document, DocumentSettings
 
 DEMO_ACCOUNT_NUMBER = "00-0000000000000000（示例账号，请在“文书设置”中改为本局的）"
+DEMO_ISSUED_KIND = "penalty_decision"
 
 
 def demo_document_settings() -> str:
@@ -21,3 +24,26 @@ def demo_document_settings() -> str:
         made += created
     return f"  执法文书：{made} 个单位的示例文书设置（缴款账户为示例，请在“文书设置”中修改）" if made else \
         "  执法文书：示例文书设置已存在"
+
+
+def demo_documents(bureau: Bureau) -> str:
+    """The settings, and the closed demo case's penalty decision issued once (its PDF by the worker)."""
+    from django.contrib.auth import get_user_model
+
+    from yibao.cases.models import Case
+    from yibao.cases.procedure import CaseState, Refusal
+
+    from .services import do_issue_document
+
+    lines = [demo_document_settings()]
+    case = Case.objects.filter(bureau=bureau, state=CaseState.CLOSED, decided_fine__isnull=False).order_by("id").first()
+    head = get_user_model().objects.filter(username="head").first()
+    if case is None or head is None or Document.objects.filter(case=case, kind=DEMO_ISSUED_KIND).exists():
+        return lines[0]
+    try:
+        doc = do_issue_document(case, DEMO_ISSUED_KIND, actor=head)
+    except Refusal as refused:
+        lines.append(f"  执法文书：未签发示例决定书（{refused.message}）")
+    else:
+        lines.append(f"  执法文书：{case.number} 已签发 {doc.label} {doc.number}，核验码 {doc.verification_code}")
+    return "\n".join(lines)
