@@ -153,6 +153,9 @@ YIBAO_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("YIBAO_UPLOAD_MAX_UNPACKED_
 YIBAO_UPLOAD_MAX_ROWS = int(os.environ.get("YIBAO_UPLOAD_MAX_ROWS", "50000"))
 YIBAO_UPLOAD_MAX_COLUMNS = int(os.environ.get("YIBAO_UPLOAD_MAX_COLUMNS", "200"))
 YIBAO_UPLOAD_MAX_PROBLEMS = int(os.environ.get("YIBAO_UPLOAD_MAX_PROBLEMS", "200"))
+# A JSON body of the API may nest arrays and objects this deep (yibao.api.limits); its size is bounded by
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB unless set), both answered in the API's error shape.
+YIBAO_API_MAX_JSON_DEPTH = int(os.environ.get("YIBAO_API_MAX_JSON_DEPTH", "32"))
 
 
 # Background jobs and schedules (docs/background-jobs.md): django-q2 with the database as its queue, run

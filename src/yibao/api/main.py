@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -24,6 +25,7 @@ from yibao.cases.procedure import Refusal
 
 from .auth import AUTH
 from .errors import STATUS_ERRORS, ApiError, ErrorCode, error_body, refusal_status, status_error
+from .limits import LimitedJSONParser
 from .prescreen import add_prescreen
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ api = YibaoAPI(
     urls_namespace="api-v1",
     auth=AUTH,
     renderer=ChineseJSONRenderer(),
+    parser=LimitedJSONParser(),
     docs_url="/docs",
 )
 
@@ -129,11 +132,19 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ApiError):  # the parser's own refusal (api/limits.py), wrapped by Ninja
+        return answer(request, exc.__cause__.status, exc.__cause__.body())
     # Ninja wraps a body json.loads cannot read (bad syntax, or nesting too deep: RecursionError) in a 400.
     if exc.status_code == 400 and isinstance(exc.__cause__, (ValueError, RecursionError)):
         return answer(request, 400, error_body(ErrorCode.INVALID_JSON, "请求体不是有效的 JSON，或嵌套过深"))
     code, message = STATUS_ERRORS.get(exc.status_code, STATUS_ERRORS[400])
     return answer(request, exc.status_code, error_body(code, message))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return answer(request, 413, error_body(ErrorCode.BODY_TOO_LARGE,
+                                           f"请求体过大（超过 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节）"))
 
 
 @api.exception_handler(Http404)
