@@ -172,6 +172,13 @@ def user_name(user: Any) -> str:
     return user.get_full_name() or user.username
 
 
+def step_date(step) -> str:
+    """The day a step was taken, in the site's time zone (a step's time is stored in UTC)."""
+    from django.utils import timezone
+
+    return cn_date(timezone.localtime(step.at).date())
+
+
 def last_step(case: Case, *actions: str):
     """The latest step of one of these actions, or None."""
     return case.steps.filter(action__in=actions).order_by("-at", "-id").first()

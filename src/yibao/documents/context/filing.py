@@ -21,6 +21,7 @@ from .base import (
     last_step,
     require,
     require_party,
+    step_date,
     user_name,
 )
 
@@ -64,5 +65,5 @@ def non_filing_approval(case: Case, inp: DocumentContextInput) -> dict[str, Any]
         raise MissingData(NON_FILING_APPROVAL, ["负责人不予立案的决定及理由"])
     ctx = _filing_common(case, inp, NON_FILING_APPROVAL)
     ctx.update({"reason": step.reason, "decided_by": user_name(step.actor),
-                "decided_on": date_or_none(step.at.date())})
+                "decided_on": step_date(step)})
     return ctx

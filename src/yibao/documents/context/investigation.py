@@ -28,6 +28,7 @@ from .base import (
     require,
     require_party,
     statutory_days,
+    step_date,
     user_name,
 )
 
@@ -203,7 +204,7 @@ def investigation_report(case: Case, inp: DocumentContextInput) -> dict[str, Any
     step = case.steps.filter(action="finish_investigation").order_by("-at", "-id").first()
     ctx.update({"report": case.investigation_report, "provisions": rows, "provisions_text": provisions_text(rows),
                 "evidence": evidence_rows(case, inp), "filed_on": date_or_none(case.filed_on),
-                "reported_on": date_or_none(step.at.date()) if step else ctx["issued_on"],
+                "reported_on": step_date(step) if step else ctx["issued_on"],
                 "fine_range": (f"{amount_figures(case.fine_min)}至{amount_figures(case.fine_max)}"
                                if case.fine_min is not None and case.fine_max is not None else case.fine_note)})
     return ctx

@@ -27,6 +27,7 @@ from .base import (
     require_party,
     require_party_identity,
     statutory_days,
+    step_date,
     user_name,
 )
 
@@ -92,7 +93,7 @@ def statement_record(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     require_party(case, STATEMENT_RECORD)
     ctx = common(case, inp, STATEMENT_RECORD)
     ctx.update({"statements": step.reason, "recorded_by": user_name(step.actor),
-                "recorded_on": date_or_none(step.at.date()), "notified_on": date_or_none(case.notified_on)})
+                "recorded_on": step_date(step), "notified_on": date_or_none(case.notified_on)})
     return ctx
 
 

@@ -24,6 +24,7 @@ from .base import (
     record_from,
     require,
     require_party,
+    step_date,
     user_name,
 )
 
@@ -43,7 +44,7 @@ def legal_review_opinion(case: Case, inp: DocumentContextInput) -> dict[str, Any
         "report": case.investigation_report, "provisions": rows, "provisions_text": provisions_text(rows),
         "opinion": ReviewOpinion(opinion).label if opinion in ReviewOpinion.values else opinion,
         "opinion_text": (step.data or {}).get("text", "") or step.reason,
-        "reviewer": user_name(step.actor), "reviewed_on": date_or_none(step.at.date()),
+        "reviewer": user_name(step.actor), "reviewed_on": step_date(step),
         "has_proposed_fine": case.proposed_fine is not None,
     })
     if case.proposed_fine is not None:

@@ -501,7 +501,7 @@ def refund_order(doc) -> None:
     title(doc)
     number(doc)
     addressee(doc)
-    p(doc, "经查，你（单位）存在以下违法行为：{{ facts }}，造成医疗保障基金损失。")
+    p(doc, "经查，你（单位）存在以下违法行为：{{ facts }}")
     p(doc, "依据{{ provisions_text }}的规定：")
     provisions(doc)
     p(doc, "本机关责令你（单位）于{{ refund_by }}前退回医疗保障基金{{ refund_text }}"
