@@ -493,7 +493,8 @@ def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
     if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
         return Picked([], 0)
     # Read from the plans (few), not from the cases.
-    plans = PaymentArrangement.objects.filter(_unpaid("case__"), kind=ArrangementKind.INSTALMENTS, until__gte=q.today)
+    plans = PaymentArrangement.objects.filter(kind=ArrangementKind.INSTALMENTS, until__gte=q.today)
+    plans = plans.filter(_unpaid("case__"), case_id__in=list(plans.values_list("case_id", flat=True)))
     if bureau_ids is not None:
         plans = plans.filter(case__bureau_id__in=bureau_ids)
     if q.state:
