@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..prescreen.evaluator import institution_rank
+from .ranks import institution_rank
 
 
 def _table_source(path: Path, fmt: str) -> str:

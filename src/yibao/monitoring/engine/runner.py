@@ -11,6 +11,7 @@ from .config import ScreeningConfig
 from .dataset import Dataset, Loader
 from .finalize import rows_to_findings, sort_key, write_findings
 from .outliers import r17_findings
+from .ranks import institution_rank_sql
 from .rules import RULES, Rule
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def render(sql: str, rule_id: str, dataset: Dataset, config: ScreeningConfig) ->
         "fixmedins_table": "fixmedins" if dataset.has("fixmedins") else
         "(SELECT CAST(NULL AS VARCHAR) AS fixmedins_code, CAST(NULL AS VARCHAR) AS fixmedins_type, "
         "CAST(NULL AS VARCHAR) AS hosp_lv WHERE FALSE)",
+        "institution_rank": institution_rank_sql(),
     }
     if rule_id == "R05":
         has_kb = dataset.has("kb_item")
@@ -87,17 +89,36 @@ def render(sql: str, rule_id: str, dataset: Dataset, config: ScreeningConfig) ->
 
 def prepare(backend: Backend, dataset_dir: Path, config: ScreeningConfig) -> Dataset:
     dataset = Loader(backend, dataset_dir).load()
-    prelude = (SQL_DIR / "_prelude.sql").read_text(encoding="utf-8")
-    for statement in prelude.split(";"):
-        body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
-        if not body:
-            continue
-        head, _, select = body.partition(" AS\n")
-        kind, name = head.split()[1], head.split()[-1]
+    for kind, name, select in prelude_statements((SQL_DIR / "_prelude.sql").read_text(encoding="utf-8")):
         # A TABLE is computed once and kept (in memory, spilling if need be) for the rules that read it.
         create = backend.create_table if kind == "TABLE" else backend.create_view
         create(name, render(select, "", dataset, config))
     return dataset
+
+
+def prelude_statements(sql: str) -> list[tuple[str, str, str]]:
+    """(TABLE or VIEW, name, query as written) of each ``CREATE … name AS query;`` of a prelude.
+
+    sqlglot's tokenizer finds where statements end, so a ';' in a comment or a string cannot cut one;
+    the query is passed on as written (with its {placeholders}), not as sqlglot would print it.
+    """
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import TokenType
+
+    statements: list[tuple[str, str, str]] = []
+    current: list = []
+    for token in [*Dialect.get_or_raise("duckdb").tokenize(sql), None]:
+        if token is not None and token.token_type != TokenType.SEMICOLON:
+            current.append(token)
+            continue
+        if current:
+            kinds = [t.token_type for t in current[:4]]
+            if len(current) < 5 or kinds[0] != TokenType.CREATE or kinds[1] not in (TokenType.TABLE, TokenType.VIEW) \
+                    or kinds[3] != TokenType.ALIAS:
+                raise ValueError(f"the prelude holds only CREATE TABLE|VIEW name AS query, not: {sql[current[0].start:current[-1].end + 1]!r}")
+            statements.append((current[1].text.upper(), current[2].text, sql[current[4].start:current[-1].end + 1]))
+        current = []
+    return statements
 
 
 def screen(

@@ -68,19 +68,6 @@ class KbItem:
         self.per_day_of_stay = per_day_of_stay
 
 
-def institution_rank(fixmedins_type: str | None, hosp_lv: str | None) -> int:
-    """Rank as the prelude's v_rank (spec 5.23): pharmacies 0, then 3, 2, 1 from hosp_lv, else 0."""
-    if fixmedins_type == "2":
-        return 0
-    if hosp_lv in ("01", "02", "03", "04"):
-        return 3
-    if hosp_lv in ("05", "06", "07"):
-        return 2
-    if hosp_lv in ("08", "09", "10"):
-        return 1
-    return 0
-
-
 @dataclass
 class ReferenceData:
     """Registries and knowledge base of a bureau. None = the table is absent (its rules are skipped)."""

@@ -16,10 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..ranks import institution_rank
 from ..schema import TABLES
 from .columns import certno_of
 from .region import GUANGZHOU, PLANTED_CERT_REGIONS, Region
-from .world import KB_FIELDS, _code, _rank
+from .world import KB_FIELDS, _code
 
 CENT = Decimal("0.01")
 
@@ -90,7 +91,7 @@ class _Planted:
         if not listed and self.list_every_institution:
             # Listed unrated instead of missing: rank 0 either way (spec 5.23), so the findings are the same.
             listed, hosp_lv = True, None
-        self.inst_rank[code] = _rank(kind, hosp_lv) if listed else 0
+        self.inst_rank[code] = institution_rank(kind, hosp_lv) if listed else 0
         if listed:
             place = self.region.places[self.n_inst % len(self.region.places)]
             label = name or f"{self.region.home_name}{place}{'医院' if kind == '1' else '药房'}（{self.n_inst}）"

@@ -43,14 +43,6 @@ DIAG_IPT = ["J18.900", "I63.900", "I21.900", "K80.100", "K35.800", "S72.000", "C
 DIAG_MAT_OTP = ["Z34.900", "Z34.001"]
 DIAG_MAT_IPT = ["O80.000", "O82.000", "O80.001"]
 
-RANK_OF_LV = {f"{i:02d}": 3 if i <= 4 else 2 if i <= 7 else 1 for i in range(1, 11)}
-
-
-def _rank(fixmedins_type: str | None, hosp_lv: str | None) -> int:
-    if fixmedins_type == "2":
-        return 0
-    return RANK_OF_LV.get(hosp_lv or "", 0)
-
 
 # Item kinds: how the quantity of a line is drawn.
 K_DRUG, K_HERB, K_SERVICE, K_MATERIAL, K_PERDAY, K_SINGLE = range(6)

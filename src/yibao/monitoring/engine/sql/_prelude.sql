@@ -26,14 +26,10 @@ SELECT f.feedetl_sn, f.setl_id, f.psn_no, f.fixmedins_code, f.fee_ocur_time, f.m
 FROM fee_list_d f
 WHERE {valid_line};
 
--- v_rank: institution rank (spec 5.23): pharmacies and unknown institutions are 0.
+-- v_rank: institution rank (spec 5.23): pharmacies and unknown institutions are 0. The CASE
+-- expression comes from engine/ranks.py, which the pre-screen uses too.
 CREATE VIEW v_rank AS
-SELECT fixmedins_code,
-       CASE WHEN fixmedins_type = '2' THEN 0
-            WHEN hosp_lv IN ('01', '02', '03', '04') THEN 3
-            WHEN hosp_lv IN ('05', '06', '07') THEN 2
-            WHEN hosp_lv IN ('08', '09', '10') THEN 1
-            ELSE 0 END AS rank
+SELECT fixmedins_code, {institution_rank} AS rank
 FROM {fixmedins_table};
 
 -- t_stay: valid inpatient settlements with their stay (spec 5.3), kept in memory once: R03, R08,
