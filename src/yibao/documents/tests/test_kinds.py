@@ -110,6 +110,8 @@ def test_the_hearing_notice_and_record_render_the_host_date_and_place(staff, fil
     from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing
 
     case = notified(staff, file_input, clock)
+    notice = render("advance_notice", context("advance_notice", case))
+    assert "有要求听证的权利，请于收到本告知书之日起五个工作日内" in notice and "第六十四条第（一）项" in notice
     case = s.do_request_hearing(case, actor=staff.officer1, expected_version=case.version)
     with pytest.raises(MissingData, match="听证日期、听证地点、听证主持人"):
         context("hearing_notice", case)
