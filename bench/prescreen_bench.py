@@ -267,16 +267,6 @@ def over_http(dataset: Path, bodies: list[bytes], args: argparse.Namespace) -> N
         "YIBAO_PRESCREEN_JOURNAL_DIR": str(work / "journal"),
         "YIBAO_PRESCREEN_FAST_PATH": "0" if args.no_fast_path else "1",
     }
-    if "api/v1/prescreen" not in (ROOT / "src" / "yibao" / "urls.py").read_text(encoding="utf-8"):
-        # Until the project urls route the pre-screen: the same settings, urls with the route added.
-        (work / "prescreen_bench_settings.py").write_text(
-            'from yibao.settings import *  # noqa: F403\nROOT_URLCONF = "prescreen_bench_urls"\n')
-        (work / "prescreen_bench_urls.py").write_text(
-            "from yibao.monitoring.prescreen.urls import urlpatterns as prescreen\n"
-            "from yibao.urls import urlpatterns as project\n"
-            "urlpatterns = prescreen + project\n")
-        env["DJANGO_SETTINGS_MODULE"] = "prescreen_bench_settings"
-        env["PYTHONPATH"] = f"{work}{os.pathsep}{env['PYTHONPATH']}"
     command = [sys.executable, "-m", "gunicorn", "yibao.monitoring.prescreen.wsgi:application", "--preload",
                "--workers", str(args.workers), "--worker-class", args.worker_class, "--threads",
                str(args.server_threads), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",

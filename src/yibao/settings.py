@@ -136,6 +136,16 @@ YIBAO_PRESCREEN_HISTORY_DAYS = int(os.environ.get("YIBAO_PRESCREEN_HISTORY_DAYS"
 # the history window (0: only by `yibao monitor prescreen-compact`).
 YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES = int(os.environ.get("YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES",
                                                            str(64 * 1024 * 1024)))
+# A dataset folder pre-screened for every bureau instead of its latest screening run, and the rule
+# configuration file to use with it (default: the default configuration).
+YIBAO_PRESCREEN_DATASET = os.environ.get("YIBAO_PRESCREEN_DATASET", "")
+YIBAO_PRESCREEN_CONFIG = os.environ.get("YIBAO_PRESCREEN_CONFIG", "")
+# Where each bureau's journal of pre-screened settlements lives ("off": the history in memory only).
+YIBAO_PRESCREEN_JOURNAL_DIR = os.environ.get("YIBAO_PRESCREEN_JOURNAL_DIR", str(VAR_DIR / "prescreen"))
+# How often a web worker looks for a newer successful screening run to load (seconds; 0: never).
+YIBAO_PRESCREEN_REFRESH_SECONDS = float(os.environ.get("YIBAO_PRESCREEN_REFRESH_SECONDS", "300"))
+# Off ("0"): API-key requests go through Django's middleware like every other (prescreen/wsgi.py).
+YIBAO_PRESCREEN_FAST_PATH = os.environ.get("YIBAO_PRESCREEN_FAST_PATH", "1") != "0"
 
 # Folders the web may screen datasets from and read rule configurations in (os.pathsep-separated;
 # default var/). A path typed in the run form must resolve inside one of them, so a web user cannot

@@ -1,7 +1,6 @@
 """The pre-screen in the web process: one in-memory state per bureau, loaded once, kept current.
 
-Settings (each also read from the environment variable of the same name when settings.py does
-not define it):
+Settings (settings.py reads each from the environment variable of the same name):
 
 YIBAO_PRESCREEN_KEYS            API keys: {"key": "bureau code"}; environment "key1=410324,key2=140100"
 YIBAO_PRESCREEN_DATASET         dataset folder to load for every bureau, or {"bureau code": folder};
@@ -25,7 +24,6 @@ import datetime as dt
 import gc
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections import Counter
@@ -49,8 +47,6 @@ from .request import RequestError, parse_request, parse_ts
 
 log = logging.getLogger(__name__)
 
-DEFAULT_REFRESH_SECONDS = 300
-DEFAULT_JOURNAL_COMPACT_BYTES = 64 * 1024 * 1024
 # Compact at start only when at least this share of the journal left the history: every other
 # worker reads the kept entries again after a compaction, which is not worth it for a few.
 COMPACT_MIN_OLD_SHARE = 0.25
@@ -64,8 +60,6 @@ class PrescreenUnavailable(Exception):
 
 def _setting(name: str, default: Any = None) -> Any:
     value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
     return default if value in (None, "") else value
 
 
@@ -122,15 +116,15 @@ def _history_days() -> int:
 
 
 def _refresh_seconds() -> float:
-    return float(_setting("YIBAO_PRESCREEN_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
+    return float(settings.YIBAO_PRESCREEN_REFRESH_SECONDS)
 
 
 def _journal_compact_bytes() -> int:
-    return int(_setting("YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES", DEFAULT_JOURNAL_COMPACT_BYTES))
+    return int(settings.YIBAO_PRESCREEN_JOURNAL_COMPACT_BYTES)
 
 
 def _journal_folder() -> Path | None:
-    folder = _setting("YIBAO_PRESCREEN_JOURNAL_DIR", settings.VAR_DIR / "prescreen")
+    folder = settings.YIBAO_PRESCREEN_JOURNAL_DIR
     if str(folder).lower() in ("off", "none", "0"):
         return None
     return Path(folder)

@@ -10,16 +10,14 @@ to send API-key requests through Django's middleware too.
 """
 
 import logging
-import os
+
+from django.conf import settings
 
 from yibao.wsgi import application as django_application
 
 from .fastpath import with_fast_path
 from .service import preload
 
-if os.environ.get("YIBAO_PRESCREEN_FAST_PATH", "1") == "0":
-    application = django_application
-else:
-    application = with_fast_path(django_application)
+application = with_fast_path(django_application) if settings.YIBAO_PRESCREEN_FAST_PATH else django_application
 
 logging.getLogger(__name__).info("pre-screen preloaded: %s", preload())

@@ -161,9 +161,8 @@ def test_a_request_makes_no_database_query(client, with_dataset, django_assert_n
     assert answer.json()["verdict"] == "refuse"
 
 
-def test_keys_come_from_the_environment_as_key_equals_code_pairs(settings, monkeypatch):
-    del settings.YIBAO_PRESCREEN_KEYS
-    monkeypatch.setenv("YIBAO_PRESCREEN_KEYS", "alpha-key-0000000001=410324, beta-key-00000000002=140100")
+def test_keys_written_as_the_environment_gives_them_are_key_equals_code_pairs(settings):
+    settings.YIBAO_PRESCREEN_KEYS = "alpha-key-0000000001=410324, beta-key-00000000002=140100"
     service.reset()
     assert service.bureau_for_key("beta-key-00000000002") == "140100"
     assert service.bureau_for_key("alpha-key-0000000001") == "410324"
