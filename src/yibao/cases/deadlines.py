@@ -652,7 +652,6 @@ for _kind in (PRESERVATION_KIND, ASSISTANCE_KIND):
              states=frozenset(CaseState) - {CaseState.PROPOSED}, native=True)
 # The seals (封存) register theirs when the coercion app is ready (coercion.deadlines.register_sources).
 
-KIND_LABELS: dict[str, str] = kind_labels()
 
 
 @dataclass
