@@ -11,6 +11,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("YIBAO_HOME", PACKAGE_DIR.parent.parent)).resolve()
 VAR_DIR = Path(os.environ.get("YIBAO_VAR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The sample documents (../shared/seeds): the demo's catalogues and regulation, and the tests' fixtures.
+YIBAO_SEEDS = Path(os.environ.get("YIBAO_SEEDS") or BASE_DIR.parent / "shared" / "seeds")
 
 SECRET_KEY = os.environ.get("YIBAO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 DEBUG = os.environ.get("YIBAO_DEBUG", "1") == "1"

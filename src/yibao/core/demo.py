@@ -2,7 +2,6 @@
 and a generated claims extract of the demo bureau's own county screened once."""
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,11 +57,7 @@ DEMO_GIVEN_NAMES = ("建华", "秀英", "志刚", "丽娟", "国强", "海燕", 
 
 
 def seeds_dir(explicit: Path | None = None) -> Path:
-    if explicit:
-        return explicit
-    if os.environ.get("YIBAO_SEEDS"):
-        return Path(os.environ["YIBAO_SEEDS"])
-    return Path(settings.BASE_DIR).parent / "shared" / "seeds"
+    return explicit or Path(settings.YIBAO_SEEDS)
 
 
 def _seed(directory: Path, prefix: str) -> Path:

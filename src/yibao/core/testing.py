@@ -6,7 +6,7 @@ from django.conf import settings
 
 
 def seeds_dir() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "seeds"
+    return Path(settings.YIBAO_SEEDS)
 
 
 def seed_path(prefix: str) -> Path:

@@ -1,16 +1,16 @@
 """The regulation seed (004) parses into its articles, paragraphs and clauses."""
 
-import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from yibao.law.regulation import RegulationParseError, parse_regulation_file, parse_regulation_text
 
 
 def seed(prefix: str) -> Path:
-    """The seed file whose name starts with prefix, from $YIBAO_SEEDS or ../shared/seeds."""
-    directory = Path(os.environ.get("YIBAO_SEEDS") or Path(__file__).resolve().parents[5] / "shared" / "seeds")
+    """The seed file whose name starts with prefix, from settings.YIBAO_SEEDS ($YIBAO_SEEDS or ../shared/seeds)."""
+    directory = Path(settings.YIBAO_SEEDS)
     found = sorted(directory.glob(f"{prefix}*.txt"))
     if not found:
         pytest.fail(f"seed {prefix}*.txt not found in {directory} (set YIBAO_SEEDS)", pytrace=False)

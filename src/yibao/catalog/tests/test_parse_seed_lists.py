@@ -3,11 +3,11 @@
 The expected values below were read off the seed files themselves, not off the parser's output.
 """
 
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from yibao.catalog.parsing import parse_catalog_file
 
@@ -18,8 +18,8 @@ PENALTY_PROCEDURE_LAW = "中华人民共和国行政处罚法"
 
 
 def seed(prefix: str) -> Path:
-    """The seed file whose name starts with prefix, from $YIBAO_SEEDS or ../shared/seeds."""
-    directory = Path(os.environ.get("YIBAO_SEEDS") or Path(__file__).resolve().parents[5] / "shared" / "seeds")
+    """The seed file whose name starts with prefix, from settings.YIBAO_SEEDS ($YIBAO_SEEDS or ../shared/seeds)."""
+    directory = Path(settings.YIBAO_SEEDS)
     found = sorted(directory.glob(f"{prefix}*.txt"))
     if not found:
         pytest.fail(f"seed {prefix}*.txt not found in {directory} (set YIBAO_SEEDS)", pytrace=False)

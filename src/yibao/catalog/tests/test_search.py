@@ -16,7 +16,7 @@ from yibao.law.models import Article
 from yibao.law.regulation import parse_regulation_file
 from yibao.law.services import do_import_regulation
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS = Path(settings.YIBAO_SEEDS)
 CATALOG_SEEDS = (
     ("000_", "山西省医疗保障局", dt.date(2022, 6, 1)),
     ("001_", "红寺堡区医疗保障局", dt.date(2021, 9, 1)),
