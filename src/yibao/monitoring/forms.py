@@ -52,17 +52,26 @@ class RunForm(Form):
         """The datasets to suggest: looked for only when the form is shown, not when it is posted."""
         return find_datasets()
 
+    # The roots are checked before the file system is asked anything: a path outside them gets the same
+    # answer whether or not it exists, so the form cannot be used to map the server's folders.
     def clean_dataset_path(self) -> str:
         path = Path(self.cleaned_data["dataset_path"].strip()).expanduser()
+        real = _inside_roots(path, "数据集目录")
         if not _exists(path, Path.is_dir):
             raise forms.ValidationError(f"数据集目录不存在：{shorten(path, PATH_ECHO_LIMIT)}")
-        return str(_inside_roots(path, "数据集目录"))
+        return str(real)
 
     def clean_config_path(self) -> str:
         value = self.cleaned_data["config_path"].strip()
-        if value and not _exists(Path(value).expanduser(), Path.is_file):
+        if not value:
+            return ""
+        path = Path(value).expanduser()
+        if path.suffix.lower() not in CONFIG_SUFFIXES:
+            raise forms.ValidationError("规则配置文件应为 .yaml 或 .yml 文件")
+        real = _inside_roots(path, "配置文件")
+        if not _exists(path, Path.is_file):
             raise forms.ValidationError(f"配置文件不存在：{shorten(value, PATH_ECHO_LIMIT)}")
-        return str(_inside_roots(Path(value).expanduser(), "配置文件")) if value else ""
+        return str(real)
 
 
 def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
@@ -75,6 +84,8 @@ def _exists(path: Path, test: Callable[[Path], bool]) -> bool:
 
 # A folder is recognised by its end: quote more of a path than of other values.
 PATH_ECHO_LIMIT = 120
+# The web reads only files named as rule configurations: never a key, a password file or a log.
+CONFIG_SUFFIXES = (".yaml", ".yml")
 
 
 def dataset_roots() -> list[Path]:
@@ -84,7 +95,10 @@ def dataset_roots() -> list[Path]:
 
 def _inside_roots(path: Path, what: str) -> Path:
     # resolve() follows links and "..": a link inside a root pointing outside it is refused too.
-    real = path.resolve()
+    try:
+        real = path.resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a link loop: not a path the form accepts
+        real = Path("/\0")
     if not any(real == root or root in real.parents for root in dataset_roots()):
         roots = "、".join(str(r) for r in dataset_roots())
         raise forms.ValidationError(f"{what}不在允许的目录内：{shorten(path, PATH_ECHO_LIMIT)}"

@@ -14,6 +14,9 @@ class ConfigError(ValueError):
     """A configuration file that cannot be used; the message is Chinese."""
 
 
+NOT_A_MAPPING = "配置文件格式不正确，应为 rules: {R09: {enabled: false}} 和 parameters: {readmit_days: 10} 形式的映射"
+
+
 @dataclass
 class ScreeningConfig:
     enabled: list[str] = field(default_factory=lambda: list(RULES))
@@ -40,13 +43,21 @@ def load_config(path: Path | None = None) -> ScreeningConfig:
     config = ScreeningConfig()
     if path is None:
         return config
+    # The messages never quote a file that is not a configuration: a wrong file (a key, a log) named in
+    # the form must not have its lines shown back; only where it broke (line, column) is said.
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"无法读取配置文件 {path}：{e}") from None
+    except (OSError, UnicodeDecodeError):
+        raise ConfigError(f"无法读取配置文件 {path}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark is not None else ""
+        raise ConfigError(f"{path}：不是有效的 YAML 配置文件{where}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}：{NOT_A_MAPPING}")
     unknown = set(data) - {"rules", "parameters", "bureau"}
     if unknown:
-        raise ConfigError(f"{path}：未知的配置项 {shorten(', '.join(sorted(map(str, unknown))))}")
+        raise ConfigError(f"{path}：有 {len(unknown)} 个未知的配置项（只能有 rules、parameters、bureau）")
     for rule_id, settings in (data.get("rules") or {}).items():
         if rule_id not in RULES:
             raise ConfigError(f"{path}：未知的规则 {shorten(rule_id)}")

@@ -61,13 +61,12 @@ def _fail_run(run: ScreeningRun, exc: BaseException, actor: Any) -> None:
 def read_config(config_path: Path | str | None) -> Any:
     """The engine's load_config, with a file of the wrong shape (a list, a number, `R01: true`) refused as
     ConfigError too: the engine lets TypeError and AttributeError through for those."""
-    from ..engine.config import ConfigError
+    from ..engine.config import NOT_A_MAPPING, ConfigError
 
     try:
         return load_config(Path(config_path) if config_path else None)
-    except (TypeError, AttributeError) as e:
-        raise ConfigError(f"{config_path}：配置文件格式不正确，应为 rules: {{R09: {{enabled: false}}}} 和 "
-                          f"parameters: {{readmit_days: 10}} 形式的映射（{e}）") from None
+    except (TypeError, AttributeError):
+        raise ConfigError(f"{config_path}：{NOT_A_MAPPING}") from None
 
 
 def _check_run_request(bureau: Bureau, engine: str, config_path: Path | str | None, actor: Any) -> Any:
