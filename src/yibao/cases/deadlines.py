@@ -437,13 +437,17 @@ def review_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
     since = timezone.make_aware(dt.datetime.combine(bound, dt.time()))
     cases = _cases(bureau_ids, q).filter(state=CaseState.UNDER_REVIEW, review_passed=False, review_required=True)
     # One grouped read of the steps into review, rather than a subquery per case.
-    went = (CaseStep.objects.filter(to_state=CaseState.UNDER_REVIEW, case__in=cases)
-            .values(*(f"case__{f}" for f in CASE_FIELDS)).annotate(last=Max("at")).filter(last__lt=since))
+    # Grouped by the case id alone (index cases_step_to_state): grouping by the case's columns sorted every
+    # step row on disk at 100,000 cases.
+    grouped = (CaseStep.objects.filter(to_state=CaseState.UNDER_REVIEW, case__in=cases.values("pk"))
+               .values("case_id").annotate(last=Max("at")).filter(last__lt=since))
+    went = dict(grouped.values_list("case_id", "last"))
     cache: dict = {}
     rows = []
-    for step in went:
-        r = {f: step[f"case__{f}"] for f in CASE_FIELDS}
-        start = timezone.localtime(step["last"]).date()
+    for r in Case.objects.filter(pk__in=grouped.values("case_id")).values(*CASE_FIELDS):
+        if r["pk"] not in went:  # went to review between the two reads
+            continue
+        start = timezone.localtime(went[r["pk"]]).date()
         due, provisional, why = q.days.count(_period("legal_review", r["bureau_id"], start, cache), start)
         rows.append(_computed("review", REVIEW_LABEL, REVIEW_BASIS, r, due, provisional,
                               f"自移送法制审核之日（{cn_date(start)}）起算。{why}", q.days))

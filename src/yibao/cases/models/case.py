@@ -150,6 +150,8 @@ class Case(models.Model):
             # An officer's 工作台 reads their cases by state across bureaus' rows: without an index led by
             # state each query scanned all cases (bench/README.md: PostgreSQL p50 691 ms to 194 ms under load).
             models.Index(fields=["state"], name="cases_case_state_only"),
+            # 催告 and the court application are counted from the day of service of unpaid fines.
+            models.Index(fields=["bureau", "state", "served_on"], name="cases_case_served"),
         ]
 
     def __str__(self) -> str:
