@@ -431,15 +431,16 @@ def _serve_development(host: str, port: int, *, with_worker: bool = True) -> Non
 
 def _serve_production(host: str, port: int, workers: int, threads: int, *, with_worker: bool = True) -> None:
     """Migrate, collect the static files (WhiteNoise serves them) and replace this process with gunicorn."""
-    if not os.environ.get("YIBAO_SECRET_KEY"):
-        typer.echo("生产环境必须设置 YIBAO_SECRET_KEY（一个足够长的随机字符串），否则会话可被伪造。", err=True)
-        raise typer.Exit(2)
-    # Settings read DEBUG when first imported: set it before Django starts, here and in gunicorn.
-    os.environ["YIBAO_DEBUG"] = "0"
+    # Settings are read when Django starts: HTTPS-only cookies and HSTS unless the site says otherwise.
+    os.environ.setdefault("YIBAO_HTTPS", "1")
     _django()
     from django.core.management import call_command
 
+    from yibao.org.auth.production import account_problems, configuration_problems
+
+    _refuse_production(configuration_problems())
     call_command("migrate", interactive=False, verbosity=0)
+    _refuse_production(account_problems())
     call_command("collectstatic", interactive=False, verbosity=0)
     typer.echo(f"医保执法系统（生产模式，{workers} 个进程 × {threads} 线程）：http://{host}:{port}/")
     # The pre-screen's entry point: the project's application plus the API-key fast path, with the
@@ -453,6 +454,12 @@ def _serve_production(host: str, port: int, workers: int, threads: int, *, with_
     from yibao.jobs.worker import run_beside_worker
 
     raise typer.Exit(run_beside_worker(args))
+
+
+def _refuse_production(problems: list[str]) -> None:
+    if problems:
+        typer.echo("拒绝以生产模式启动：\n" + "\n".join(f"  - {p}" for p in problems), err=True)
+        raise typer.Exit(2)
 
 
 @app.command(help="运行后台任务（筛查、定时核验审计链、期限提醒、预审历史压缩），直到收到 SIGTERM 或 Ctrl-C")
@@ -474,6 +481,8 @@ def demo(
     # What people first see: a mistyped address is a Chinese 404, not Django's debug page listing
     # every URL. Settings read DEBUG once, when Django starts; YIBAO_DEBUG=1 still turns it on.
     os.environ.setdefault("YIBAO_DEBUG", "0")
+    # The demo's head and admin sign in with the password alone; production refuses this setting.
+    os.environ.setdefault("YIBAO_REQUIRE_2FA", "0")
     _django()
     from yibao.core.demo import prepare_demo
 

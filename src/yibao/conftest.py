@@ -149,14 +149,47 @@ def page(request: pytest.FixtureRequest, browser, live_server):
     context.close()
 
 
+def totp_device_for(username: str):
+    """The user's confirmed TOTP device, created if missing (a browser test's phone)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="e2e", confirmed=True)
+
+
+def totp_token(device) -> str:
+    """The token the device's authenticator app shows now (the next step's, if now's was used already:
+    django-otp refuses a token twice, and accepts one step of drift)."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if device.last_t is not None and device.last_t >= totp.t():
+        totp.drift += 1
+    return f"{totp.token():0{device.digits}d}"
+
+
 def login(page, live_server, username: str, password: str) -> None:
-    """Log in through the real login form; raise AssertionError if the site does not let us in."""
+    """Log in through the real login form, and with a TOTP token where the second factor is due; raise
+    AssertionError if the site does not let us in."""
+    from django.contrib.auth import get_user_model
+
+    from yibao.org.auth.twofactor import second_factor_required
+
+    if second_factor_required(get_user_model().objects.get(username=username)):
+        totp_device_for(username)
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
-    if "/login/" in page.url:
+    if "/account/2fa/verify/" in page.url:
+        page.fill("input[name=token]", totp_token(totp_device_for(username)))
+        page.get_by_role("button", name="验证").click()
+        page.wait_for_load_state()
+    if "/login/" in page.url or "/account/2fa/" in page.url:
         raise AssertionError(f"login as {username!r} failed; still on {page.url}")
 
 
@@ -187,6 +220,13 @@ def audit_files_apart(settings, tmp_path_factory):
     settings.YIBAO_AUDIT_ANCHOR_FILE = folder / "anchors.log"
     settings.YIBAO_AUDIT_ARCHIVE_DIR = folder / "archive"
     settings.YIBAO_LOG_DIR = folder / "log"
+
+
+@pytest.fixture(autouse=True)
+def second_factor_off(settings):
+    """Tests sign in with force_login or the password alone; a test of the second factor turns it on
+    (settings.YIBAO_REQUIRE_2FA = True), and the browser fixtures then give a TOTP token (login())."""
+    settings.YIBAO_REQUIRE_2FA = False
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,11 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # The sample documents (../shared/seeds): the demo's catalogues and regulation, and the tests' fixtures.
 YIBAO_SEEDS = Path(os.environ.get("YIBAO_SEEDS") or BASE_DIR.parent / "shared" / "seeds")
 
-SECRET_KEY = os.environ.get("YIBAO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = os.environ.get("YIBAO_DEBUG", "1") == "1"
+# The built-in key only lets a development copy start; `serve --production` refuses it (org/auth/production.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("YIBAO_SECRET_KEY", DEV_SECRET_KEY)
+# Off unless asked for: Django's debug pages list settings and every URL to whoever reaches the server.
+DEBUG = os.environ.get("YIBAO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("YIBAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -27,6 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_q",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "yibao.core",
     "yibao.org",
     "yibao.law",
@@ -50,12 +57,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Before LoginRequiredMiddleware, so the API's 401 to a caller without a session is recorded too.
     "yibao.core.auditlog.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yibao.core.middleware.LoginRequiredMiddleware",
+    # After the login check: session timeouts, the second factor and an expired password (docs/security.md).
+    "yibao.org.auth.middleware.IdentityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yibao.urls"
@@ -91,9 +104,88 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Identity (身份鉴别, GB/T 22239-2019 8.1.4.1, level 3; docs/security.md). Each number is a setting with
+# the control it meets as its default.
+YIBAO_PASSWORD_MIN_LENGTH = int(os.environ.get("YIBAO_PASSWORD_MIN_LENGTH", "10"))
+# Of four classes (upper case, lower case, digits, symbols) a password uses at least this many.
+YIBAO_PASSWORD_MIN_CLASSES = int(os.environ.get("YIBAO_PASSWORD_MIN_CLASSES", "3"))
+# A new password may not be any of a user's last this many.
+YIBAO_PASSWORD_HISTORY = int(os.environ.get("YIBAO_PASSWORD_HISTORY", "5"))
+# A password older than this many days must be changed before anything else (0: never expires).
+YIBAO_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("YIBAO_PASSWORD_MAX_AGE_DAYS", "90"))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": YIBAO_PASSWORD_MIN_LENGTH}},
+    {"NAME": "yibao.org.auth.passwords.CharacterClassValidator",
+     "OPTIONS": {"min_classes": YIBAO_PASSWORD_MIN_CLASSES}},
+    {"NAME": "yibao.org.auth.passwords.HistoryValidator", "OPTIONS": {"depth": YIBAO_PASSWORD_HISTORY}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Lockout (django-axes): this many failures for one account, or from one address, lock it; the lock lasts
+# YIBAO_LOCKOUT_MINUTES and doubles with each lockout within a day, up to YIBAO_LOCKOUT_MAX_MINUTES.
+YIBAO_LOCKOUT_FAILURES = int(os.environ.get("YIBAO_LOCKOUT_FAILURES", "5"))
+YIBAO_LOCKOUT_MINUTES = int(os.environ.get("YIBAO_LOCKOUT_MINUTES", "15"))
+YIBAO_LOCKOUT_MAX_MINUTES = int(os.environ.get("YIBAO_LOCKOUT_MAX_MINUTES", str(24 * 60)))
+AUTHENTICATION_BACKENDS = [
+    "yibao.org.auth.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = YIBAO_LOCKOUT_FAILURES
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "yibao.org.auth.lockout.cool_off"
+AXES_LOCKOUT_CALLABLE = "yibao.org.auth.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "yibao.org.auth.lockout.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Sessions: signed out after YIBAO_SESSION_IDLE_MINUTES without a request, and YIBAO_SESSION_MAX_HOURS after
+# signing in whatever the activity (the cookie's own age is the same limit).
+YIBAO_SESSION_IDLE_MINUTES = int(os.environ.get("YIBAO_SESSION_IDLE_MINUTES", "30"))
+YIBAO_SESSION_MAX_HOURS = int(os.environ.get("YIBAO_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = YIBAO_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Second factor (django-otp): required of the roles in org.constants.SECOND_FACTOR_ROLES and of superusers,
+# available to everyone; any confirmed django-otp device counts, so a site may plug in a certificate or USB
+# key device. `yibao demo` may switch it off (YIBAO_REQUIRE_2FA=0); `serve --production` refuses that.
+YIBAO_REQUIRE_2FA = os.environ.get("YIBAO_REQUIRE_2FA", "1") == "1"
+OTP_TOTP_ISSUER = "医保执法"
+
+# Transport (production sets YIBAO_HTTPS=1, the default of `serve --production`): cookies only over HTTPS,
+# HSTS, redirect to HTTPS. Behind a proxy that ends TLS, YIBAO_PROXY_HTTPS_HEADER=1 believes its
+# X-Forwarded-Proto (set it only when that proxy overwrites the header).
+YIBAO_HTTPS = os.environ.get("YIBAO_HTTPS", "0") == "1"
+if os.environ.get("YIBAO_PROXY_HTTPS_HEADER", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = YIBAO_HTTPS
+SECURE_SSL_REDIRECT = YIBAO_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("YIBAO_HSTS_SECONDS", str(365 * 24 * 3600))) if YIBAO_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = YIBAO_HTTPS
+SECURE_HSTS_PRELOAD = YIBAO_HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
+
+# Content security policy (django-csp 4): scripts and styles only from the site's own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # htmx sets inline styles on swapped elements; styles cannot run code.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("yibao.org.auth.urls")),
     path("org/", include("yibao.org.urls")),
     path("catalog/", include("yibao.catalog.urls")),
     path("law/", include("yibao.law.urls")),

@@ -73,6 +73,7 @@ def prepare_demo(seeds: Path | None = None) -> str:
     from yibao.catalog.services import do_import_catalog
     from yibao.law.regulation import parse_regulation_file
     from yibao.law.services import do_import_regulation
+    from yibao.org.constants import DEMO_PASSWORD
     from yibao.org.models import Bureau
     from yibao.org.services import do_create_bureau, ensure_demo_users
 
@@ -109,7 +110,7 @@ def prepare_demo(seeds: Path | None = None) -> str:
     lines.append(demo_documents(Bureau.objects.get(name=demo.name)))
     names = "、".join(u.username for u in users)
     others = "、".join(f"{b.slug}.head" for b in DEMO_BUREAUS if b.name != DEMO_USERS_BUREAU)
-    return ("示例数据已就绪：\n" + "\n".join(lines) + f"\n演示账号（密码 yibao-demo）：{names}"
+    return ("示例数据已就绪：\n" + "\n".join(lines) + f"\n演示账号（密码 {DEMO_PASSWORD}）：{names}"
             f"\n其他单位的演示账号：单位简称加 .head、.officer1、.officer2、.reviewer、.auditor、.analyst，如 {others}")
 
 

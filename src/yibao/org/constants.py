@@ -56,6 +56,11 @@ CERTIFICATE_WARNING_DAYS = 30
 # Roles that may see unmasked personal data (names, ID numbers, phone numbers).
 PII_ROLES = frozenset({Role.HEAD, Role.LEGAL_REVIEWER, Role.ADMIN})
 
+# Roles that must sign in with a second factor (GB/T 22239-2019 8.1.4.1 d: administrators and those who
+# sign decisions). The three administrators' roles are named by their GLOSSARY values, so the rule holds
+# as soon as those roles exist.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.HEAD, "security_admin", "audit_admin"})
+
 # Roles that may change the organisation (bureaus, departments, posts, officers).
 ORG_ADMIN_ROLES = frozenset({Role.ADMIN})
 
@@ -113,7 +118,9 @@ DEFAULT_DEPARTMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # Demo users, one per role; officers need two because enforcement needs two.
-DEMO_PASSWORD = "yibao-demo"
+# It meets the password rules (settings.YIBAO_PASSWORD_*) so the demo signs in as production would;
+# `serve --production` refuses a database where any user still has it.
+DEMO_PASSWORD = "Yibao-demo-2026"
 
 # Roles whose demo user also gets an Officer record with a certificate.
 DEMO_OFFICER_ROLES = frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD})

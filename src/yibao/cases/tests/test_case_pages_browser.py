@@ -11,7 +11,7 @@ import yibao
 from yibao.cases.models import Case, Lead
 from yibao.cases.procedure import STATE_LABELS, CaseState
 from yibao.conftest import login
-from yibao.org.constants import BureauLevel
+from yibao.org.constants import DEMO_PASSWORD, BureauLevel
 from yibao.org.services import do_create_bureau, ensure_demo_users
 
 
@@ -35,7 +35,7 @@ def act(page, action: str, fill: dict | None = None, select: dict | None = None)
 
 def sign_in_on_case(page, live_server, username: str, case_id: int) -> None:
     page.context.clear_cookies()
-    login(page, live_server, username, "yibao-demo")
+    login(page, live_server, username, DEMO_PASSWORD)
     page.goto(f"{live_server.url}/cases/{case_id}/")
 
 
@@ -54,7 +54,7 @@ def test_a_case_goes_from_the_lead_to_closed_through_the_pages_each_step_by_its_
     state = page.locator("#case-state")
 
     # 立案岗 proposes the filing from the lead; the head approves it.
-    login(page, live_server, "officer1", "yibao-demo")
+    login(page, live_server, "officer1", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/cases/")
     page.get_by_role("link", name="从线索立案").click()
     page.select_option("#id_lead", str(lead.pk))

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 import yibao
 from yibao.coercion.models import Seal
 from yibao.conftest import login
-from yibao.org.constants import BureauLevel
+from yibao.org.constants import DEMO_PASSWORD, BureauLevel
 from yibao.org.services import do_create_bureau, ensure_demo_users
 
 
@@ -33,7 +33,7 @@ def act(page, action: str, fill: dict | None = None, select: dict | None = None)
 
 def sign_in(page, live_server, username: str, path: str) -> None:
     page.context.clear_cookies()
-    login(page, live_server, username, "yibao-demo")
+    login(page, live_server, username, DEMO_PASSWORD)
     page.goto(f"{live_server.url}{path}")
 
 

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from yibao.org.constants import DEMO_PASSWORD
+
 from .test_production_server import free_port, get, server_env
 
 
@@ -32,7 +34,7 @@ def test_the_demo_prepares_its_data_and_serves_with_debug_off_and_static_files(t
                 time.sleep(0.5)
         assert status == 200 and "登录" in body.decode()
         printed = log.read_text(errors="replace")
-        assert "演示账号（密码 yibao-demo）" in printed and "智能监控：已筛查示例数据" in printed
+        assert f"演示账号（密码 {DEMO_PASSWORD}）" in printed and "智能监控：已筛查示例数据" in printed
         assert "YIBAO_SECRET_KEY" not in printed  # the development server, not the production one
         # DEBUG off: a mistyped address (under a prefix open without login) is the Chinese 404, not
         # Django's debug page listing every URL; static files are still served (WhiteNoise).

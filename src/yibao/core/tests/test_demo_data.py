@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 
 from yibao.core.demo import DEMO_BUREAUS, DEMO_USERS_BUREAU, demo_staff_names, prepare_demo
 from yibao.monitoring.models import Finding, Institution, ScreeningRun
-from yibao.org.constants import Role
+from yibao.org.constants import DEMO_PASSWORD, Role
 from yibao.org.models import Bureau, Officer, UserProfile
 
 README_USERS = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin"]
@@ -49,12 +49,12 @@ def test_the_readme_users_still_log_in_and_other_bureaus_staff_have_clear_names(
     # The demo was prepared before the tests' fast hasher was set: check its passwords with the real ones.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     for username in README_USERS:
-        assert authenticate(username=username, password="yibao-demo") is not None, username
-    yangquan = authenticate(username="yangquan.head", password="yibao-demo")
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    yangquan = authenticate(username="yangquan.head", password=DEMO_PASSWORD)
     assert yangquan is not None and yangquan.profile.bureau.name == "阳泉市医疗保障局"
     index = next(i for i, b in enumerate(DEMO_BUREAUS) if b.slug == "yangquan")
     assert yangquan.officer.name == demo_staff_names(index)["head"] != "赵志强"
-    assert "yangquan.head" in demo and "演示账号（密码 yibao-demo）：officer1" in demo
+    assert "yangquan.head" in demo and f"演示账号（密码 {DEMO_PASSWORD}）：officer1" in demo
 
 
 @pytest.mark.django_db

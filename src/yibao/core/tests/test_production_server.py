@@ -37,7 +37,7 @@ def test_production_server_serves_pages_and_static_files_with_debug_off(tmp_path
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "yibao.cli", "serve", "--production", "--port", str(port), "--workers", "1"],
-        env=server_env(tmp_path, YIBAO_SECRET_KEY="test-" + "x" * 50), stdout=subprocess.PIPE,
+        env=server_env(tmp_path, YIBAO_SECRET_KEY="test-" + "x" * 50, YIBAO_HTTPS="0"), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 120

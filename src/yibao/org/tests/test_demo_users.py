@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 
 from yibao.core.models import AuditEvent
+from yibao.org.constants import DEMO_PASSWORD
 from yibao.org.models import Officer, UserProfile
 from yibao.org.services import demo_id_number, ensure_demo_users
 
@@ -24,7 +25,7 @@ def test_demo_users_one_per_role_with_the_demo_password(county):
         "analyst": "analyst",
         "admin": "admin",
     }
-    assert authenticate(username="officer1", password="yibao-demo") is not None
+    assert authenticate(username="officer1", password=DEMO_PASSWORD) is not None
     admin = next(u for u in users if u.username == "admin")
     assert admin.is_staff and admin.is_superuser
     assert not any(u.is_staff for u in users if u.username != "admin")
@@ -56,7 +57,7 @@ def test_another_bureau_gets_its_own_staff_under_prefixed_names_and_no_second_ad
     ensure_demo_users(county)
     staff = ensure_demo_users(city, username_prefix="luoyang.", full_names={"head": "钱文博", "reviewer": "孔令仪"})
     assert [u.username for u in staff] == [f"luoyang.{n}" for n in USERNAMES if n != "admin"]
-    assert authenticate(username="luoyang.head", password="yibao-demo") is not None
+    assert authenticate(username="luoyang.head", password=DEMO_PASSWORD) is not None
     officers = {o.user.username: o for o in Officer.objects.filter(bureau=city).select_related("user", "department")}
     assert sorted(officers) == ["luoyang.head", "luoyang.officer1", "luoyang.officer2", "luoyang.reviewer"]
     assert officers["luoyang.head"].name == "钱文博" and officers["luoyang.head"].department.name == "基金监管科"

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 import yibao
 from yibao.conftest import login
 from yibao.core.models import AuditEvent
-from yibao.org.constants import BureauLevel
+from yibao.org.constants import DEMO_PASSWORD, BureauLevel
 from yibao.org.models import Officer
 from yibao.org.services import do_create_bureau, ensure_demo_users
 
@@ -27,7 +27,7 @@ def test_a_head_reveals_an_officers_personal_data_in_place_and_it_is_audited(pag
     ensure_demo_users(county)
     officer = Officer.objects.get(user__username="officer1")
 
-    login(page, live_server, "head", "yibao-demo")
+    login(page, live_server, "head", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/org/officer/{officer.pk}/")
     expect(page.locator("#pii")).to_contain_text("张**")
     expect(page.locator("#pii")).not_to_contain_text("张建国")
@@ -46,7 +46,7 @@ def test_an_officer_sees_no_show_full_button(page, live_server):
     ensure_demo_users(county)
     officer = Officer.objects.get(user__username="officer2")
 
-    login(page, live_server, "officer1", "yibao-demo")
+    login(page, live_server, "officer1", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/org/officer/{officer.pk}/")
     expect(page.locator("#pii")).to_contain_text("李**")
     expect(page.get_by_role("button", name="显示完整信息")).to_have_count(0)
