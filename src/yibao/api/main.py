@@ -183,10 +183,12 @@ def _routes() -> None:
     from yibao.coercion.api import router as seal_router  # noqa: PLC0415 - loaded with the other routers
 
     api.add_router("/seals", seal_router)
+    from yibao.documents.api import case_router as case_documents_router  # noqa: PLC0415
     from yibao.documents.api import router as documents_router  # noqa: PLC0415
     from yibao.documents.api import verify_router  # noqa: PLC0415
 
-    api.add_router("/", documents_router)
+    api.add_router("/cases", case_documents_router)
+    api.add_router("/documents", documents_router)
     api.add_router("/verify", verify_router)
 
 

@@ -16,7 +16,8 @@ from yibao.cases.services.access import visible_cases
 from . import casefile, services, verification
 from .models import Document
 
-router = Router(tags=["执法文书"])
+case_router = Router(tags=["执法文书"])  # under /cases
+router = Router(tags=["执法文书"])  # under /documents
 verify_router = Router(tags=["执法文书"])
 
 
@@ -85,39 +86,39 @@ def _document(request: HttpRequest, pk: int) -> Document:
     return document
 
 
-@router.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **ERRORS})
+@case_router.get("/{case_id}/documents", response={200: list[DocumentOut], **ERRORS})
 def list_documents(request: HttpRequest, case_id: int):
     """The case's documents: previews (no number) and issued ones, oldest first."""
     return [document_json(d) for d in services.case_documents(_case(request, case_id))]
 
 
-@router.post("/cases/{case_id}/documents/preview", response={202: DocumentOut, **ERRORS})
+@case_router.post("/{case_id}/documents/preview", response={202: DocumentOut, **ERRORS})
 def preview_document(request: HttpRequest, case_id: int, payload: RenderIn):
     """Fill the kind without a number; the DOCX is there at once, the PDF when render_status is done."""
     d = services.do_request_preview(_case(request, case_id), payload.kind, payload.params, actor=acting_user(request))
     return 202, document_json(d)
 
 
-@router.post("/cases/{case_id}/documents/issue", response={201: DocumentOut, **ERRORS})
+@case_router.post("/{case_id}/documents/issue", response={201: DocumentOut, **ERRORS})
 def issue_document(request: HttpRequest, case_id: int, payload: RenderIn):
     """Issue the kind once: numbered and frozen; status becomes issued when its PDF is stored."""
     d = services.do_issue_document(_case(request, case_id), payload.kind, payload.params, actor=acting_user(request))
     return 201, document_json(d)
 
 
-@router.post("/documents/{document_id}/correct", response={201: DocumentOut, **ERRORS})
+@router.post("/{document_id}/correct", response={201: DocumentOut, **ERRORS})
 def correct_document(request: HttpRequest, document_id: int, payload: CorrectionIn):
     """A correction: a new document of the same kind referring to this one."""
     d = services.do_issue_correction(_document(request, document_id), payload.reason, actor=acting_user(request))
     return 201, document_json(d)
 
 
-@router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
+@router.get("/{document_id}", response={200: DocumentOut, **ERRORS})
 def get_document(request: HttpRequest, document_id: int):
     return document_json(_document(request, document_id))
 
 
-@router.get("/documents/{document_id}/{fmt}", response={200: None, **ERRORS})
+@router.get("/{document_id}/{fmt}", response={200: None, **ERRORS})
 def download_document(request: HttpRequest, document_id: int, fmt: str):
     """The stored DOCX or PDF (fmt: docx or pdf); each download is audited."""
     document = _document(request, document_id)
@@ -126,7 +127,7 @@ def download_document(request: HttpRequest, document_id: int, fmt: str):
                         filename=f"{document.label}-{document.number or '预览'}.{fmt}")
 
 
-@router.get("/cases/{case_id}/file/{fmt}", response={200: None, **ERRORS})
+@case_router.get("/{case_id}/file/{fmt}", response={200: None, **ERRORS})
 def download_case_file(request: HttpRequest, case_id: int, fmt: str):
     """The case file (一案一卷) as pdf or zip; heads, legal reviewers and the case's officers; audited."""
     data, name = casefile.do_download_case_file(_case(request, case_id), fmt, actor=acting_user(request))
