@@ -22,190 +22,24 @@ No Django here: the service (service.py) owns the loading, the locking and the p
 """
 
 import datetime as dt
-import heapq
-import itertools
 import json
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..engine.config import ScreeningConfig
 from ..engine.finalize import rows_to_findings, sort_key
 from ..engine.rules import RULES
+from .history import HistoryStore
+from .reference import ReferenceData
 from .request import Line, Person, PrescreenRequest, Settlement, Visit, ts_text
 
-DEFAULT_HISTORY_DAYS = 180
 PRESCREEN_RULES = tuple(r.id for r in RULES.values() if r.single_settlement or r.with_history)
 BATCH_ONLY_REASON = "仅在批量筛查中运行"
 DISABLED_REASON = "配置中已停用"
 DRUG_LIST_TYPES = ("101", "102", "103")
 SIX_HOURS = dt.timedelta(hours=6)
-OPEN_END = dt.date(9999, 12, 31)
 ZERO = Decimal(0)
-
-
-# ---------------------------------------------------------------- reference data
-
-class KbItem:
-    """A row of kb_item (两库 knowledge base)."""
-
-    __slots__ = ("med_list_codg", "pric_uplmt_amt", "lmt_gend", "lmt_age_min", "lmt_age_max", "lmt_med_type",
-                 "lmt_hosp_rank", "max_cnt_per_day", "per_day_of_stay")
-
-    def __init__(self, med_list_codg: str, pric_uplmt_amt: Decimal | None = None, lmt_gend: str | None = None,
-                 lmt_age_min: int | None = None, lmt_age_max: int | None = None, lmt_med_type: str | None = None,
-                 lmt_hosp_rank: int | None = None, max_cnt_per_day: Decimal | None = None,
-                 per_day_of_stay: bool | None = None):
-        self.med_list_codg = med_list_codg
-        self.pric_uplmt_amt = pric_uplmt_amt
-        self.lmt_gend = lmt_gend
-        self.lmt_age_min = lmt_age_min
-        self.lmt_age_max = lmt_age_max
-        self.lmt_med_type = lmt_med_type
-        self.lmt_hosp_rank = lmt_hosp_rank
-        self.max_cnt_per_day = max_cnt_per_day
-        self.per_day_of_stay = per_day_of_stay
-
-
-@dataclass
-class ReferenceData:
-    """Registries and knowledge base of a bureau. None = the table is absent (its rules are skipped)."""
-
-    kb_item: dict[str, KbItem] | None = None
-    kb_item_pair: list[tuple[str, str, str]] | None = None  # (main_codg, sub_codg, window)
-    ranks: dict[str, int] = field(default_factory=dict)  # fixmedins_code → rank; missing = 0
-    persons: dict[str, Person] | None = None
-    enrolments: dict[str, list[tuple[dt.date, dt.date]]] | None = None  # psn_no → (begndate, enddate or 9999-12-31)
-    pairs_by_sub: dict[str, list[tuple[str, str]]] = field(init=False, default_factory=dict)
-    psn_by_certno: dict[str, list[str]] = field(init=False, default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for main, sub, window in self.kb_item_pair or ():
-            self.pairs_by_sub.setdefault(sub, []).append((main, window))
-        # R16's e: enrolments of persons in psn_info with a certno.
-        if self.persons is not None and self.enrolments is not None:
-            for psn_no in self.enrolments:
-                person = self.persons.get(psn_no)
-                if person is not None and person.certno is not None:
-                    self.psn_by_certno.setdefault(person.certno, []).append(psn_no)
-
-
-# ---------------------------------------------------------------- history
-
-class _Entry:
-    __slots__ = ("settlement", "lines", "seq")
-
-    def __init__(self, settlement: Settlement, lines: list[Line], seq: int):
-        self.settlement = settlement
-        self.lines = lines
-        self.seq = seq
-
-
-class HistoryStore:
-    """Settlements, visits and lines of the last `history_days` days, indexed by person.
-
-    Only valid settlements and their lines are indexed: no rule counts the others (spec 5.1).
-    `history_days` None keeps everything. Not thread-safe: the caller serialises access.
-    """
-
-    def __init__(self, history_days: int | None = DEFAULT_HISTORY_DAYS):
-        self.history_days = history_days
-        self.visits: dict[str, Visit] = {}
-        self._visit_refs: dict[str, int] = {}
-        self._entries: dict[str, _Entry] = {}
-        self._settlements: dict[str, dict[str, Settlement]] = {}  # setl_d.psn_no → setl_id → settlement
-        self._lines: dict[str, dict[str, list[Line]]] = {}  # fee_list_d.psn_no → item → lines
-        self._heap: list[tuple[dt.datetime, int, str]] = []
-        self._seq = itertools.count()
-        self.newest: dt.datetime | None = None
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __contains__(self, setl_id: str) -> bool:
-        return setl_id in self._entries
-
-    def settlements_of(self, psn_no: str) -> Iterable[Settlement]:
-        return self._settlements.get(psn_no, {}).values()
-
-    def lines_of(self, psn_no: str, item: str) -> list[Line]:
-        by_item = self._lines.get(psn_no)
-        return by_item.get(item, []) if by_item else []
-
-    def entry(self, setl_id: str) -> tuple[Settlement, list[Line]] | None:
-        e = self._entries.get(setl_id)
-        return (e.settlement, e.lines) if e else None
-
-    def setl_ids(self) -> list[str]:
-        return list(self._entries)
-
-    def put_visit(self, visit: Visit) -> None:
-        """Record or replace a visit (one row per mdtrt_id, as mdtrt_d)."""
-        self.visits[visit.mdtrt_id] = visit
-
-    def add(self, settlement: Settlement, lines: list[Line], visit: Visit | None = None, *, prune: bool = True) -> None:
-        """Add a settlement with its lines (and visit); a settlement already held is replaced."""
-        # Remove first: removing the earlier version drops its visit when nothing else refers to it,
-        # which would lose the visit just stored when a settlement is sent (or replayed) again.
-        self.remove(settlement.setl_id)
-        if visit is not None:
-            self.visits[visit.mdtrt_id] = visit
-        entry = _Entry(settlement, lines, next(self._seq))
-        self._entries[settlement.setl_id] = entry
-        self._visit_refs[settlement.mdtrt_id] = self._visit_refs.get(settlement.mdtrt_id, 0) + 1
-        if settlement.valid:
-            self._settlements.setdefault(settlement.psn_no, {})[settlement.setl_id] = settlement
-            for line in lines:
-                self._lines.setdefault(line.psn_no, {}).setdefault(line.med_list_codg, []).append(line)
-        heapq.heappush(self._heap, (settlement.setl_time, entry.seq, settlement.setl_id))
-        if self.newest is None or settlement.setl_time > self.newest:
-            self.newest = settlement.setl_time
-        if prune:
-            self.prune()
-
-    def remove(self, setl_id: str) -> None:
-        entry = self._entries.pop(setl_id, None)
-        if entry is None:
-            return
-        s = entry.settlement
-        refs = self._visit_refs[s.mdtrt_id] - 1
-        if refs:
-            self._visit_refs[s.mdtrt_id] = refs
-        else:
-            del self._visit_refs[s.mdtrt_id]
-            self.visits.pop(s.mdtrt_id, None)
-        if s.valid:
-            held = self._settlements.get(s.psn_no)
-            if held is not None:
-                held.pop(setl_id, None)
-                if not held:
-                    del self._settlements[s.psn_no]
-            for line in entry.lines:
-                by_item = self._lines.get(line.psn_no)
-                if by_item is None:
-                    continue
-                same = by_item.get(line.med_list_codg)
-                if same is not None:
-                    same.remove(line)
-                    if not same:
-                        del by_item[line.med_list_codg]
-                if not by_item:
-                    del self._lines[line.psn_no]
-
-    def prune(self) -> int:
-        """Drop the settlements older than history_days before the newest one; return how many."""
-        if self.history_days is None or self.newest is None:
-            return 0
-        cutoff = self.newest - dt.timedelta(days=self.history_days)
-        dropped = 0
-        while self._heap and self._heap[0][0] < cutoff:
-            _, seq, setl_id = heapq.heappop(self._heap)
-            entry = self._entries.get(setl_id)
-            if entry is not None and entry.seq == seq:
-                self.remove(setl_id)
-                dropped += 1
-        return dropped
 
 
 # ---------------------------------------------------------------- evaluation

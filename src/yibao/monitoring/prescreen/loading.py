@@ -15,7 +15,8 @@ import pyarrow as pa
 from ..engine.backends import DuckDBBackend
 from ..engine.dataset import Dataset, Loader
 from ..engine.ranks import institution_rank
-from .evaluator import DEFAULT_HISTORY_DAYS, OPEN_END, HistoryStore, KbItem, ReferenceData
+from .history import DEFAULT_HISTORY_DAYS, HistoryStore
+from .reference import OPEN_END, KbItem, ReferenceData
 from .request import OPTIONAL_LINE_COLUMNS, Line, Person, PrescreenRequest, Settlement, Visit, request_json
 
 log = logging.getLogger(__name__)

@@ -40,7 +40,8 @@ from django.dispatch import receiver
 from ..engine.config import ScreeningConfig
 from ..engine.dataset import DatasetError
 from ..engine.rules import DEFAULT_PARAMETERS, RULES
-from .evaluator import DEFAULT_HISTORY_DAYS, Prescreener, PrescreenResult
+from .evaluator import Prescreener, PrescreenResult
+from .history import DEFAULT_HISTORY_DAYS
 from .journal import Compaction, Journal
 from .loading import load_dataset
 from .request import RequestError, parse_request, parse_ts

@@ -20,15 +20,11 @@ import pytest
 from yibao.monitoring.engine.finalize import sort_key
 from yibao.monitoring.engine.rules import FINDING_COLUMNS
 from yibao.monitoring.engine.runner import screen
-from yibao.monitoring.prescreen.evaluator import (
-    BATCH_ONLY_REASON,
-    PRESCREEN_RULES,
-    HistoryStore,
-    Prescreener,
-    ReferenceData,
-)
+from yibao.monitoring.prescreen.evaluator import BATCH_ONLY_REASON, PRESCREEN_RULES, Prescreener
+from yibao.monitoring.prescreen.history import HistoryStore
 from yibao.monitoring.prescreen.journal import Journal
 from yibao.monitoring.prescreen.loading import load_dataset, settlement_order
+from yibao.monitoring.prescreen.reference import ReferenceData
 from yibao.monitoring.prescreen.request import RequestError, parse_request
 
 from .builder import DatasetBuilder
@@ -304,7 +300,7 @@ def test_a_settlement_sent_again_replaces_its_earlier_version_and_a_reversal_rem
 
 
 def _kb_item(code: str, **limits):
-    from yibao.monitoring.prescreen.evaluator import KbItem
+    from yibao.monitoring.prescreen.reference import KbItem
 
     return KbItem(code, **limits)
 
