@@ -554,6 +554,40 @@ def audit_restored(note: str = typer.Option(..., "--note", help="恢复的说明
     typer.echo(f"已记录数据库恢复（事件 {event.id}），并写入新的锚点")
 
 
+@app.command(help="备份数据库和证据、文书等文件到一个新目录，附 SHA-256 清单（不含审计密钥，须另行保管）")
+def backup(out: Path = typer.Option(..., "--out", help="新的备份目录")) -> None:
+    _django()
+    from yibao.core.backup import BackupError, do_backup
+
+    try:
+        result = do_backup(out)
+    except BackupError as e:
+        _fail(str(e))
+    typer.echo(f"已备份到 {result.path}：数据库 {result.database}，共 {result.files} 个文件，{_megabytes(result.bytes)}")
+
+
+@app.command(help="从 yibao backup 的目录恢复数据库和文件（先核对清单的 SHA-256），并在审计链中记录恢复")
+def restore(
+    path: Path = typer.Argument(..., exists=True, file_okay=False, help="备份目录"),
+    note: str = typer.Option("", "--note", help="恢复的说明：为何恢复"),
+    yes: bool = typer.Option(False, "--yes", help="不再确认，直接覆盖当前数据库和文件"),
+) -> None:
+    _django()
+    from yibao.core.backup import BackupError, do_restore, read_manifest
+
+    try:
+        manifest = read_manifest(path)
+    except BackupError as e:
+        _fail(str(e))
+    if not yes and not typer.confirm(f"将用 {manifest['created_at']} 的备份覆盖当前数据库和文件，继续吗？"):
+        _fail("已取消，未做任何改动")
+    try:
+        do_restore(path, note=note)
+    except BackupError as e:
+        _fail(str(e))
+    typer.echo(f"已从 {path} 恢复（备份时间 {manifest['created_at']}），并在审计链中记录了这次恢复")
+
+
 @audit_app.command("archive")
 def audit_archive(
     before: str = typer.Option(..., "--before", help="归档此日期（YYYY-MM-DD）之前的事件"),
