@@ -88,3 +88,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_debug_is_off_unless_asked_for_explicitly(tmp_path):
+    show = [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"]
+    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="yibao.settings")
+    assert subprocess.run(show, env=env, capture_output=True, text=True, timeout=60).stdout.strip() == "False"
+    env["YIBAO_DEBUG"] = "1"
+    assert subprocess.run(show, env=env, capture_output=True, text=True, timeout=60).stdout.strip() == "True"
