@@ -4,21 +4,17 @@ Pure Python. Money is Decimal, exact to the fen; every step cites the article it
 """
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from functools import cache
-from pathlib import Path
-
-import yaml
+from decimal import Decimal
 
 from yibao.law import principles as P
 from yibao.law.citations import CitationError, parse_citation
+from yibao.law.discretion import FEN, AssessmentError, Benchmark, load_benchmark, money
 from yibao.law.numerals import to_chinese_numeral as cn
+from yibao.law.outcomes import MEASURE_LABELS, Assessment, MeasureResult, Outcome, ProvisionResult
 from yibao.law.parties import NATURAL_PERSONS, PARTIES, PARTY_LABELS, PERSON_TARGETS
 from yibao.law.provisions import Measure, Provision, ProvisionLibrary, load_library
 
-FEN = Decimal("0.01")
 CIRCUMSTANCES = (
     "loss_caused", "intent_to_defraud", "refused_correction", "serious_consequence", "serious", "very_serious",
     "first_offence", "promptly_corrected", "minor_harm", "no_harm", "no_fault", "refunded", "mitigated_harm",
@@ -57,15 +53,6 @@ CIRCUMSTANCE_LABELS = {
     "mental_illness": "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为",
     "diminished_capacity": "精神病人、智力残疾人尚未完全丧失辨认或者控制自己行为能力",
 }
-MEASURE_LABELS = {
-    "order_correction": "责令改正", "order_refund": "责令退回", "fine": "罚款", "confiscate_gains": "没收违法所得",
-    "interview": "约谈", "warning": "警告", "suspend_settlement": "暂停联网结算",
-    "suspend_services": "暂停相关责任部门涉及基金使用的医药服务", "terminate_agreement": "解除服务协议",
-    "revoke_license": "吊销执业资格", "bar_from_bidding": "取消投标资格",
-    "ban_from_management": "禁止从事定点医药机构管理活动", "disciplinary_action": "处分", "stop_assistance": "停止救助",
-    "late_fee": "加收滞纳金", "penalty_surcharge": "加处罚款", "cancel_designation": "取消定点资格",
-    "void_bid": "中标无效", "announce": "公告", "revoke_business_license": "吊销营业执照",
-}
 BASE_LABELS = {
     "defrauded_amount": "骗取金额", "loss": "造成损失金额", "payable_contributions": "应缴社会保险费数额",
     "unpaid_contributions": "欠缴数额", "concealed_wages": "瞒报工资数额", "bid_amount": "中标项目金额",
@@ -74,12 +61,6 @@ BASE_LABELS = {
 GRADE_LABELS = {"no_penalty": "不予处罚", "mitigated": "减轻", "lenient": "从轻", "ordinary": "一般", "severe": "从重"}
 # no_penalty.applies: whether 不予处罚 is required, allowed, or not available.
 NO_PENALTY_LABELS = {"mandatory": "应当不予处罚", "discretionary": "可以不予处罚", "none": "不适用"}
-OUTCOME_LABELS = {"penalty": "给予处罚", "no_penalty": "不予处罚"}
-BENCHMARK_DIR = Path(__file__).with_name("benchmarks")
-
-
-class AssessmentError(ValueError):
-    """Facts the calculator cannot assess; the message is Chinese, for the user."""
 
 
 @dataclass
@@ -96,215 +77,6 @@ class Facts:
     discovery_date: dt.date | None = None
     decision_date: dt.date | None = None
     benchmark: str = "national"
-
-
-@dataclass(frozen=True)
-class Band:
-    """An interval of fractions with explicit ends: of the statutory range, or (减轻) of its minimum."""
-
-    lo: Decimal
-    hi: Decimal
-    lo_closed: bool
-    hi_closed: bool
-
-    def money(self, start: Decimal, span: Decimal) -> tuple[Decimal, Decimal] | None:
-        """The band in yuan, start + span × fraction, exact to the fen with its ends honoured; None when
-        no amount in fen lies inside it."""
-        a, b = start + span * self.lo, start + span * self.hi
-        lo = a.quantize(FEN, ROUND_CEILING) if self.lo_closed else a.quantize(FEN, ROUND_FLOOR) + FEN
-        hi = b.quantize(FEN, ROUND_FLOOR) if self.hi_closed else b.quantize(FEN, ROUND_CEILING) - FEN
-        return (lo, hi) if lo <= hi else None
-
-
-# The penalty grades in order, lightest first: each must lie wholly below the next.
-RANGE_GRADES = ("lenient", "ordinary", "severe")
-
-
-@dataclass
-class Benchmark:
-    name: str
-    title: str
-    source: str
-    reviewed: bool
-    grades: dict[str, Band]
-    mitigated_min_factors: int
-    severe_when_any: tuple[str, ...]
-    clauses: tuple[dict, ...] = ()
-
-
-def _band(path: Path, grade: str, d: dict) -> Band:
-    ends = d.get("ends", "")
-    if len(ends) != 2 or ends[0] not in "[(" or ends[1] not in "])":
-        raise AssessmentError(f"{path}: grades/{grade}/ends: 应为 [] [) (] () 之一（方括号含端点，圆括号不含）")
-    band = Band(Decimal(d["from"]), Decimal(d["to"]), ends[0] == "[", ends[1] == "]")
-    if not (0 <= band.lo < band.hi <= 1):
-        raise AssessmentError(f"{path}: grades/{grade}: 比例应满足 0 ≤ from < to ≤ 1")
-    return band
-
-
-def _check_grades(path: Path, grades: dict[str, Band]) -> None:
-    """从轻 < 一般 < 从重 strictly, covering the whole range; 减轻 strictly between zero and the minimum."""
-    missing = [g for g in (*RANGE_GRADES, "mitigated") if g not in grades]
-    if missing:
-        raise AssessmentError(f"{path}: grades: 缺少{'、'.join(missing)}")
-    first, last = grades[RANGE_GRADES[0]], grades[RANGE_GRADES[-1]]
-    if first.lo != 0 or not first.lo_closed or last.hi != 1 or not last.hi_closed:
-        raise AssessmentError(f"{path}: grades: 从轻应自法定最低额（含）起，从重应至法定最高额（含）止")
-    for lower, upper in itertools.pairwise(RANGE_GRADES):
-        a, b = grades[lower], grades[upper]
-        if a.hi != b.lo or a.hi_closed == b.lo_closed:
-            raise AssessmentError(f"{path}: grades/{lower}–{upper}: 相邻两档应在同一点相接，且该点只属于其中一档")
-    m = grades["mitigated"]
-    if (m.lo == 0 and m.lo_closed) or (m.hi == 1 and m.hi_closed):
-        raise AssessmentError(f"{path}: grades/mitigated: 减轻应低于法定最低额且不为零（端点须不含）")
-
-
-@cache
-def load_benchmark(name: str) -> Benchmark:
-    path = BENCHMARK_DIR / f"{name}.yaml"
-    if not path.exists():
-        names = "、".join(sorted(p.stem for p in BENCHMARK_DIR.glob("*.yaml")))
-        raise AssessmentError(f"未找到裁量基准“{name}”（可用：{names}）")
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    grades = {g: _band(path, g, v) for g, v in d["grades"].items()}
-    _check_grades(path, grades)
-    return Benchmark(d["name"], d["title"], d["source"], d["reviewed"], grades,
-                     int(d["rules"]["mitigated_min_factors"]), tuple(d["rules"]["severe_when_any"]),
-                     tuple(d.get("clauses") or ()))
-
-
-def available_benchmarks() -> list[Benchmark]:
-    return [load_benchmark(p.stem) for p in sorted(BENCHMARK_DIR.glob("*.yaml"))]
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(FEN, rounding=ROUND_HALF_UP))
-
-
-@dataclass
-class MeasureResult:
-    kind: str
-    min: Decimal | None
-    max: Decimal | None
-    unit: str | None
-    base: str | None
-    citation: str
-    optional: bool
-    quote: str
-    target: str
-    note: str | None = None
-
-    def as_dict(self) -> dict:
-        is_money = self.unit in ("yuan",)
-
-        def fmt(v):
-            if v is None:
-                return None
-            if is_money:
-                return money(v)
-            return str(v.normalize()) if isinstance(v, Decimal) else v
-
-        return {
-            "kind": self.kind, "label": MEASURE_LABELS[self.kind], "min": fmt(self.min), "max": fmt(self.max),
-            "unit": self.unit, "base": self.base, "citation": self.citation, "optional": self.optional,
-            "quote": self.quote, "target": self.target, "target_label": PARTY_LABELS.get(self.target, self.target),
-            "note": self.note, "penalty": self.penalty,
-        }
-
-    @property
-    def penalty(self) -> bool:
-        """Whether the measure is an administrative penalty (第九条), which 不予处罚 withholds."""
-        return self.kind in P.PENALTY_KINDS
-
-
-@dataclass
-class ProvisionResult:
-    provision: Provision
-    measures: list[MeasureResult]
-    chain: list[str]  # citations followed: 第四十条第二款 → 第四十条第一款
-    fine: tuple[Decimal, Decimal] | None
-    applied: bool = False
-    note: str | None = None
-    # Measures the provision aims at the persons answerable for the party (处分, 吊销执业资格, 禁业):
-    # decided for those persons, not for this party.
-    other_party_measures: list[MeasureResult] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        p = self.provision
-        return {
-            "id": p.id, "citation": p.citation, "text": p.article_text, "applied": self.applied,
-            "chain": self.chain, "reviewed": p.reviewed,
-            "valid_from": p.valid_from.isoformat(), "valid_to": p.valid_to.isoformat() if p.valid_to else None,
-            "fine": {"min": money(self.fine[0]), "max": money(self.fine[1])} if self.fine else None,
-            "note": self.note,
-        }
-
-
-def _fine_dict(fine: tuple[Decimal, Decimal] | None) -> dict | None:
-    return {"min": money(fine[0]), "max": money(fine[1])} if fine else None
-
-
-@dataclass
-class Outcome:
-    """One way the case can end: with a penalty, or without one (measures that are not penalties stay)."""
-
-    name: str  # penalty / no_penalty
-    measures: list[MeasureResult]
-    fine: tuple[Decimal, Decimal] | None
-    grade: dict | None
-    not_imposed: list[MeasureResult] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "name": self.name, "label": OUTCOME_LABELS[self.name],
-            "measures": [m.as_dict() for m in self.measures], "fine": _fine_dict(self.fine), "grade": self.grade,
-            "not_imposed": [m.as_dict() for m in self.not_imposed],
-        }
-
-
-@dataclass
-class Assessment:
-    """The result. `measures`, `fine` and `grade` are those of the first outcome: the no-penalty one when
-    不予处罚 is mandatory, otherwise the penalty one; when it is only allowed, `outcomes` holds both."""
-
-    provisions: list[ProvisionResult]
-    outcomes: list[Outcome]
-    no_penalty: dict
-    notes: list[str]
-    benchmark: Benchmark
-    other_party_measures: list[MeasureResult] = field(default_factory=list)
-
-    @property
-    def measures(self) -> list[MeasureResult]:
-        return self.outcomes[0].measures
-
-    @property
-    def fine(self) -> tuple[Decimal, Decimal] | None:
-        return self.outcomes[0].fine
-
-    @property
-    def grade(self) -> dict | None:
-        return self.outcomes[0].grade
-
-    @property
-    def not_imposed(self) -> list[MeasureResult]:
-        return self.outcomes[0].not_imposed
-
-    def as_dict(self) -> dict:
-        return {
-            "provisions": [p.as_dict() for p in self.provisions],
-            "measures": [m.as_dict() for m in self.measures],
-            "not_imposed": [m.as_dict() for m in self.not_imposed],
-            "other_party_measures": [m.as_dict() for m in self.other_party_measures],
-            "fine": _fine_dict(self.fine),
-            "grade": self.grade,
-            "outcomes": [o.as_dict() for o in self.outcomes],
-            "no_penalty": self.no_penalty,
-            "notes": self.notes,
-            "benchmark": {"name": self.benchmark.name, "title": self.benchmark.title,
-                          "source": self.benchmark.source, "reviewed": self.benchmark.reviewed,
-                          "clauses": list(self.benchmark.clauses)},
-        }
 
 
 def resolve_provisions(citation: str, library: ProvisionLibrary) -> list[str]:

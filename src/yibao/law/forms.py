@@ -5,7 +5,8 @@ from decimal import Decimal
 from django import forms
 
 from yibao.core.forms import Form
-from yibao.law.calculator import BASE_LABELS, CIRCUMSTANCE_LABELS, PARTY_LABELS, available_benchmarks
+from yibao.law.calculator import BASE_LABELS, CIRCUMSTANCE_LABELS, PARTY_LABELS
+from yibao.law.discretion import available_benchmarks
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "min_value": Decimal("0")}
 # One field per named base (base_illegal_gains, …): a provision computed on two bases needs each.

@@ -182,7 +182,8 @@ def provision_detail(request: HttpRequest, provision_id: str) -> HttpResponse:
     from django.http import Http404
     from django.shortcuts import redirect
 
-    from yibao.law.calculator import BASE_LABELS, CIRCUMSTANCE_LABELS, MEASURE_LABELS, PARTY_LABELS
+    from yibao.law.calculator import BASE_LABELS, CIRCUMSTANCE_LABELS, PARTY_LABELS
+    from yibao.law.outcomes import MEASURE_LABELS
     from yibao.law.provisions import ProvisionError, load_library
     from yibao.law.services import do_review_provision, provision_review
     from yibao.org.permissions import get_role

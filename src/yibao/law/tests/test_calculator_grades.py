@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from yibao.law import calculator as calc
-from yibao.law.calculator import RANGE_GRADES, AssessmentError, available_benchmarks
+from yibao.law import discretion
+from yibao.law.discretion import RANGE_GRADES, AssessmentError, available_benchmarks
 
 RANGES = [("3000", "7500"), ("20000", "50000"), ("0.02", "0.05"), ("666.66", "1666.65"), ("10000", "50000"),
           ("500", "3000"), ("24691.34", "61728.35"), ("1", "1.04")]
@@ -28,26 +28,26 @@ def test_each_grade_lies_strictly_above_the_lighter_one(benchmark, lo, hi):
 
 
 def test_the_grades_meet_at_the_fen_without_a_gap_or_an_overlap():
-    national = calc.load_benchmark("national")
+    national = discretion.load_benchmark("national")
     lenient, ordinary, severe = (national.grades[g].money(Decimal(3000), Decimal(4500)) for g in RANGE_GRADES)
-    assert lenient[1] + calc.FEN == ordinary[0] and ordinary[1] + calc.FEN == severe[0]
+    assert lenient[1] + discretion.FEN == ordinary[0] and ordinary[1] + discretion.FEN == severe[0]
 
 
 def _benchmark_file(tmp_path: Path, monkeypatch, **grades) -> str:
-    data = yaml.safe_load((calc.BENCHMARK_DIR / "national.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((discretion.BENCHMARK_DIR / "national.yaml").read_text(encoding="utf-8"))
     data["name"] = "trial"
     data["grades"].update(grades)
     (tmp_path / "trial.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(calc, "BENCHMARK_DIR", tmp_path)
-    calc.load_benchmark.cache_clear()
+    monkeypatch.setattr(discretion, "BENCHMARK_DIR", tmp_path)
+    discretion.load_benchmark.cache_clear()
     return "trial"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    calc.load_benchmark.cache_clear()
+    discretion.load_benchmark.cache_clear()
     yield
-    calc.load_benchmark.cache_clear()
+    discretion.load_benchmark.cache_clear()
 
 
 @pytest.mark.parametrize(("grades", "message"), [
@@ -62,11 +62,11 @@ def _fresh_cache():
 def test_a_benchmark_whose_grades_overlap_or_leave_the_range_is_refused(tmp_path, monkeypatch, grades, message):
     name = _benchmark_file(tmp_path, monkeypatch, **grades)
     with pytest.raises(AssessmentError, match=message):
-        calc.load_benchmark(name)
+        discretion.load_benchmark(name)
 
 
 def test_the_national_benchmark_names_the_document_and_quotes_its_rule():
-    national = calc.load_benchmark("national")
+    national = discretion.load_benchmark("national")
     assert "国市监法规〔2022〕2号" in national.source
     assert any("较低的30%部分" in c["text"] and c.get("verified") for c in national.clauses)
     assert national.grades["lenient"].hi == Decimal("0.3") and national.grades["severe"].lo == Decimal("0.7")
