@@ -25,7 +25,10 @@ SECOND_FACTOR_DUE = "yibao_2fa_due"
 SEEN_RESOLUTION_SECONDS = 60
 # Paths a user whose second factor or password change is due may still reach.
 ALWAYS_OPEN = ("/static/", "/logout/", "/login/", "/healthz", "/favicon.ico")
-ACCOUNT_PAGES = "/account/"
+# What a user may reach before giving the second factor (nothing else under /account/: new recovery codes
+# there would hand the second factor to whoever has the password), and before changing an expired password.
+SECOND_FACTOR_PAGES = ("/account/2fa/verify/", "/account/2fa/setup/")
+PASSWORD_PAGES = ("/account/password/",)
 
 
 def begin_session(request, user) -> None:
@@ -73,11 +76,12 @@ class IdentityMiddleware:
             return redirect(f"{reverse('login')}?next={request.path}")
         if SECOND_FACTOR_DUE not in request.session:  # a session from before this check existed
             begin_session(request, user)
-        if not request.path.startswith(ACCOUNT_PAGES):
-            if request.session[SECOND_FACTOR_DUE] and not user.is_verified():
-                return self._refuse(request, "org_auth:verify")
-            if not request.session[PASSWORD_CHECKED]:
-                return self._refuse(request, "org_auth:password_change", expired=True)
+        if request.path.startswith(SECOND_FACTOR_PAGES):
+            return self.get_response(request)
+        if request.session[SECOND_FACTOR_DUE] and not user.is_verified():
+            return self._refuse(request, "org_auth:verify")
+        if not request.session[PASSWORD_CHECKED] and not request.path.startswith(PASSWORD_PAGES):
+            return self._refuse(request, "org_auth:password_change", expired=True)
         return self.get_response(request)
 
     @staticmethod

@@ -304,3 +304,16 @@ def test_no_template_holds_an_inline_script_or_event_handler_the_policy_would_bl
     offenders = [f"{path.relative_to(templates)}: {match.group(0)}"
                  for path in templates.rglob("*.html") for match in inline.finditer(path.read_text())]
     assert offenders == []
+
+
+def test_the_password_alone_cannot_get_new_recovery_codes_or_switch_the_second_factor_off(client, county,
+                                                                                         two_factor):
+    user = make_user(county)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    sign_in(client, "zhang", GOOD)
+    for action in ("recovery_codes", "remove"):
+        response = client.post("/account/", {"action": action})
+        assert response.status_code == 302 and response["Location"].startswith("/account/2fa/verify/")
+    assert TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    assert client.get("/account/password/")["Location"].startswith("/account/2fa/verify/")
