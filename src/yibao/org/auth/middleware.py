@@ -4,6 +4,7 @@ password. Runs after LoginRequiredMiddleware, so an anonymous request never gets
 from __future__ import annotations
 
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,7 +74,7 @@ class IdentityMiddleware:
         if reason := _session_over(request):
             logout(request)
             messages.info(request, reason)
-            return redirect(f"{reverse('login')}?next={request.path}")
+            return redirect(f"{reverse('login')}?next={quote(request.path)}")
         if SECOND_FACTOR_DUE not in request.session:  # a session from before this check existed
             begin_session(request, user)
         if request.path.startswith(SECOND_FACTOR_PAGES):
@@ -92,4 +93,4 @@ class IdentityMiddleware:
             return json_error(403)
         if expired:
             messages.warning(request, f"密码已使用超过 {settings.YIBAO_PASSWORD_MAX_AGE_DAYS} 天，请先修改密码。")
-        return redirect(f"{reverse(view)}?next={request.path}")
+        return redirect(f"{reverse(view)}?next={quote(request.path)}")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -32,6 +36,7 @@ def _next(request: HttpRequest) -> str:
     return target
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
@@ -43,11 +48,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "org/auth/password_change.html", {"form": form, "next": _next(request)})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a token of any confirmed device, or a recovery code."""
     if not has_device(request.user):
-        return redirect(f"/account/2fa/setup/?next={_next(request)}")
+        return redirect(f"{reverse('org_auth:setup')}?next={quote(_next(request))}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -62,13 +68,14 @@ def _qr_svg(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=4)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     """Set up a TOTP device: show its QR code, confirm it by its first token, then show recovery codes."""
     user = request.user
     if has_device(user) and not user.is_verified():
         # Replacing a device needs the old one first: a stolen password alone must not swap it.
-        return redirect(f"/account/2fa/verify/?next={request.path}")
+        return redirect(f"{reverse('org_auth:verify')}?next={quote(request.path)}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=SETUP_DEVICE_NAME, confirmed=False)
@@ -92,6 +99,7 @@ def _base32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode()
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def security(request: HttpRequest) -> HttpResponse:
     """One's own security settings: the second factor, new recovery codes, turning it off where allowed."""
