@@ -36,6 +36,11 @@ DATABASE_COMMANDS = {
     "api-token create": (["api-token", "create", "--user", "nobody"], 1, "没有用户 nobody"),
     "api-token list": (["api-token", "list", "--user", "nobody"], 1, "没有用户 nobody"),
     "api-token revoke": (["api-token", "revoke", "1"], 1, "没有令牌 #1"),
+    "case list": (["case", "list", "--json"], 0, "[]"),
+    "case document": (["case", "document", "栾医保立〔2026〕1号", "penalty_decision", "--out", "{tmp}/d.pdf"], 1,
+                      "未找到案件 栾医保立〔2026〕1号"),
+    "case file": (["case", "file", "栾医保立〔2026〕1号", "--out", "{tmp}/f.zip"], 1, "未找到案件 栾医保立〔2026〕1号"),
+    "documents verify": (["documents", "verify", "{tmp}/regulation.txt"], 1, "不一致"),
 }
 # Commands that never open the database (monitor screen only with --bureau, above).
 FILE_COMMANDS = {"catalog parse", "law parse", "penalty assess", "monitor generate"}
