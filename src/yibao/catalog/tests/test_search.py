@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from yibao.catalog import search
+from yibao.catalog import search, search_text
 from yibao.catalog.models import Catalog, PowerItem, SearchDocument
 from yibao.catalog.parsing import parse_catalog_file
 from yibao.catalog.services import do_import_catalog
@@ -94,17 +94,17 @@ def test_normalising_keeps_every_character_in_place():
 def test_the_synonym_list_has_reviewed_entries_that_each_add_something():
     import yaml
 
-    data = yaml.safe_load(search.SYNONYMS_PATH.read_text(encoding="utf-8"))
+    data = yaml.safe_load(search_text.SYNONYMS_PATH.read_text(encoding="utf-8"))
     assert len(data["entries"]) >= 15
     assert all(e.get("note") for e in data["entries"])
-    table = search.synonyms()
+    table = search_text.synonyms()
     for key, expansions in table.table.items():
         for e in expansions:
             assert key not in e, f"{key} → {e} adds nothing: the expansion contains the word itself"
 
 
 def test_short_forms_expand_to_their_full_terms():
-    table = search.synonyms()
+    table = search_text.synonyms()
     assert table.expand("骗保")[:1] == ["骗取医疗保障基金"]
     assert set(table.expand("医保基金")) >= {"医疗保障基金", "医疗保险基金"}
     assert "社会保险法" in table.expand("社保法")
