@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -145,6 +146,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return answer(request, 413, error_body(ErrorCode.BODY_TOO_LARGE,
                                            f"请求体过大（超过 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节）"))
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A number no column can hold (an id of 10^20: SQLite's OverflowError, PostgreSQL's DataError) is the
+    # caller's mistake, found by the API fuzz test; said as bad input rather than a server error.
+    log.info("API %s %s: value out of range: %s", request.method, request.path, exc)
+    return answer(request, 400, error_body(ErrorCode.INVALID_INPUT, "请求数据有误：数值超出范围或文本过长"))
 
 
 @api.exception_handler(Http404)

@@ -54,3 +54,13 @@ def test_nesting_depth_counts_arrays_and_objects_but_not_scalars():
         node.append([])
         node = node[0]
     assert nesting_depth_exceeds(deep, 32)
+
+
+@pytest.mark.django_db
+def test_an_id_too_large_for_any_column_is_a_400_not_a_server_error(client_of):
+    """Found by the fuzz test: officer_ids [-494871271613157408768] made POST /cases/summary a 500."""
+    body = json.dumps({"officer_ids": [10**21], "party": {"party_type": "institution", "name": "某医院"}})
+    answer = client_of.post("/api/v1/cases/summary", body, content_type="application/json")
+    assert answer.status_code in (400, 403, 422), answer.content
+    answer = client_of.post("/api/v1/cases", json.dumps({"lead_id": 10**21}), content_type="application/json")
+    assert answer.status_code < 500 and set(answer.json()) == SHAPE
