@@ -100,3 +100,25 @@ def test_a_postgresql_backup_round_trip(site):
     do_restore(result.path)
     assert Bureau.objects.filter(name="栾川县医疗保障局").exists()
     assert AuditEvent.objects.filter(action="audit.restored").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(os.environ.get("YIBAO_DATABASE_URL", "").startswith("postgres"), reason="the SQLite variant")
+def test_the_commands_back_up_refuse_a_tampered_backup_in_chinese_and_restore_with_yes(site, settings):
+    from typer.testing import CliRunner
+
+    from yibao.cli import app
+
+    (settings.YIBAO_EVIDENCE_ROOT / "a.txt").write_text("evidence", encoding="utf-8")
+    out = site / "backup"
+    made = CliRunner().invoke(app, ["backup", "--out", str(out)])
+    assert made.exit_code == 0 and "已备份到" in made.output
+    (out / "files" / "evidence" / "a.txt").write_text("forged", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["restore", str(out), "--yes"])
+    assert refused.exit_code == 1 and "备份已被改动" in refused.output
+    (out / "files" / "evidence" / "a.txt").write_text("evidence", encoding="utf-8")
+    cancelled = CliRunner().invoke(app, ["restore", str(out)], input="n\n")
+    assert cancelled.exit_code == 1 and "已取消" in cancelled.output
+    restored = CliRunner().invoke(app, ["restore", str(out), "--yes", "--note", "演练"])
+    assert restored.exit_code == 0 and "已从" in restored.output
+    assert AuditEvent.objects.filter(action="audit.restored", summary__contains="演练").exists()
