@@ -22,6 +22,9 @@ REGULATION = "某某市医疗保障基金监督办法\n第一条　为了规范�
 DATABASE_COMMANDS = {
     "migrate": (["migrate"], 0, "数据库已是最新结构"),
     "deadline": (["deadline", "--from", "2025-09-30", "--days", "5", "--workdays", "--json"], 0, '"due": "2025-10-14"'),
+    "deadline-recount": (["deadline-recount", "--json"], 0, '"recounted": 0'),
+    "backup": (["backup", "--out", "{tmp}/backup"], 0, "已备份到"),
+    "restore": (["restore", "{tmp}"], 1, "不是 yibao 备份"),
     "catalog import": (["catalog", "import", str(CATALOG_FILE), "--bureau", "某某县医疗保障局", "--date", "2025-01-01"],
                        0, "新版本"),
     "catalog export": (["catalog", "export", "--format", "json", "--out", "{tmp}/export.json"], 0, "已导出 0 项"),
