@@ -230,13 +230,6 @@ def second_factor_off(settings):
 
 
 @pytest.fixture(autouse=True)
-def second_factor_off(settings):
-    """Tests sign in with force_login or the password alone; a test of the second factor turns it on
-    (settings.YIBAO_REQUIRE_2FA = True), and the browser fixtures then give a TOTP token (login())."""
-    settings.YIBAO_REQUIRE_2FA = False
-
-
-@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """Hash test passwords cheaply: the real hasher costs a noticeable fraction of a second."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
