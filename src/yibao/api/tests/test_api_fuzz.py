@@ -9,7 +9,9 @@ import os
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+# Each request commits on its own: on PostgreSQL a refused statement inside one test-wide transaction would
+# abort it and turn every later request into an error that the API did not make.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 EXAMPLES = int(os.environ.get("YIBAO_FUZZ_EXAMPLES", "8"))
 
