@@ -108,6 +108,11 @@ def prepare_demo(seeds: Path | None = None) -> str:
     from yibao.documents.demo import demo_documents
 
     lines.append(demo_documents(Bureau.objects.get(name=demo.name)))
+    from yibao.cases.alerts import refresh_alerts
+
+    # The daily check runs at 06:00; the demo shows its alerts at once.
+    alerts = refresh_alerts()
+    lines.append(f"期限提醒：{alerts['open']} 项期限临近或逾期，其中 {alerts['overdue']} 项已逾期")
     names = "、".join(u.username for u in users)
     others = "、".join(f"{b.slug}.head" for b in DEMO_BUREAUS if b.name != DEMO_USERS_BUREAU)
     return ("示例数据已就绪：\n" + "\n".join(lines) + f"\n演示账号（密码 {DEMO_PASSWORD}）：{names}"
