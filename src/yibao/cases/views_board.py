@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from yibao.core.forms import Form
 from yibao.org.models import Bureau
-from yibao.org.permissions import get_profile, is_active_user, visible_bureau_ids
+from yibao.org.permissions import get_profile, is_active_user, roles_text, visible_bureau_ids
 
 from . import services as s
 from .deadlines import LEAD_VERIFICATION_BASIS, PROVISIONAL_NOTE, Board, board, kind_labels, near_workdays
@@ -45,7 +45,7 @@ def _check(request: HttpRequest) -> list[int] | None:
     allowed = is_active_user(request.user) and (
         request.user.is_superuser if profile is None else profile.role in BUREAU_WIDE_ROLES)
     if not allowed:
-        raise PermissionDenied("督办仅对负责人、法制审核人员和系统管理员开放；执法人员请在工作台查看本人待办。")
+        raise PermissionDenied(f"督办仅对{roles_text(BUREAU_WIDE_ROLES)}开放；执法人员请在工作台查看本人待办。")
     return visible_bureau_ids(request.user)
 
 
