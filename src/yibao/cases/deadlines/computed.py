@@ -1,0 +1,218 @@
+"""The deadlines counted here from the dates a case stores, with the bureau's parameters and the working-day
+calendar: the legal review (from the day the case went to review), the hearing and its notice, instalments,
+the 催告 and the application to the court (行政强制法 第五十三、五十四条), and the investigation's (先行登记保存,
+协查). A date in a year whose holidays are not published yet is provisional (待定), never guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from types import SimpleNamespace
+
+from django.db.models import Max, Q
+
+from yibao.deadlines.calendar import cn_date
+from yibao.deadlines.periods import STATUTORY_PERIODS, StatutoryPeriod
+
+from ..case_clock import add_months
+from ..models import ArrangementKind, Case, CaseStep, DecisionKind, PaymentArrangement, Remedy
+from ..parameters import defaults
+from ..procedure import STATE_LABELS, CaseState
+from ..services.investigation import investigation_deadlines_until
+from .registry import BoardQuery, Days, OpenDeadline, Picked, _case_number, _cases, _finish, latest
+from .stored import CASE_FIELDS
+
+
+def _period(key: str, bureau_id: int | None, start: dt.date, cache: dict) -> StatutoryPeriod:
+    """The bureau's period in force on the start day (cases.services.parameters), once per bureau and day."""
+    from ..services.parameters import period  # noqa: PLC0415 - the services import this module's callers
+
+    if (key, bureau_id, start) not in cache:
+        from yibao.org.models import Bureau  # noqa: PLC0415
+
+        bureau = Bureau.objects.filter(pk=bureau_id).first() if bureau_id else None
+        cache[key, bureau_id, start] = period(bureau, key, start)
+    return cache[key, bureau_id, start]
+
+
+def _computed(kind: str, label: str, basis: str, row: dict, due: dt.date, provisional: bool, why: str,
+              days: Days) -> OpenDeadline:
+    return OpenDeadline(kind, label, due, provisional or not days.published(due), basis,
+                        _case_number(row["number"], row["pk"]), row["title"], row["bureau__name"],
+                        STATE_LABELS[CaseState(row["state"])], row["pk"], row["bureau_id"], row["state"], why)
+REVIEW_LABEL = "法制审核期限"
+_REVIEW = defaults()["legal_review"]
+REVIEW_BASIS = f"{_REVIEW.basis}；本局默认期限（{_REVIEW.source}）"
+
+def _minimum_days(key: str) -> int:
+    """The shortest value of a period any bureau has set (or the default): a query bound that misses none."""
+    from ..models import BureauParameter  # noqa: PLC0415
+
+    values = [int(v) for v in BureauParameter.objects.filter(key=key).values_list("value", flat=True)
+              if str(v).isdigit()]
+    return min([int(defaults()[key].value), *values])
+
+
+def review_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
+    """法制审核: the bureau's `legal_review` working days from the day the case went to review."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    if q.state and q.state != CaseState.UNDER_REVIEW:
+        return Picked([], 0)
+    bound = q.days.latest_start(_minimum_days("legal_review"), q.horizon) + dt.timedelta(days=1)
+    since = timezone.make_aware(dt.datetime.combine(bound, dt.time()))
+    cases = _cases(bureau_ids, q).filter(state=CaseState.UNDER_REVIEW, review_passed=False, review_required=True)
+    # One grouped read of the steps into review, rather than a subquery per case.
+    # Grouped by the case id alone (index cases_step_to_state): grouping by the case's columns sorted every
+    # step row on disk at 100,000 cases.
+    grouped = (CaseStep.objects.filter(to_state=CaseState.UNDER_REVIEW, case__in=cases.values("pk"))
+               .values("case_id").annotate(last=Max("at")).filter(last__lt=since))
+    went = dict(grouped.values_list("case_id", "last"))
+    cache: dict = {}
+    rows = []
+    for r in Case.objects.filter(pk__in=grouped.values("case_id")).values(*CASE_FIELDS):
+        if r["pk"] not in went:  # went to review between the two reads
+            continue
+        start = timezone.localtime(went[r["pk"]]).date()
+        due, provisional, why = q.days.count(_period("legal_review", r["bureau_id"], start, cache), start)
+        rows.append(_computed("review", REVIEW_LABEL, REVIEW_BASIS, r, due, provisional,
+                              f"自移送法制审核之日（{cn_date(start)}）起算。{why}", q.days))
+    return _finish(rows, q)
+
+
+HEARING_NOTICE = STATUTORY_PERIODS["hearing_notice"]
+
+
+def hearing_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
+    """The hearing day set but the party not yet told: the notice's last day, 7 working days before
+    (第六十四条第（二）项); told: the hearing day itself, when the host records the hearing."""
+    if q.state and q.state != CaseState.HEARING:
+        return Picked([], 0)
+    cases = _cases(bureau_ids, q).filter(state=CaseState.HEARING, hearing_on__isnull=False, hearing_record="")
+    rows = []
+    for r in cases.filter(hearing_on__lte=q.horizon + dt.timedelta(days=60)).values(
+            *CASE_FIELDS, "hearing_on", "hearing_noticed_on"):
+        if r["hearing_noticed_on"] is None:
+            due, provisional, why = q.days.count(HEARING_NOTICE, r["hearing_on"])
+            rows.append(_computed("hearing_notice", "听证通知期限", HEARING_NOTICE.citation.label(), r, due,
+                                  provisional, why, q.days))
+        else:
+            rows.append(_computed("hearing", "举行听证", HEARING_NOTICE.citation.label(), r, r["hearing_on"], False,
+                                  f"已于{cn_date(r['hearing_noticed_on'])}通知当事人于{cn_date(r['hearing_on'])}"
+                                  "举行听证；听证笔录和主持人意见由主持人记录。", q.days))
+    return _finish(rows, replace(q, limit=None))
+
+
+def _hearing_kind(kind: str) -> Callable[[list[int] | None, BoardQuery], Picked]:
+    def pick(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
+        mine = [r for r in hearing_deadlines(bureau_ids, q).rows if r.kind == kind]
+        return Picked(mine if q.limit is None else mine[:q.limit], len(mine))
+
+    return pick
+
+
+def _unpaid(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}{k}": v for k, v in {
+        "state__in": [CaseState.SERVED, CaseState.ENFORCING], "executed": False, "decision_kind": DecisionKind.PENALTY,
+        "decided_fine__gt": 0, "decision_set_aside": False}.items()})
+
+
+def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
+    """The next instalment of an approved plan (第六十六条第二款). Instalments paid are not recorded one by one,
+    so only the next one to come is shown; the plan's last day is the case's payment deadline."""
+    if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
+        return Picked([], 0)
+    # Read from the plans (few), not from the cases.
+    plans = PaymentArrangement.objects.filter(kind=ArrangementKind.INSTALMENTS, until__gte=q.today)
+    plans = plans.filter(_unpaid("case__"), case_id__in=list(plans.values_list("case_id", flat=True)))
+    if bureau_ids is not None:
+        plans = plans.filter(case__bureau_id__in=bureau_ids)
+    if q.state:
+        plans = plans.filter(case__state=q.state)
+    rows = []
+    for plan in plans.select_related("case", "case__bureau"):
+        dates = sorted(dt.date.fromisoformat(d) for d, _ in plan.instalments)
+        upcoming = [(i, d) for i, d in enumerate(dates, 1) if d >= q.today]
+        if not upcoming:
+            continue
+        number, due = upcoming[0]
+        c = plan.case
+        row = {"pk": c.pk, "number": c.number, "title": c.title, "state": c.state, "bureau_id": c.bureau_id,
+               "bureau__name": c.bureau.name}
+        rows.append(_computed("instalment", f"分期缴款期限（第{number}期）", "《中华人民共和国行政处罚法》第六十六条第二款",
+                              row, due, False, f"负责人于{cn_date(plan.approved_on)}批准分期缴纳，共{len(dates)}期，"
+                              f"第{number}期应于{cn_date(due)}前缴纳，最后一期{cn_date(plan.until)}。", q.days))
+    return _finish(rows, q)
+
+
+def _law_value(key: str) -> int:
+    # Fixed by law: a bureau cannot set its own (services.parameters refuses), so the default is the value.
+    assert defaults()[key].fixed_by_law, key
+    return int(defaults()[key].value)
+
+
+def court_window(served_on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(remedy periods end, last day for the 催告, last day to apply to the court) after service on `served_on`,
+    as the execution guards count them (services.execution.remedy_periods_end, 行政强制法 第五十三、五十四条)."""
+    from ..services.execution import remedy_periods_end  # noqa: PLC0415 - services import this module's callers
+
+    ends = remedy_periods_end(SimpleNamespace(served_on=served_on, bureau=None))
+    last = add_months(ends, _law_value("court_application_period"))
+    return ends, last - dt.timedelta(days=_law_value("enforcement_reminder")), last
+
+
+COURT_BASIS = "《中华人民共和国行政强制法》第五十三条；《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
+REMINDER_BASIS = "《中华人民共和国行政强制法》第五十四条、第五十三条"
+
+
+def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: str) -> Picked:
+    """催告 (`reminder`) and the court application (`court_enforcement`) of an unpaid fine, while no 行政复议 or
+    行政诉讼 was brought (one brought counts the period from its outcome instead, not done here)."""
+    if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
+        return Picked([], 0)
+    key = ("enforcement", None if bureau_ids is None else tuple(bureau_ids))
+    if key not in q.memo:
+        # The due date grows with the day of service, so a bound on it selects the rows due by the horizon; the
+        # 催告 falls before the court application, so its bound covers both kinds, read once for the two.
+        bound = latest(lambda s: court_window(s)[1], q.horizon)
+        cases = _cases(bureau_ids, q).filter(_unpaid(), served_on__isnull=False, served_on__lte=bound).filter(
+            Q(reminder_served_on__isnull=True) | Q(court_applied_on__isnull=True))
+        remedied = list(Remedy.objects.values_list("case_id", flat=True).distinct())
+        if remedied:
+            cases = cases.exclude(pk__in=remedied)
+        q.memo[key] = list(cases.values(*CASE_FIELDS, "served_on", "reminder_served_on", "court_applied_on"))
+    done = "reminder_served_on" if kind == "reminder" else "court_applied_on"
+    due: list[tuple[dt.date, tuple[dt.date, dt.date, dt.date], dict]] = []
+    for r in q.memo[key]:
+        if r[done] is None:
+            window = court_window(r["served_on"])
+            if window[1 if kind == "reminder" else 2] <= q.horizon:
+                due.append((window[1 if kind == "reminder" else 2], window, r))
+    due.sort(key=lambda d: (d[0], d[2]["pk"]))
+    rows = []
+    for _, (ends, reminder, last), r in due if q.limit is None else due[:q.limit]:
+        window = (f"决定书于{cn_date(r['served_on'])}送达，申请行政复议（{_law_value('reconsideration_period')}日）和提起"
+                  f"行政诉讼（{_law_value('litigation_period')}个月）的期限至{cn_date(ends)}届满，当事人未申请、未起诉；"
+                  f"应自届满之日起{_law_value('court_application_period')}个月内即{cn_date(last)}前申请人民法院强制执行")
+        if kind == "reminder":
+            rows.append(_computed("reminder", "催告期限", REMINDER_BASIS, r, reminder, False,
+                                  f"{window}，催告书须在申请前至少{_law_value('enforcement_reminder')}日送达，"
+                                  f"即最迟{cn_date(reminder)}。", q.days))
+        else:
+            rows.append(_computed("court_enforcement", "申请法院强制执行期限", COURT_BASIS, r, last, False,
+                                  f"{window}。", q.days))
+    return Picked(rows, len(due))
+
+def _investigation_source(kind: str) -> Callable[[list[int] | None, BoardQuery], Picked]:
+    """先行登记保存 and 协查 replies, as the investigation services store them (services.investigation)."""
+
+    def pick(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
+        found = [d for d in investigation_deadlines_until(q.horizon, bureau_ids) if d.kind == kind]
+        cases = {r["pk"]: r for r in _cases(bureau_ids, q).filter(pk__in={d.case_id for d in found})
+                 .values(*CASE_FIELDS)}
+        rows = [_computed(kind, d.label, d.basis, cases[d.case_id], d.due, d.provisional, d.explanation, q.days)
+                for d in found if d.case_id in cases]
+        return _finish(rows, q)
+
+    return pick
