@@ -18,6 +18,7 @@ from yibao.org.masking import mask_id_number, mask_name
 from yibao.org.permissions import can_view_personal_data, get_profile, visible_bureau_ids
 
 from . import services as s
+from .case_deadlines import open_deadlines
 from .exporting import xlsx_bytes, xlsx_response
 from .forms import FilingForm, SearchForm, SummaryForm, action_fields, page_values
 from .models import Case, CaseOfficer
@@ -212,7 +213,7 @@ def _render_case(request: HttpRequest, case: Case, refusal: Refusal | None = Non
         "failed_action": failed_action,
         "officers": [{"row": co, "valid": co.officer.has_valid_certificate(today), "warning": warnings.get(co.officer_id)}
                      for co in officers],
-        "deadlines": s.case_deadlines(case), "steps": case.steps.select_related("actor"), "today": today,
+        "deadlines": s.case_deadlines(case), "open_deadlines": open_deadlines(case, today=today), "steps": case.steps.select_related("actor"), "today": today,
         "surcharge": surcharge(case, today),
     }, status=status)
 
