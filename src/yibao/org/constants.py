@@ -147,7 +147,11 @@ DEMO_USERS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("auditor", Role.AUDITOR, "孙晓梅", "", ()),
     ("analyst", Role.ANALYST, "周明", "", ()),
     ("admin", Role.ADMIN, "系统管理员", "", ()),
+    # 三权分立: reads the audit trail only (core/auditlog), no business pages and no superuser rights.
+    ("audit_admin", Role.AUDIT_ADMIN, "审计管理员", "", ()),
 )
+# Roles of which the demo has one account for all bureaus (the first bureau's), not one per bureau.
+DEMO_SYSTEM_ROLES = frozenset({Role.ADMIN, Role.AUDIT_ADMIN})
 
 
 def department_name(stem: str, level: str) -> str:

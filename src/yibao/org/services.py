@@ -15,6 +15,7 @@ from .constants import (
     DEFAULT_DEPARTMENTS,
     DEMO_OFFICER_ROLES,
     DEMO_PASSWORD,
+    DEMO_SYSTEM_ROLES,
     DEMO_USERS,
     BureauLevel,
     Role,
@@ -147,9 +148,9 @@ def ensure_demo_users(
 ) -> list:
     """Create the demo users of a bureau, one per role (two officers), if they do not exist; return them all.
 
-    Without a prefix they are the README's users (officer1 … admin). Another bureau's staff get a
-    prefix (yangquan.officer1 …) and names of their own (full_names: plain username → name), and no
-    admin: the system administrator is one for all bureaus.
+    Without a prefix they are the README's users (officer1 … admin, audit_admin). Another bureau's staff get
+    a prefix (yangquan.officer1 …) and names of their own (full_names: plain username → name), and no
+    administrators: the system and the audit administrator are one each for all bureaus (DEMO_SYSTEM_ROLES).
     """
     User = get_user_model()
     expiry = timezone.localdate() + datetime.timedelta(days=365)
@@ -157,7 +158,7 @@ def ensure_demo_users(
     with transaction.atomic():
         ensure_default_structure(bureau)
         for number, (plain, role, full_name, stem, post_names) in enumerate(DEMO_USERS, start=1):
-            if username_prefix and role == Role.ADMIN:
+            if username_prefix and role in DEMO_SYSTEM_ROLES:
                 continue
             username = username_prefix + plain
             full_name = (full_names or {}).get(plain, full_name)

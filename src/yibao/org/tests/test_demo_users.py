@@ -1,14 +1,14 @@
 import datetime
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 
 from yibao.core.models import AuditEvent
 from yibao.org.constants import DEMO_PASSWORD
 from yibao.org.models import Officer, UserProfile
 from yibao.org.services import demo_id_number, ensure_demo_users
 
-USERNAMES = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin"]
+USERNAMES = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin", "audit_admin"]
 
 
 @pytest.mark.django_db
@@ -24,6 +24,7 @@ def test_demo_users_one_per_role_with_the_demo_password(county):
         "auditor": "auditor",
         "analyst": "analyst",
         "admin": "admin",
+        "audit_admin": "audit_admin",
     }
     assert authenticate(username="officer1", password=DEMO_PASSWORD) is not None
     admin = next(u for u in users if u.username == "admin")
@@ -56,7 +57,7 @@ def test_another_bureau_gets_its_own_staff_under_prefixed_names_and_no_second_ad
     city = do_create_bureau("洛阳市医疗保障局", level=BureauLevel.CITY, code="410300", actor=None)
     ensure_demo_users(county)
     staff = ensure_demo_users(city, username_prefix="luoyang.", full_names={"head": "钱文博", "reviewer": "孔令仪"})
-    assert [u.username for u in staff] == [f"luoyang.{n}" for n in USERNAMES if n != "admin"]
+    assert [u.username for u in staff] == [f"luoyang.{n}" for n in USERNAMES if n not in ("admin", "audit_admin")]
     assert authenticate(username="luoyang.head", password=DEMO_PASSWORD) is not None
     officers = {o.user.username: o for o in Officer.objects.filter(bureau=city).select_related("user", "department")}
     assert sorted(officers) == ["luoyang.head", "luoyang.officer1", "luoyang.officer2", "luoyang.reviewer"]
@@ -76,7 +77,7 @@ def test_demo_users_are_idempotent(county):
     events = AuditEvent.objects.count()
     second = ensure_demo_users(county)
     assert [u.pk for u in first] == [u.pk for u in second]
-    assert UserProfile.objects.count() == 7
+    assert UserProfile.objects.count() == len(USERNAMES)
     assert Officer.objects.count() == 4
     assert AuditEvent.objects.count() == events
 
@@ -85,3 +86,15 @@ def test_demo_id_numbers_have_a_valid_check_digit():
     # The worked example of GB 11643.
     assert demo_id_number("110105", datetime.date(1949, 12, 31), 2) == "11010519491231002X"
     assert demo_id_number("110101", datetime.date(1990, 3, 7), 123)[-1] in "0123456789X"
+
+
+@pytest.mark.django_db
+def test_the_demo_audit_administrator_signs_in_and_lands_on_the_audit_log(county, client):
+    ensure_demo_users(county)
+    response = client.post("/login/", {"username": "audit_admin", "password": DEMO_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/audit/"
+    assert response.status_code == 200 and "审计" in response.content.decode()
+    # 三权分立: the audit administrator is no superuser and reaches no business page.
+    user = get_user_model().objects.get(username="audit_admin")
+    assert not (user.is_staff or user.is_superuser)
+    assert client.get("/cases/").status_code == 403

@@ -62,7 +62,7 @@ def test_demo_accounts_and_the_shared_demo_password_are_refused():
 
 def test_every_demo_bureau_s_users_count_as_demo_accounts():
     names = demo_usernames()
-    assert {"admin", "head", "officer1", "luoyang.head", "hongsibu.analyst"} <= names
+    assert {"admin", "audit_admin", "head", "officer1", "luoyang.head", "hongsibu.analyst"} <= names
 
 
 def test_production_on_a_database_with_the_demo_accounts_refuses_to_start(tmp_path):
