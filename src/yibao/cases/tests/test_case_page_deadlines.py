@@ -85,3 +85,20 @@ def test_another_cases_deadlines_stay_off_the_page(staff, filed, file_input, clo
     assert open_deadlines(case, today=clock.day) == []
     [row] = open_deadlines(other, today=clock.day)
     assert (row.kind, row.due, row.why) == ("assistance_reply", letter.reply_due, letter.due_explanation)
+
+
+def test_a_running_seal_of_the_case_is_listed_and_another_cases_seal_is_not(staff, filed, file_input, county, clock,
+                                                                             client):
+    from yibao.coercion.tests.test_seal_services import active_seal
+
+    def seal_input(**changes):
+        return dict(party_name="栾川县康宁诊所", items=["2025年门诊处方 3 册"], place="栾川县康宁诊所药房",
+                    reason="处方可能被涂改", days=30, officers=[staff.officer1.officer, staff.officer2.officer],
+                    **changes)
+
+    seal = active_seal(staff, county, seal_input, filed)
+    other = s.do_file_case(file_input(title="另一案", lead=None, bureau=county), actor=staff.head)
+    active_seal(staff, county, seal_input, other)
+    [row] = open_deadlines(filed, today=clock.day)
+    assert (row.kind, row.due, row.href) == ("seal", seal.ends_on, seal.get_absolute_url())
+    assert seal.number in deadline_rows(client, staff.head, filed)["seal"]
