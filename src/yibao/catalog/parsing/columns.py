@@ -133,7 +133,7 @@ CONTENT_MIN_CELLS = 2  # fewer filled cells than this say nothing about a column
 
 def content_checks() -> dict[str, Callable[[str], bool]]:
     """Field → test of one cell, for the fields whose cells have a recognisable form."""
-    from .document import CODE, LEVEL
+    from .patterns import CODE, LEVEL
     from .types import power_type
 
     return {

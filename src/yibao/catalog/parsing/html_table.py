@@ -9,7 +9,7 @@ and `line` counts the rows read so far.
 import re
 from html.parser import HTMLParser
 
-from .document import RawRow
+from .records import RawRow
 
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "caption"}
 _SKIPPED = {"script", "style", "head", "title"}

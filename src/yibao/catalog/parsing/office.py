@@ -23,8 +23,8 @@ from pathlib import Path
 
 from yibao.core.unpack import DEFAULT_LIMITS, PackageTooLarge, UploadLimits, check_package
 
-from .document import RawRow
 from .errors import CatalogParseError, Problem
+from .records import RawRow
 
 _ZEROS_FORMAT = re.compile(r"^0+$")
 log = logging.getLogger(__name__)
