@@ -82,7 +82,8 @@ def test_production_on_a_database_with_the_demo_accounts_refuses_to_start(tmp_pa
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = production_env(tmp_path, YIBAO_SECRET_KEY=STRONG_KEY, YIBAO_HTTPS="1",
+    # Production keeps the audit chain's key outside the database, in the environment (yibao.audit.E001).
+    env = production_env(tmp_path, YIBAO_SECRET_KEY=STRONG_KEY, YIBAO_HTTPS="1", YIBAO_AUDIT_KEY="k" * 64,
                          DJANGO_SETTINGS_MODULE="yibao.settings")
     result = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
