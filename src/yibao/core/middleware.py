@@ -1,6 +1,10 @@
 """Every page needs a logged-in user, except login itself and static files. Under /api/ every answer is
 JSON: a caller without a session or token gets the API's 401, and Django's own error pages (an unknown
-path, a wrong method, a server error) are replaced by the one error shape (yibao/api/errors.py)."""
+path, a wrong method, a server error) are replaced by the one error shape (yibao/api/errors.py).
+
+Not Django's own LoginRequiredMiddleware (5.1+): it redirects every unauthenticated request to the login
+page, where an API caller needs the JSON 401, and it marks public views by decorator, where the public
+paths here are whole prefixes (static files, the pre-screen's key-authenticated endpoint)."""
 
 from django.conf import settings
 from django.shortcuts import redirect
