@@ -18,13 +18,13 @@ below the fen or below zero. Each function answers in the form the documents pri
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import cn2an
 
+from yibao.law.money import MoneyError, checked_amount
 from yibao.law.numerals import to_chinese_numeral
 
-FEN = Decimal("0.01")
 YUAN_SIGN = "¥"
 CAPITALS_PREFIX = "人民币"
 
@@ -35,19 +35,10 @@ class FormattingError(ValueError):
 
 def money(value: Decimal | int | str, what: str = "金额") -> Decimal:
     """The amount as Decimal yuan exact to the fen; FormattingError for what a document cannot print."""
-    if isinstance(value, (float, bool)):
-        raise TypeError(f"{what} must be a Decimal, an int or a str, not {type(value).__name__}")
     try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise FormattingError(f"{what}不是有效的金额：{value}") from None
-    if not amount.is_finite():
-        raise FormattingError(f"{what}不是有效的金额：{value}")
-    if amount < 0:
-        raise FormattingError(f"{what}不能为负数：{value}")
-    if amount != amount.quantize(FEN):
-        raise FormattingError(f"{what}应精确到分（至多两位小数）：{value}")
-    return amount.quantize(FEN)
+        return checked_amount(value, what)
+    except MoneyError as e:
+        raise FormattingError(str(e)) from None
 
 
 def amount_figures(value: Decimal | int | str) -> str:

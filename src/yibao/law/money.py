@@ -82,7 +82,7 @@ class MoneyError(ValueError):
     """An amount the computation cannot take; the message is Chinese, for the user."""
 
 
-def _money(value: Decimal | int, what: str) -> Decimal:
+def checked_amount(value: Decimal | int | str, what: str) -> Decimal:
     """Check an amount: a Decimal (or int) in yuan, not negative, exact to the fen."""
     if isinstance(value, (float, bool)):
         raise TypeError(f"{what} must be a Decimal, not {type(value).__name__}")
@@ -151,7 +151,7 @@ def late_fee(unpaid: Decimal, due: dt.date, paid: dt.date) -> LateFee:
     days = paid − due (0 when paid on or before the due date); amount = unpaid × rate × days,
     rounded half up to the fen once, at the end.
     """
-    amount_unpaid = _money(unpaid, "欠缴金额")
+    amount_unpaid = checked_amount(unpaid, "欠缴金额")
     rate = LATE_FEE_RATE_PER_DAY.value
     days = max(0, (paid - due).days)
     amount = _round(amount_unpaid * rate * days)
@@ -208,7 +208,7 @@ def penalty_surcharge(fine: Decimal, payment_deadline: dt.date, as_of: dt.date) 
 
     days = as_of − payment_deadline (0 on or before the deadline); amount = min(fine × 3% × days, fine).
     """
-    amount_fine = _money(fine, "罚款金额")
+    amount_fine = checked_amount(fine, "罚款金额")
     rate = SURCHARGE_RATE_PER_DAY.value
     days = max(0, (as_of - payment_deadline).days)
     raw = amount_fine * rate * days
