@@ -192,7 +192,7 @@ def _write(seal: Seal, action: str, label: str, actor: Any, note: str = "", data
 
 def _lock(seal: Seal | int, expected_version: int | None) -> Seal:
     pk = seal.pk if isinstance(seal, Seal) else seal
-    locked = Seal.objects.select_for_update().select_related("bureau", "case").get(pk=pk)
+    locked = Seal.objects.select_for_update(of=("self",)).select_related("bureau", "case").get(pk=pk)
     if expected_version is not None and locked.version != expected_version:
         raise Refusal(ServiceCode.CONFLICT,
                       f"{locked}已被他人更新（您看到的是第{expected_version}版，现为第{locked.version}版），请刷新页面后再办理")
