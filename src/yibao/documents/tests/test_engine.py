@@ -87,9 +87,11 @@ def test_an_issued_document_cannot_be_changed_by_the_model_the_queryset_or_raw_s
         Document.objects.filter(pk=doc.pk).update(number="x")
     with pytest.raises(PermissionError):
         Document.objects.get(pk=doc.pk).delete()
-    from django.db import DatabaseError
+    from django.db import DatabaseError, transaction
 
-    with pytest.raises(DatabaseError, match="issued documents cannot be changed"), connection.cursor() as cursor:
+    # A savepoint: on PostgreSQL the refused statement aborts the transaction it runs in.
+    with (pytest.raises(DatabaseError, match="issued documents cannot be changed"), transaction.atomic(),
+          connection.cursor() as cursor):
         cursor.execute("UPDATE documents_document SET number = 'x' WHERE id = %s", [doc.pk])
     assert Document.objects.get(pk=doc.pk).number == "栾医保罚〔2026〕1号"
 
