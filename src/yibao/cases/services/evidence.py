@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import DatabaseError
 from django.db.models import Max
 from django.http import FileResponse
 
@@ -176,8 +177,9 @@ def stage(upload: UploadedFile) -> Staged:
     return Staged(Path(path), name, content_type, size, digest.hexdigest())
 
 
-def _store(case: Case, staged: Staged) -> str:
-    """Move the staged file to <root>/<case>/<sha256>; the same content in the same case is stored once."""
+def _store(case: Case, staged: Staged, fresh: list[str]) -> str:
+    """Move the staged file to <root>/<case>/<sha256>; the same content in the same case is stored once.
+    A file this call puts in place is added to `fresh`, so that a rollback can take it away again."""
     relative = f"{case.pk}/{staged.sha256}"
     target = evidence_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +188,22 @@ def _store(case: Case, staged: Staged) -> str:
     else:
         os.replace(staged.path, target)
         target.chmod(0o440)
+        fresh.append(relative)
     return relative
+
+
+def _discard_uncommitted(staged: list[Staged], fresh: list[str]) -> None:
+    """After a rollback: remove the staged files not yet moved and the files this call newly stored, unless a
+    committed attachment (another upload of the same content) now names the file."""
+    for s in staged:
+        s.path.unlink(missing_ok=True)
+    for relative in fresh:
+        try:
+            named = Attachment.objects.filter(path=relative).exists()
+        except DatabaseError:
+            named = True  # the database cannot say: keeping an orphan is better than losing evidence
+        if not named:
+            (evidence_root() / relative).unlink(missing_ok=True)
 
 
 @dataclass
@@ -230,10 +247,12 @@ def _check_evidence(case: Case, data: EvidenceInput, files: list[UploadedFile]) 
 def do_add_evidence(case: Case | int, data: EvidenceInput, files: list[UploadedFile], *, actor: Any) -> Evidence:
     """An officer of the case at 调查岗 records an evidence item with its files, numbered next in the case."""
     files = list(files)
+    staged: list[Staged] = []
+    fresh: list[str] = []
 
     def change(c: Case) -> Evidence:
         old = _check_evidence(c, data, files)
-        staged = [stage(f) for f in files]
+        staged.extend(stage(f) for f in files)
         number = (c.evidence.aggregate(n=Max("number"))["n"] or 0) + 1
         item = Evidence.objects.create(
             case=c, number=number, kind=data.kind, title=data.title.strip(), description=(data.description or "").strip(),
@@ -241,15 +260,20 @@ def do_add_evidence(case: Case | int, data: EvidenceInput, files: list[UploadedF
             place=data.place.strip(), quantity=data.quantity, corrects=old, recorded_by=actor)
         for s in staged:
             Attachment.objects.create(evidence=item, original_name=s.name[:255], content_type=s.content_type[:120],
-                                      size=s.size, sha256=s.sha256, path=_store(c, s))
+                                      size=s.size, sha256=s.sha256, path=_store(c, s, fresh))
         return item
 
     def described(item: Evidence) -> dict:
         return {"evidence": item.pk, "number": item.number, "kind": item.kind, "corrects": data.corrects,
                 "files": [f"{a.sha256} {a.size}" for a in item.attachments.all()]}
 
-    return record_act(case, ADD_EVIDENCE, actor=actor, change=change, describe=described,
-                      summary=lambda item: f"登记{item}")
+    try:
+        return record_act(case, ADD_EVIDENCE, actor=actor, change=change, describe=described,
+                          summary=lambda item: f"登记{item}")
+    except BaseException:
+        # The rows are rolled back; a file stored for them would stay on disk with no row naming it.
+        _discard_uncommitted(staged, fresh)
+        raise
 
 
 def do_withdraw_evidence(evidence: Evidence | int, *, actor: Any, reason: str) -> Evidence:

@@ -172,6 +172,30 @@ def test_evidence_without_a_file_or_over_the_limit_is_refused(staff, case, setti
     assert not any((evidence_root / "incoming").iterdir())
 
 
+def test_a_failed_evidence_write_leaves_no_file_it_stored_but_keeps_a_file_others_own(staff, case, evidence_root,
+                                                                                       monkeypatch):
+    kept = do_add_evidence(case, evidence(staff), [SimpleUploadedFile("a.pdf", b"already here")],
+                           actor=staff.officer1).attachments.get()
+    create, calls = Attachment.objects.create, []
+
+    def create_then_fail(**kwargs):
+        calls.append(kwargs["path"])
+        if len(calls) == 2:
+            raise RuntimeError("数据库写入失败")
+        return create(**kwargs)
+
+    monkeypatch.setattr(Attachment.objects, "create", create_then_fail)
+    files = [SimpleUploadedFile("new.pdf", b"brand new"), SimpleUploadedFile("same.pdf", b"already here")]
+    with pytest.raises(RuntimeError):
+        do_add_evidence(case, evidence(staff, title="第二份"), files, actor=staff.officer1)
+    new_path = f"{case.pk}/{hashlib.sha256(b'brand new').hexdigest()}"
+    assert calls == [new_path, kept.path]
+    assert not (evidence_root / new_path).exists()
+    assert (evidence_root / kept.path).read_bytes() == b"already here"
+    assert not any((evidence_root / "incoming").iterdir())
+    assert Evidence.objects.filter(case=case).count() == 1
+
+
 def test_evidence_collected_by_someone_not_on_the_case_is_refused(staff, case):
     from yibao.org.models import Officer
 
