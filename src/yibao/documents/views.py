@@ -18,7 +18,7 @@ from yibao.cases.services.registry import action_label
 from yibao.monitoring.views import forbidden
 from yibao.org.permissions import get_profile, has_role, role_refusal_message
 
-from . import casefile, services, verification
+from . import applicable, casefile, services, verification
 from .models import Document, DocumentSettings, DocumentStatus, RenderStatus
 
 SETTINGS_ROLES = frozenset({"head", "admin"})
@@ -47,7 +47,13 @@ def _section(request: HttpRequest, case: Case, *, refusal: Refusal | None = None
         registry = services.kinds()
     except ImportError:
         registry = {}
+    # The kinds of the case's procedure and of the steps it has reached, and those it already has documents
+    # of; 「全部文书」 (all=1) lists every kind, for a reviewer.
+    show_all = request.GET.get("all") == "1"
+    offered = set(applicable.applicable_kinds(applicable.facts_of(case), registry)) | set(by_kind)
     for kind in registry.values():
+        if not show_all and kind.kind not in offered:
+            continue
         try:
             services.check_can_issue(request.user, case, kind)
             may_issue = True
@@ -65,6 +71,8 @@ def _section(request: HttpRequest, case: Case, *, refusal: Refusal | None = None
         may_download_file = False
     return render(request, "documents/_case_documents.html", {
         "case": case, "groups": groups, "pending": pending, "refusal": refusal, "done": done,
+        "show_all": show_all, "hidden": len(registry) - len(offered & set(registry)),
+        "all_query": "?all=1" if show_all else "",
         "may_download_file": may_download_file,
         "has_issued": any(d.status == DocumentStatus.ISSUED for d in documents),
     })
