@@ -1,5 +1,6 @@
 """Every open deadline of one case, for its page: the board's registered sources (cases.deadlines), asked
-about the case's bureau and state with no horizon to speak of, and kept to the rows of that case.
+about that case alone (its bureau, state and id) with no horizon to speak of; rows of the case's other records
+(its seals) are kept by their pages.
 
 The board and the case page thus show one date with one "why this date" for each deadline: a period is
 counted only where its source counts it, never again here.
@@ -38,7 +39,7 @@ def open_deadlines(case: Any, *, today: dt.date, include_stored: bool = False) -
     """The case's running deadlines, past or to come, nearest first, each as the board shows it (label, due
     date, provisional, basis and why); with `include_stored`, the stored ones too."""
     state = CaseState(case.state)
-    q = BoardQuery(today, today + _HORIZON, Days(), state.value)
+    q = BoardQuery(today, today + _HORIZON, Days(), state.value, case_id=case.pk)
     urls = _record_urls(case)
     rows: list[OpenDeadline] = []
     for source in SOURCES.values():
