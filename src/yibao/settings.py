@@ -300,6 +300,9 @@ YIBAO_DOCUMENTS_DIR = Path(os.environ.get("YIBAO_DOCUMENTS_DIR", VAR_DIR / "docu
 YIBAO_PUBLIC_URL = os.environ.get("YIBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 YIBAO_SOFFICE = os.environ.get("YIBAO_SOFFICE", "soffice")
 YIBAO_DOCUMENT_RENDER_TIMEOUT_SECONDS = int(os.environ.get("YIBAO_DOCUMENT_RENDER_TIMEOUT_SECONDS", "120"))
+# A bureau's own template of a kind (文书设置 → 文书模板): a .docx of a few pages is tens of KB, with a logo a few
+# hundred; what it unpacks to is bounded by YIBAO_UPLOAD_MAX_UNPACKED_BYTES as for every office upload.
+YIBAO_DOCUMENT_TEMPLATE_MAX_BYTES = int(os.environ.get("YIBAO_DOCUMENT_TEMPLATE_MAX_BYTES", str(5 * 1024 ** 2)))
 
 
 # Audit trail (docs/security.md, 安全审计). The chain's HMAC key is kept outside the database: from the

@@ -10,7 +10,18 @@ class DocumentSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentTemplate)
 class DocumentTemplateAdmin(admin.ModelAdmin):
-    list_display = ["bureau", "kind", "uploaded_at", "uploaded_by"]
+    """Read-only: a template is uploaded (checked) and taken back on 文书设置 → 文书模板, both audited."""
+
+    list_display = ["bureau", "kind", "uploaded_at", "uploaded_by", "sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Document)

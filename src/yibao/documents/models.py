@@ -89,6 +89,8 @@ class DocumentTemplate(models.Model):
                                related_name="document_templates")
     kind = models.CharField("文书类型", max_length=64)
     file = models.FileField("模板（DOCX）", upload_to="documents/templates/")
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    original_name = models.CharField("上传的文件名", max_length=200, blank=True)
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")

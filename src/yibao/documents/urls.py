@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_templates
 
 app_name = "documents"
 
 urlpatterns = [
     path("settings/", views.document_settings, name="settings"),
+    path("settings/templates/", views_templates.document_templates, name="templates"),
+    path("settings/templates/<int:bureau>/", views_templates.document_templates, name="templates_of"),
+    path("settings/templates/<int:bureau>/<slug:kind>/template.docx", views_templates.template_download,
+         name="template_download"),
+    path("settings/templates/<int:bureau>/<slug:kind>/upload/", views_templates.template_upload, name="template_upload"),
+    path("settings/templates/<int:bureau>/<slug:kind>/revert/", views_templates.template_revert, name="template_revert"),
     path("cases/<int:pk>/", views.case_documents, name="case_documents"),
     path("cases/<int:pk>/preview/<slug:kind>/", views.preview, name="preview"),
     path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
