@@ -26,6 +26,7 @@ from .procedure import Refusal, ServiceCode
 from .services.execution import surcharge
 from .services.filing import FilingInput, PartyInput
 from .services.officers import certificate_warnings
+from .services.payments import payment_summary
 from .services.registry import CASE_ACTIONS, case_action
 from .services.summary import SummaryInput, do_decide_on_spot
 
@@ -214,7 +215,7 @@ def _render_case(request: HttpRequest, case: Case, refusal: Refusal | None = Non
         "officers": [{"row": co, "valid": co.officer.has_valid_certificate(today), "warning": warnings.get(co.officer_id)}
                      for co in officers],
         "deadlines": s.case_deadlines(case), "open_deadlines": open_deadlines(case, today=today), "steps": case.steps.select_related("actor"), "today": today,
-        "surcharge": surcharge(case, today),
+        "surcharge": surcharge(case, today), "payments": payment_summary(case, today),
     }, status=status)
 
 

@@ -119,12 +119,14 @@ def _unpaid(prefix: str = "") -> Q:
 
 
 def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
-    """The next instalment of an approved plan (第六十六条第二款). Instalments paid are not recorded one by one,
-    so only the next one to come is shown; the plan's last day is the case's payment deadline."""
+    """The next unpaid instalment of an approved plan (第六十六条第二款): the earliest not covered by the payments
+    recorded (services.payments), past or to come; paid ones vanish. A missed one shows its surcharge (第七十二条)."""
+    from ..services.payments import instalments  # noqa: PLC0415 - services import this module's callers
+
     if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
         return Picked([], 0)
     # Read from the plans (few), not from the cases.
-    plans = PaymentArrangement.objects.filter(kind=ArrangementKind.INSTALMENTS, until__gte=q.today)
+    plans = PaymentArrangement.objects.filter(kind=ArrangementKind.INSTALMENTS)
     plans = plans.filter(_unpaid("case__"), case_id__in=list(plans.values_list("case_id", flat=True)))
     if bureau_ids is not None:
         plans = plans.filter(case__bureau_id__in=bureau_ids)
@@ -132,17 +134,22 @@ def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
         plans = plans.filter(case__state=q.state)
     rows = []
     for plan in plans.select_related("case", "case__bureau"):
-        dates = sorted(dt.date.fromisoformat(d) for d, _ in plan.instalments)
-        upcoming = [(i, d) for i, d in enumerate(dates, 1) if d >= q.today]
-        if not upcoming:
-            continue
-        number, due = upcoming[0]
         c = plan.case
+        plan_rows = instalments(c, q.today)
+        following = next((i for i in plan_rows if i.unpaid > 0), None)
+        if following is None or following.due > q.horizon:
+            continue
         row = {"pk": c.pk, "number": c.number, "title": c.title, "state": c.state, "bureau_id": c.bureau_id,
                "bureau__name": c.bureau.name}
-        rows.append(_computed("instalment", f"分期缴款期限（第{number}期）", "《中华人民共和国行政处罚法》第六十六条第二款",
-                              row, due, False, f"负责人于{cn_date(plan.approved_on)}批准分期缴纳，共{len(dates)}期，"
-                              f"第{number}期应于{cn_date(due)}前缴纳，最后一期{cn_date(plan.until)}。", q.days))
+        settled = following.number - 1
+        why = (f"负责人于{cn_date(plan.approved_on)}批准分期缴纳，共{len(plan_rows)}期"
+               f"{f'，已缴清前{settled}期' if settled else ''}；第{following.number}期应于{cn_date(following.due)}前"
+               f"缴纳，尚欠{following.unpaid}元，最后一期{cn_date(plan.until)}。")
+        if following.overdue:
+            why += f"逾期加处罚款{following.surcharge.amount}元：{following.surcharge.explanation}"
+        rows.append(_computed("instalment", f"分期缴款期限（第{following.number}期）",
+                              "《中华人民共和国行政处罚法》第六十六条第二款、第七十二条第一款第（一）项", row, following.due,
+                              False, why, q.days))
     return _finish(rows, q)
 
 
@@ -152,23 +159,52 @@ def _law_value(key: str) -> int:
     return int(defaults()[key].value)
 
 
-def court_window(served_on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
-    """(remedy periods end, last day for the 催告, last day to apply to the court) after service on `served_on`,
-    as the execution guards count them (services.execution.remedy_periods_end, 行政强制法 第五十三、五十四条)."""
-    from ..services.execution import remedy_periods_end  # noqa: PLC0415 - services import this module's callers
-
-    ends = remedy_periods_end(SimpleNamespace(served_on=served_on, bureau=None))
+def court_window_after(ends: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(remedy periods end, last day for the 催告, last day to apply to the court) once the party's periods end on
+    `ends` (行政强制法 第五十三、五十四条)."""
     last = add_months(ends, _law_value("court_application_period"))
     return ends, last - dt.timedelta(days=_law_value("enforcement_reminder")), last
 
 
-COURT_BASIS = "《中华人民共和国行政强制法》第五十三条；《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
+def court_window(served_on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """The court window after service on `served_on` when no remedy was brought, as the execution guards count it
+    (services.execution.remedy_periods_end)."""
+    from ..services.execution import remedy_periods_end  # noqa: PLC0415 - services import this module's callers
+
+    return court_window_after(remedy_periods_end(SimpleNamespace(served_on=served_on, bureau=None)))
+
+
+COURT_BASIS = ("《中华人民共和国行政强制法》第五十三条；《中华人民共和国行政复议法》第二十条；"
+               "《中华人民共和国行政诉讼法》第四十五条、第四十六条、第八十五条")
 REMINDER_BASIS = "《中华人民共和国行政强制法》第五十四条、第五十三条"
 
 
+def _after_remedies(bureau_ids: list[int] | None, q: BoardQuery) -> list[tuple[tuple[dt.date, dt.date, dt.date], dict, str]]:
+    """Unpaid cases whose every 行政复议 or 行政诉讼 has its outcome: the window counts from the periods after the
+    last outcome (services.execution.remedy_periods). Few cases, so counted one by one."""
+    from ..services.execution import remedy_periods  # noqa: PLC0415 - services import this module's callers
+
+    decided = Remedy.objects.exclude(outcome="").values("case_id")
+    pending = Remedy.objects.filter(outcome="").values("case_id")
+    cases = (_cases(bureau_ids, q).filter(_unpaid(), served_on__isnull=False, pk__in=decided)
+             .exclude(pk__in=pending).filter(Q(reminder_served_on__isnull=True) | Q(court_applied_on__isnull=True))
+             .select_related("bureau").prefetch_related("remedies"))
+    out = []
+    for c in cases:
+        periods = remedy_periods(c)
+        if periods is None:
+            continue
+        row = {"pk": c.pk, "number": c.number, "title": c.title, "state": c.state, "bureau_id": c.bureau_id,
+               "bureau__name": c.bureau.name, "due_provisional": c.due_provisional, "served_on": c.served_on,
+               "reminder_served_on": c.reminder_served_on, "court_applied_on": c.court_applied_on}
+        out.append((court_window_after(periods.ends), row, f"{periods.why}至{cn_date(periods.ends)}届满，当事人未再起诉或上诉"))
+    return out
+
+
 def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: str) -> Picked:
-    """催告 (`reminder`) and the court application (`court_enforcement`) of an unpaid fine, while no 行政复议 or
-    行政诉讼 was brought (one brought counts the period from its outcome instead, not done here)."""
+    """催告 (`reminder`) and the court application (`court_enforcement`) of an unpaid fine: counted from service of
+    the decision when no 行政复议 or 行政诉讼 was brought, from the periods after the last outcome when one was, and
+    not at all while one is pending."""
     if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
         return Picked([], 0)
     key = ("enforcement", None if bureau_ids is None else tuple(bureau_ids))
@@ -181,20 +217,19 @@ def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: 
         remedied = list(Remedy.objects.values_list("case_id", flat=True).distinct())
         if remedied:
             cases = cases.exclude(pk__in=remedied)
-        q.memo[key] = list(cases.values(*CASE_FIELDS, "served_on", "reminder_served_on", "court_applied_on"))
+        served = [(court_window(r["served_on"]), r, "") for r in
+                  cases.values(*CASE_FIELDS, "served_on", "reminder_served_on", "court_applied_on")]
+        q.memo[key] = served + (_after_remedies(bureau_ids, q) if remedied else [])
     done = "reminder_served_on" if kind == "reminder" else "court_applied_on"
-    due: list[tuple[dt.date, tuple[dt.date, dt.date, dt.date], dict]] = []
-    for r in q.memo[key]:
-        if r[done] is None:
-            window = court_window(r["served_on"])
-            if window[1 if kind == "reminder" else 2] <= q.horizon:
-                due.append((window[1 if kind == "reminder" else 2], window, r))
-    due.sort(key=lambda d: (d[0], d[2]["pk"]))
+    at = 1 if kind == "reminder" else 2
+    due = sorted(((w[at], w, r, after) for w, r, after in q.memo[key] if r[done] is None and w[at] <= q.horizon),
+                 key=lambda d: (d[0], d[2]["pk"]))
     rows = []
-    for _, (ends, reminder, last), r in due if q.limit is None else due[:q.limit]:
-        window = (f"决定书于{cn_date(r['served_on'])}送达，申请行政复议（{_law_value('reconsideration_period')}日）和提起"
-                  f"行政诉讼（{_law_value('litigation_period')}个月）的期限至{cn_date(ends)}届满，当事人未申请、未起诉；"
-                  f"应自届满之日起{_law_value('court_application_period')}个月内即{cn_date(last)}前申请人民法院强制执行")
+    for _, (ends, reminder, last), r, after in due if q.limit is None else due[:q.limit]:
+        periods = after or (f"决定书于{cn_date(r['served_on'])}送达，申请行政复议（{_law_value('reconsideration_period')}日）"
+                            f"和提起行政诉讼（{_law_value('litigation_period')}个月）的期限至{cn_date(ends)}届满，"
+                            "当事人未申请、未起诉")
+        window = f"{periods}；应自届满之日起{_law_value('court_application_period')}个月内即{cn_date(last)}前申请人民法院强制执行"
         if kind == "reminder":
             rows.append(_computed("reminder", "催告期限", REMINDER_BASIS, r, reminder, False,
                                   f"{window}，催告书须在申请前至少{_law_value('enforcement_reminder')}日送达，"

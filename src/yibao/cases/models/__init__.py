@@ -1,7 +1,7 @@
 from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinion, ServiceMethod
 from .clock import CaseTransfer, DeadlineExtension, ExcludedPeriod, TransferKind
 from .deliberation import Deliberation
-from .execution import ArrangementKind, PaymentArrangement, Remedy, RemedyKind, RemedyOutcome
+from .execution import ArrangementKind, Payment, PaymentArrangement, Remedy, RemedyKind, RemedyOutcome
 from .investigation import (
     AssistanceRequest,
     Attachment,
@@ -20,7 +20,7 @@ from .people import CaseOfficer, LeftHow, Party, RecusalAskedBy, RecusalRequest
 from .step import CaseStep
 
 __all__ = [
-    "LEAD_OBJECT_TYPES", "ArrangementKind", "BureauParameter", "PaymentArrangement", "Remedy", "RemedyKind",
+    "LEAD_OBJECT_TYPES", "ArrangementKind", "BureauParameter", "Payment", "PaymentArrangement", "Remedy", "RemedyKind",
     "RemedyOutcome", "CaseTransfer", "DeadlineExtension", "Deliberation", "TransferKind", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
     "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",

@@ -1,5 +1,5 @@
-"""Execution after the decision: a deferral or instalments the head approved (行政处罚法 第六十六条第二款), and the
-party's 行政复议 or 行政诉讼 with its outcome."""
+"""Execution after the decision: a deferral or instalments the head approved (行政处罚法 第六十六条第二款), the
+payments of the fine one by one, and the party's 行政复议 or 行政诉讼 with its outcome."""
 
 from django.conf import settings
 from django.db import models
@@ -48,6 +48,9 @@ class Remedy(models.Model):
     body = models.CharField("复议机关或法院", max_length=200)
     outcome = models.CharField("结果", max_length=20, choices=RemedyOutcome.choices, blank=True)
     decided_on = models.DateField("决定或判决日期", null=True, blank=True)
+    received_on = models.DateField("当事人收到复议决定书或判决书日期", null=True, blank=True,
+                                   help_text="起诉、上诉的期限自收到之日起算；未填的按决定或判决日期")
+    final = models.BooleanField("终审判决（二审）", default=False, help_text="不能再上诉的判决")
     changed_fine = models.DecimalField("变更后的罚款（元）", max_digits=18, decimal_places=2, null=True, blank=True)
     note = models.TextField("说明", blank=True)
 
@@ -58,3 +61,25 @@ class Remedy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（案件 {self.case_id}）"
+
+
+class Payment(models.Model):
+    """One payment of the fine (an instalment, part of one, or the whole): the receipt the 执行岗 records.
+    The case keeps one amount to execute (`decided_fine`), so a payment pays the fine; the sum never exceeds it."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="payments")
+    paid_on = models.DateField("缴款日期")
+    amount = models.DecimalField("金额（元）", max_digits=18, decimal_places=2)
+    reference = models.CharField("缴款凭证号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴款"
+        verbose_name_plural = "缴款"
+        ordering = ["case", "paid_on", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="cases_payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} 元（{self.paid_on}，案件 {self.case_id}）"

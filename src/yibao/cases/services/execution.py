@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from yibao.deadlines.calendar import cn_date
 from yibao.law.citations import Citation
 from yibao.law.money import Surcharge, penalty_surcharge
 from yibao.org.constants import Role
@@ -20,6 +22,7 @@ from ..models import ArrangementKind, Case, PaymentArrangement, Remedy, RemedyKi
 from ..procedure import CaseState, GuardCode, Refusal, ServiceCode, penalty_law
 from .facts import today
 from .parameters import value
+from .payments import instalment_surcharge, remaining, settle_after_change
 from .steps import RecordStep, act_date, do_record
 
 COERCION_LAW = "中华人民共和国行政强制法"
@@ -125,10 +128,20 @@ def do_arrange_payment(case: Case | int, *, actor: Any, expected_version: int | 
 
 
 def surcharge(case: Case, on: dt.date | None = None) -> Surcharge | None:
-    """The penalty surcharge on the unpaid fine as of the day (None when nothing is owed or nothing is due yet)."""
+    """The penalty surcharge as of the day: under a plan of instalments on the earliest missed instalment from its
+    date, otherwise on the fine still unpaid from the payment deadline (None when nothing is owed or due yet)."""
     if not _unpaid(case) or case.payment_due is None:
         return None
-    return penalty_surcharge(case.decided_fine, case.payment_due, on or today())
+    if PaymentArrangement.objects.filter(case=case, kind=ArrangementKind.INSTALMENTS).exists():
+        return instalment_surcharge(case, on)
+    rest = remaining(case)
+    late = penalty_surcharge(rest, case.payment_due, on or today())
+    if rest == case.decided_fine:
+        return late
+    # Part paid: the surcharge runs on what is still unpaid and is capped at it (the law's 罚款数额 read as the
+    # amount overdue, as for an instalment).
+    return replace(late, explanation=f"罚款{case.decided_fine}元已缴{case.decided_fine - rest}元，尚欠{rest}元："
+                                     + late.explanation)
 
 
 def do_serve_reminder(case: Case | int, *, actor: Any, expected_version: int | None,
@@ -146,13 +159,59 @@ def do_serve_reminder(case: Case | int, *, actor: Any, expected_version: int | N
                      data={"served_on": day})
 
 
-def remedy_periods_end(case: Case) -> dt.date | None:
-    """The last day the party could still apply for 行政复议 or sue, counted from service of the decision."""
+@dataclass(frozen=True)
+class RemedyPeriods:
+    """When the party's last period to seek a remedy ends, and why (for the board's and the page's why-text)."""
+
+    ends: dt.date
+    why: str
+    outcome: str = ""  # the RemedyOutcome the periods follow, "" when counted from service of the decision
+
+
+def remedy_periods(case: Case) -> RemedyPeriods | None:
+    """The party's remedy periods after the decision or after the last outcome of a 行政复议 or 行政诉讼.
+
+    - No remedy brought: 60 days to apply for 复议 (行政复议法 第二十条) and 6 months to sue (行政诉讼法 第四十六条)
+      from service of the decision; the later end counts.
+    - After a 复议 decision (upheld, changed, confirmed unlawful): 15 days to sue from its receipt (行政诉讼法
+      第四十五条). Having chosen 复议 the party sues the 复议 outcome, so the 6 months from service no longer count.
+    - After a first-instance judgment: 15 days to appeal from its service (第八十五条); it is then in force.
+    - After a final (second-instance) judgment: nothing further; it ends on its receipt.
+    Simplified: the receipt is the day recorded, or the decision's date when none was; 第四十五条's 复议机关逾期不作决定
+    and 第四十八条's delays are not counted; enforcing a judgment itself (行政诉讼法 第九十五条) is read as the same
+    application within 行政强制法 第五十三条's three months. None while a remedy is pending or before service.
+    """
     if case.served_on is None:
         return None
-    reconsideration = case.served_on + dt.timedelta(days=int(value(case.bureau, "reconsideration_period")))
-    litigation = add_months(case.served_on, int(value(case.bureau, "litigation_period")))
-    return max(reconsideration, litigation)
+    remedies = list(case.remedies.all()) if getattr(case, "pk", None) else []
+    if any(not r.outcome for r in remedies):
+        return None
+    if not remedies:
+        reconsideration = case.served_on + dt.timedelta(days=int(value(case.bureau, "reconsideration_period")))
+        litigation = add_months(case.served_on, int(value(case.bureau, "litigation_period")))
+        return RemedyPeriods(max(reconsideration, litigation),
+                             f"决定书于{cn_date(case.served_on)}送达，申请行政复议（{value(case.bureau, 'reconsideration_period')}日）"
+                             f"和提起行政诉讼（{value(case.bureau, 'litigation_period')}个月）的期限")
+    last = max(remedies, key=lambda r: (r.decided_on, r.id))
+    received = last.received_on or last.decided_on
+    outcome = f"{last.get_kind_display()}（{last.body}）于{cn_date(last.decided_on)}{last.get_outcome_display()}"
+    if last.kind == RemedyKind.RECONSIDERATION:
+        days = int(value(case.bureau, "litigation_after_reconsideration"))
+        return RemedyPeriods(received + dt.timedelta(days=days),
+                             f"{outcome}，当事人于{cn_date(received)}收到复议决定书，不服复议决定提起行政诉讼的期限"
+                             f"（{days}日，《中华人民共和国行政诉讼法》第四十五条）", last.outcome)
+    if last.final:
+        return RemedyPeriods(received, f"{outcome}（终审判决），判决书于{cn_date(received)}送达", last.outcome)
+    days = int(value(case.bureau, "appeal_period"))
+    return RemedyPeriods(received + dt.timedelta(days=days),
+                         f"{outcome}（第一审判决），判决书于{cn_date(received)}送达，上诉期限"
+                         f"（{days}日，《中华人民共和国行政诉讼法》第八十五条）", last.outcome)
+
+
+def remedy_periods_end(case: Case) -> dt.date | None:
+    """The last day the party could still apply for 行政复议, sue or appeal (see remedy_periods)."""
+    periods = remedy_periods(case)
+    return periods.ends if periods else None
 
 
 def do_apply_court_enforcement(case: Case | int, *, actor: Any, expected_version: int | None,
@@ -163,13 +222,14 @@ def do_apply_court_enforcement(case: Case | int, *, actor: Any, expected_version
 
     def change(c: Case) -> None:
         _must_be_unpaid(c)
-        ends = remedy_periods_end(c)
-        if ends is None or day <= ends:
-            raise Refusal(ExecutionCode.REMEDY_PERIOD_RUNNING,
-                          f"当事人申请行政复议或提起行政诉讼的期限至 {ends.isoformat() if ends else '—'} 届满，届满前不能申请",
-                          coercion_law(53))
         if c.remedies.filter(outcome="").exists():
             raise Refusal(ExecutionCode.REMEDY_PENDING, "当事人的行政复议或行政诉讼尚未结束", coercion_law(53))
+        periods = remedy_periods(c)
+        ends = periods.ends if periods else None
+        if ends is None or day <= ends:
+            raise Refusal(ExecutionCode.REMEDY_PERIOD_RUNNING,
+                          f"{periods.why if periods else '当事人申请行政复议或提起行政诉讼的期限'}至 "
+                          f"{ends.isoformat() if ends else '—'} 届满，届满前不能申请", coercion_law(53))
         if c.reminder_served_on is None:
             raise Refusal(ExecutionCode.NO_REMINDER, "申请强制执行前应当催告当事人履行义务", coercion_law(54))
         ready = c.reminder_served_on + dt.timedelta(days=int(value(c.bureau, "enforcement_reminder")))
@@ -231,9 +291,11 @@ EFFECTS = {
 
 def do_record_remedy_outcome(case: Case | int, *, actor: Any, expected_version: int | None, outcome: str,
                              decided_on: dt.date | None = None, changed_fine: Decimal | str | None = None,
-                             note: str = "") -> Case:
-    """The outcome of the pending 行政复议 or 行政诉讼 and its effect on the fine to execute."""
+                             note: str = "", received_on: dt.date | None = None, final: bool = False) -> Case:
+    """The outcome of the pending 行政复议 or 行政诉讼 and its effect on the fine to execute; the party's remaining
+    periods then run from its receipt (remedy_periods), and a lowered fine already paid is executed."""
     day = act_date(decided_on)
+    received = act_date(received_on) if received_on else None
 
     def change(c: Case) -> None:
         remedy = c.remedies.filter(outcome="").first()
@@ -243,6 +305,10 @@ def do_record_remedy_outcome(case: Case | int, *, actor: Any, expected_version: 
             raise _invalid("请选择结果：维持、变更、撤销或确认违法")
         if day < remedy.filed_on:
             raise _invalid("决定或判决日期不能早于申请或起诉日期")
+        if received is not None and received < day:
+            raise _invalid("收到日期不能早于决定或判决日期")
+        if final and remedy.kind != RemedyKind.LITIGATION:
+            raise _invalid("只有行政诉讼的判决可以是终审判决")
         amount = None
         if outcome == RemedyOutcome.CHANGED:
             try:
@@ -255,8 +321,11 @@ def do_record_remedy_outcome(case: Case | int, *, actor: Any, expected_version: 
         if outcome == RemedyOutcome.REVOKED:
             c.decision_set_aside = True
         remedy.outcome, remedy.decided_on, remedy.changed_fine = outcome, day, amount
+        remedy.received_on, remedy.final = received, bool(final)
         remedy.note = (note or "").strip()
         remedy.save()
+        settle_after_change(c)
 
     return do_record(case, REMEDY_OUTCOME, actor=actor, expected_version=expected_version, change=change,
-                     reason=EFFECTS.get(outcome, ""), data={"outcome": outcome, "changed_fine": changed_fine})
+                     reason=EFFECTS.get(outcome, ""), data={"outcome": outcome, "changed_fine": changed_fine,
+                                                            "received_on": received, "final": bool(final)})

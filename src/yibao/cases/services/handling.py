@@ -21,6 +21,7 @@ from ..procedure import (
 )
 from .facts import count, today
 from .hearing import check_host_may_record
+from .payments import RECORD_PAYMENT, do_record_payment  # noqa: F401 - payments are one by one (payments.py)
 from .steps import RecordStep, act_date, do_record, do_take_step
 from .thresholds import hearing_right_by_amount
 
@@ -29,8 +30,6 @@ CLOSE_STATEMENTS = RecordStep("close_statements", "记录陈述申辩", frozense
                               ("告知岗", FUND_SUPERVISION), on_case=True)
 RECORD_HEARING = RecordStep("record_hearing", "记录听证", frozenset({CaseState.HEARING}), frozenset({Role.LEGAL_REVIEWER}),
                             ("审查岗", LEGAL_REVIEW))
-RECORD_PAYMENT = RecordStep("record_payment", "记录缴款", frozenset({CaseState.ENFORCING}), frozenset({Role.OFFICER}),
-                            ("执行岗", FUND_SUPERVISION), on_case=True)
 RECORD_STEPS: dict[str, RecordStep] = {r.action: r for r in (APPROVE_PROPOSAL, CLOSE_STATEMENTS, RECORD_HEARING,
                                                              RECORD_PAYMENT)}
 
@@ -201,19 +200,6 @@ def do_serve(case: Case | int, *, actor: Any, expected_version: int | None, meth
 
 def do_start_enforcement(case: Case | int, *, actor: Any, expected_version: int | None) -> Case:
     return do_take_step(case, Action.START_ENFORCEMENT, actor=actor, expected_version=expected_version)
-
-
-def do_record_payment(case: Case | int, *, actor: Any, expected_version: int | None, paid_on: dt.date | None = None,
-                      reference: str = "") -> Case:
-    """The fine is paid in full: the decision is executed (执行岗 of 基金监管股 in the penalty chain)."""
-    day = act_date(paid_on)
-
-    def change(c: Case) -> None:
-        c.paid_on, c.executed = day, True
-
-    return do_record(case, RECORD_PAYMENT, actor=actor, expected_version=expected_version, change=change,
-                     reason=reference,
-                     data={"paid_on": day})
 
 
 def do_close(case: Case | int, *, actor: Any, expected_version: int | None, reason: str = "") -> Case:

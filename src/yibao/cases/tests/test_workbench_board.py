@@ -237,13 +237,21 @@ def test_a_reminder_served_leaves_only_the_court_application(staff, enforcing, c
 
 
 def test_the_next_instalment_of_an_approved_plan_is_on_the_board(staff, enforcing, clock):  # noqa: F811
+    from yibao.cases.models import Case
     from yibao.cases.services.execution import do_arrange_payment
+    from yibao.cases.services.payments import do_record_payment
 
     do_arrange_payment(enforcing, actor=staff.head, expected_version=enforcing.version, kind="instalments",
                        until=dt.date(2026, 5, 15), reason="经营困难", instalments=[(dt.date(2026, 4, 15), "12000"),
                                                                                (dt.date(2026, 5, 15), "12000")])
     [row] = board(None, today=dt.date(2026, 4, 13), kinds=["instalment", "payment"], near=5).rows
     assert (row.label, row.due) == ("分期缴款期限（第1期）", dt.date(2026, 4, 15))
+    # Unpaid, the first instalment stays on the board past its date; paid, the second follows.
+    assert kinds(board(None, today=dt.date(2026, 5, 11), kinds=["instalment", "payment"], near=5)) == [
+        ("instalment", dt.date(2026, 4, 15)), ("payment", dt.date(2026, 5, 15))]
+    clock.set(dt.date(2026, 5, 11))
+    case = Case.objects.get(pk=enforcing.pk)
+    do_record_payment(case, actor=staff.officer1, expected_version=case.version, amount="12000")
     assert kinds(board(None, today=dt.date(2026, 5, 11), kinds=["instalment", "payment"], near=5)) == [
         ("payment", dt.date(2026, 5, 15)), ("instalment", dt.date(2026, 5, 15))]
 
