@@ -13,7 +13,7 @@ from yibao.api.errors import ApiError, ErrorCode
 from yibao.cases.api.common import ERRORS, acting_user
 from yibao.cases.services.access import visible_cases
 
-from . import casefile, services, verification
+from . import casefile, casefile_builds, services, verification
 from .models import Document
 
 case_router = Router(tags=["执法文书"])  # under /cases
@@ -127,11 +127,80 @@ def download_document(request: HttpRequest, document_id: int, fmt: str):
                         filename=f"{document.label}-{document.number or '预览'}.{fmt}")
 
 
-@case_router.get("/{case_id}/file/{fmt}", response={200: None, **ERRORS})
+class CaseFileBuildOut(Schema):
+    id: int
+    case_id: int
+    format: str
+    status: str
+    error: str
+    sha256: str
+    size: int | None
+    current: bool
+    created_at: str
+    finished_at: str | None
+    status_url: str
+    download_url: str | None
+
+
+def build_json(build, case) -> dict[str, Any]:
+    base = f"/api/v1/cases/{case.pk}/file/builds/{build.pk}"
+    return {
+        "id": build.pk, "case_id": case.pk, "format": build.format, "status": build.status, "error": build.error,
+        "sha256": build.sha256, "size": build.size, "current": casefile_builds.is_current(build, case),
+        "created_at": build.created_at.isoformat(),
+        "finished_at": build.finished_at.isoformat() if build.finished_at else None,
+        "status_url": base, "download_url": f"{base}/pdf" if build.status == "done" else None,
+    }
+
+
+def _build_response(build, case, request: HttpRequest):
+    if build.status == "done":
+        path, name = casefile_builds.do_download_case_file_build(build, actor=acting_user(request))
+        return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    return 202, build_json(build, case)
+
+
+def _build(request: HttpRequest, case, build_id: int):
+    casefile.check_can_download(acting_user(request), case)
+    build = case.file_builds.filter(pk=build_id).first()
+    if build is None:
+        raise ApiError(404, ErrorCode.NOT_FOUND, f"案卷生成记录 {build_id} 不存在")
+    return build
+
+
+@case_router.post("/{case_id}/file/{fmt}", response={202: CaseFileBuildOut, **ERRORS})
+def request_case_file(request: HttpRequest, case_id: int, fmt: str):
+    """Ask for the case file PDF (fmt: pdf): built in the background; 202 with the build, whose status_url to
+    poll. The ZIP needs no asking: GET it."""
+    case = _case(request, case_id)
+    if fmt != "pdf":
+        raise ApiError(400, ErrorCode.INVALID_INPUT, "只有案卷 PDF 在后台生成；ZIP 请直接下载（GET）")
+    return 202, build_json(casefile_builds.do_request_case_file(case, actor=acting_user(request)), case)
+
+
+@case_router.get("/{case_id}/file/builds/{build_id}", response={200: CaseFileBuildOut, **ERRORS})
+def case_file_build(request: HttpRequest, case_id: int, build_id: int):
+    """A build of the case file: pending, done (download_url) or failed (error; ask again to retry)."""
+    case = _case(request, case_id)
+    return build_json(_build(request, case, build_id), case)
+
+
+@case_router.get("/{case_id}/file/builds/{build_id}/pdf", response={200: None, 202: CaseFileBuildOut, **ERRORS})
+def download_case_file_build(request: HttpRequest, case_id: int, build_id: int):
+    """The built case file PDF (audited); 202 with the build while it is still being built."""
+    case = _case(request, case_id)
+    return _build_response(_build(request, case, build_id), case, request)
+
+
+@case_router.get("/{case_id}/file/{fmt}", response={200: None, 202: CaseFileBuildOut, **ERRORS})
 def download_case_file(request: HttpRequest, case_id: int, fmt: str):
-    """The case file (一案一卷) as pdf or zip; heads, legal reviewers and the case's officers; audited."""
-    data, name = casefile.do_download_case_file(_case(request, case_id), fmt, actor=acting_user(request))
-    response = HttpResponse(data, content_type="application/pdf" if fmt == "pdf" else "application/zip")
+    """The case file (一案一卷); heads, legal reviewers and the case's officers; audited. zip: at once. pdf: the
+    built file if it shows the case as it is, else a build is asked for and 202 names its status_url."""
+    case = _case(request, case_id)
+    if fmt == "pdf":
+        return _build_response(casefile_builds.do_request_case_file(case, actor=acting_user(request)), case, request)
+    data, name = casefile.do_download_case_file(case, fmt, actor=acting_user(request))
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 

@@ -264,15 +264,21 @@ def _safe(name: str) -> str:
 
 # ---------------------------------------------------------------- the service
 
+def file_name(case: Case, fmt: str) -> str:
+    return f"{_safe(case.number or f'案件{case.pk}')}-案卷.{fmt}"
+
+
 def do_download_case_file(case: Case, fmt: str, *, actor: Any) -> tuple[bytes, str]:
-    """The case file as PDF or ZIP, with its file name; the download is recorded with the file's SHA-256."""
+    """The case file as PDF or ZIP built now, with its file name; the download is recorded with the file's SHA-256.
+
+    The pages and the API build the PDF in a background job (casefile_builds); the CLI, a script, builds it here."""
     check_can_download(actor, case)
     if fmt not in ("pdf", "zip"):
         raise Refusal(ServiceCode.INVALID_INPUT, f"不支持的格式：{fmt}（应为 pdf 或 zip）")
     if not bound_documents(case) and fmt == "pdf":
         raise Refusal("no_issued_documents", "本案尚无已签发的文书，无法组卷")
     data = build_pdf(case) if fmt == "pdf" else build_zip(case)
-    name = f"{_safe(case.number or f'案件{case.pk}')}-案卷.{fmt}"
+    name = file_name(case, fmt)
     record_event("case_file.download", actor=actor, obj=case, summary=f"下载案卷（{fmt.upper()}）：{case}",
                  data={"format": fmt, "sha256": rendering.sha256_bytes(data), "size": len(data),
                        "documents": [d.pk for d in bound_documents(case)]})

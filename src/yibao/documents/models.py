@@ -226,3 +226,31 @@ class Document(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == DocumentStatus.ISSUED
+
+
+class CaseFileBuild(models.Model):
+    """One build of a case file (一案一卷) made by a background job; kept and served again while the case's
+    bound documents and evidence are what they were when it was built (`fingerprint`)."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="file_builds")
+    format = models.CharField("格式", max_length=8, default="pdf")
+    status = models.CharField("状态", max_length=16, choices=RenderStatus.choices, default=RenderStatus.PENDING)
+    fingerprint = models.CharField("组卷内容指纹", max_length=64,
+                                   help_text="卷内文书与证据材料的 SHA-256 汇总：内容变了就须重新生成")
+    path = models.CharField("文件", max_length=300, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", null=True, blank=True)
+    error = models.TextField("生成失败原因", blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "案卷生成记录"
+        verbose_name_plural = "案卷生成记录"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["case", "format", "fingerprint"], name="documents_casefile_build")]
+
+    def __str__(self) -> str:
+        return f"{self.case} 案卷 {self.format.upper()} #{self.pk}（{self.get_status_display()}）"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_templates
+from . import views, views_casefile, views_templates
 
 app_name = "documents"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
     path("cases/<int:pk>/documents/<int:doc>/correct/", views.correct, name="correct"),
     path("cases/<int:pk>/documents/<int:doc>/rerender/", views.rerender, name="rerender"),
+    # The case file PDF is built by a background job (views_casefile); the ZIP downloads at once.
+    path("cases/<int:pk>/file.pdf", views_casefile.case_file_pdf, name="case_file_pdf"),
+    path("cases/<int:pk>/casefile/", views_casefile.case_file_state, name="case_file_state"),
+    path("cases/<int:pk>/casefile/request/", views_casefile.request_case_file, name="case_file_request"),
+    path("cases/<int:pk>/casefile/<int:build>/download.pdf", views_casefile.download_case_file_build,
+         name="case_file_build"),
     path("cases/<int:pk>/file.<str:fmt>", views.case_file, name="case_file"),
     path("<int:doc>/download.<str:fmt>", views.download, name="download"),
 ]
