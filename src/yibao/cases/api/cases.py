@@ -20,6 +20,7 @@ from ..procedure import STATE_LABELS
 from ..services.execution import surcharge
 from ..services.filing import FilingInput, PartyInput
 from ..services.officers import certificate_warnings
+from ..services.payments import payment_summary
 from ..services.summary import SummaryInput, do_decide_on_spot
 from ..services.thresholds import deliberation_required, review_required
 from .common import ERRORS, acting_user, bureau_named, money, operation
@@ -71,6 +72,17 @@ def _parties(case: Case, user: Any) -> list[dict]:
     return rows
 
 
+def _payments(case: Case, today: Any) -> dict:
+    """The payments' sums and the next unpaid instalment (services.payments), as strings of yuan."""
+    summary = payment_summary(case, today)
+    if summary is None:
+        return {}
+    following = summary["next"]
+    return {"paid": str(summary["paid"]), "remaining": str(summary["remaining"]), "refund_due": str(summary["refund"]),
+            "next_instalment_due": following.due if following else None,
+            "next_instalment_unpaid": str(following.unpaid) if following else None}
+
+
 def case_json(case: Case, user: Any) -> dict:
     today = s.today()
     warnings = certificate_warnings(case)
@@ -94,6 +106,7 @@ def case_json(case: Case, user: Any) -> dict:
         "served_on": c.served_on, "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
         "closed_on": c.closed_on,
         "surcharge": str(due.amount) if due else None, "surcharge_explanation": due.explanation if due else "",
+        **_payments(c, today),
         "parties": _parties(c, user),
         "officers": [{"officer_id": co.officer_id, "name": co.officer.name, "is_lead": co.is_lead,
                       "certificate_valid": co.officer.has_valid_certificate(today), "recused": co.recused_on is not None,

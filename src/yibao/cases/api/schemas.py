@@ -143,6 +143,11 @@ class CaseOut(CaseSummaryOut):
     executed: bool
     surcharge: str | None = Field(None, description="截至今日的加处罚款（元）")
     surcharge_explanation: str = ""
+    paid: str | None = Field(None, description="已缴罚款合计（元）")
+    remaining: str | None = Field(None, description="尚欠罚款（元）")
+    refund_due: str | None = Field(None, description="应退还的已缴罚款（元）：决定被撤销或罚款被变更后超出的部分")
+    next_instalment_due: dt.date | None = Field(None, description="下一期未缴清的分期款的应缴日期")
+    next_instalment_unpaid: str | None = Field(None, description="下一期分期款尚欠金额（元）")
     closed_on: dt.date | None
     parties: list[PartyOut]
     officers: list[CaseOfficerOut]

@@ -176,7 +176,7 @@ def test_a_payment_is_recorded_on_the_api_with_its_amount(staff, enforcing):  # 
                                          {"expected_version": enforcing.version, "amount": "9000.00",
                                           "reference": "缴款书 2026-0002"})
     assert answer.status_code == 200, answer.json()
-    assert answer.json()["executed"] is False
+    assert answer.json()["executed"] is False and answer.json()["remaining"] == "15000.00"
     assert remaining(fresh(enforcing)) == Decimal("15000.00")
     too_much = Caller(staff.officer1).post(f"/cases/{enforcing.pk}/record_payment",
                                            {"expected_version": answer.json()["version"], "amount": "15000.01"})
