@@ -52,9 +52,13 @@ class TemplateCode:
     NO_OVERRIDE = "template_no_override"
 
 
-def check_can_manage(actor: Any, bureau: Bureau) -> None:
+def may_manage(actor: Any, bureau: Bureau) -> bool:
     """A head or system administrator of the bureau or of one above it."""
-    if not has_role(actor, TEMPLATE_ROLES, bureau):
+    return has_role(actor, TEMPLATE_ROLES, bureau)
+
+
+def check_can_manage(actor: Any, bureau: Bureau) -> None:
+    if not may_manage(actor, bureau):
         raise Refusal("wrong_role", role_refusal_message("管理本局文书模板", TEMPLATE_ROLES))
 
 

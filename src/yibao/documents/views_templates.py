@@ -27,8 +27,12 @@ def _template_bureau(request: HttpRequest, bureau: int | None) -> Bureau | None:
 
 def _templates_page(request: HttpRequest, bureau: Bureau, *, errors: dict[str, str] | None = None,
                     status: int = 200) -> HttpResponse:
+    # A head of a city or province bureau manages the templates of the bureaus below it as well.
+    bureaus = [b for b in restrict(Bureau.objects.all(), request.user, "pk")
+               if bureau_templates.may_manage(request.user, b)]
     return render(request, "documents/templates.html", {
         "bureau": bureau, "rows": bureau_templates.templates_in_force(bureau), "errors": errors or {},
+        "bureaus": bureaus if len(bureaus) > 1 else [],
         "max_mb": django_settings.YIBAO_DOCUMENT_TEMPLATE_MAX_BYTES // 1024 // 1024,
     }, status=status)
 

@@ -191,6 +191,22 @@ def test_an_officer_and_another_bureaus_head_may_not_manage_the_templates(client
     assert not DocumentTemplate.objects.exists()
 
 
+def test_a_head_of_the_city_above_manages_the_countys_templates(client, county, kinds, media, make_user):
+    from yibao.org.constants import BureauLevel
+    from yibao.org.services import do_create_bureau
+
+    city = do_create_bureau("洛阳市医疗保障局", level=BureauLevel.CITY, code="410300", actor=None)
+    county.parent = city
+    county.save()
+    client.force_login(make_user("city_head", "head", city))
+    page = client.get("/documents/settings/templates/").content.decode()
+    assert f"/documents/settings/templates/{county.pk}/" in page
+    response = client.post(f"/documents/settings/templates/{county.pk}/test_decision/upload/",
+                           {"file": upload(template_with(media.parent, "市局统一"))})
+    assert response.status_code == 302
+    assert DocumentTemplate.objects.get().bureau == county
+
+
 def test_the_settings_page_links_to_the_templates_which_list_every_kind_with_its_default(client, staff, county):
     client.force_login(staff.head)
     assert "/documents/settings/templates/" in client.get("/documents/settings/").content.decode()
