@@ -187,11 +187,11 @@ def remedy_periods(case: Case) -> RemedyPeriods | None:
     if any(not r.outcome for r in remedies):
         return None
     if not remedies:
-        reconsideration = case.served_on + dt.timedelta(days=int(value(case.bureau, "reconsideration_period")))
-        litigation = add_months(case.served_on, int(value(case.bureau, "litigation_period")))
-        return RemedyPeriods(max(reconsideration, litigation),
-                             f"决定书于{cn_date(case.served_on)}送达，申请行政复议（{value(case.bureau, 'reconsideration_period')}日）"
-                             f"和提起行政诉讼（{value(case.bureau, 'litigation_period')}个月）的期限")
+        days = int(value(case.bureau, "reconsideration_period"))
+        months = int(value(case.bureau, "litigation_period"))
+        ends = max(case.served_on + dt.timedelta(days=days), add_months(case.served_on, months))
+        return RemedyPeriods(ends, f"决定书于{cn_date(case.served_on)}送达，申请行政复议（{days}日）"
+                                   f"和提起行政诉讼（{months}个月）的期限")
     last = max(remedies, key=lambda r: (r.decided_on, r.id))
     received = last.received_on or last.decided_on
     outcome = f"{last.get_kind_display()}（{last.body}）于{cn_date(last.decided_on)}{last.get_outcome_display()}"
