@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Document, DocumentSettings, DocumentTemplate
+from .models import CaseFileBuild, Document, DocumentSettings, DocumentTemplate
 
 
 @admin.register(DocumentSettings)
@@ -31,6 +31,24 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["label", "number", "case", "status", "render_status", "issued_on"]
     list_filter = ["status", "kind"]
     search_fields = ["number", "verification_code", "case__number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseFileBuild)
+class CaseFileBuildAdmin(admin.ModelAdmin):
+    """Read-only: case files are built by their job, asked for on the case page or the API."""
+
+    list_display = ["case", "format", "status", "size", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["case__number", "sha256"]
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yibao.api.errors import ApiError, ErrorCode
 from yibao.cases.api.common import ERRORS, acting_user
@@ -157,7 +157,7 @@ def _build_response(build, case, request: HttpRequest):
     if build.status == "done":
         path, name = casefile_builds.do_download_case_file_build(build, actor=acting_user(request))
         return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="application/pdf")
-    return 202, build_json(build, case)
+    return Status(202, build_json(build, case))
 
 
 def _build(request: HttpRequest, case, build_id: int):
@@ -175,7 +175,7 @@ def request_case_file(request: HttpRequest, case_id: int, fmt: str):
     case = _case(request, case_id)
     if fmt != "pdf":
         raise ApiError(400, ErrorCode.INVALID_INPUT, "只有案卷 PDF 在后台生成；ZIP 请直接下载（GET）")
-    return 202, build_json(casefile_builds.do_request_case_file(case, actor=acting_user(request)), case)
+    return Status(202, build_json(casefile_builds.do_request_case_file(case, actor=acting_user(request)), case))
 
 
 @case_router.get("/{case_id}/file/builds/{build_id}", response={200: CaseFileBuildOut, **ERRORS})

@@ -123,7 +123,19 @@ def build_case_file_job(build_id: int) -> dict:
     CaseFileBuild.objects.filter(pk=build_id).update(
         status=RenderStatus.DONE, path=str(rel), sha256=rendering.sha256_bytes(data), size=len(data), error="",
         finished_at=timezone.now())
+    _prune(build)
     return {"build": build_id, "status": RenderStatus.DONE}
+
+
+def _prune(build: CaseFileBuild) -> None:
+    """Remove the files of the case's earlier builds: a case file is rebuilt from what it binds, and the rows
+    (with their SHA-256) stay as the record of what was built and downloaded."""
+    earlier = CaseFileBuild.objects.filter(case_id=build.case_id, format=build.format, pk__lt=build.pk).exclude(path="")
+    for old in earlier:
+        path = build_path(old)
+        if path is not None:
+            path.unlink(missing_ok=True)
+    earlier.update(path="")
 
 
 def _failed(build_id: int, reason: str) -> dict:

@@ -81,6 +81,10 @@ def test_a_built_file_is_reused_until_the_cases_documents_change(case_with_docum
     second = casefile_builds.do_request_case_file(case, actor=staff.head)
     assert second != first and second.status == RenderStatus.DONE
     assert second.fingerprint != first.fingerprint and CaseFileBuild.objects.count() == 2
+    old_file = casefile_builds.build_path(first)
+    first.refresh_from_db()
+    assert first.path == "" and not old_file.exists()  # the earlier file is removed, its row (and hash) kept
+    assert casefile_builds.build_path(second).exists()
 
 
 def test_a_pending_build_is_not_queued_twice(case_with_documents, staff, queued_only):
