@@ -92,6 +92,8 @@ class Action(StrEnum):
     TERMINATE = "terminate"
     TRANSFER = "transfer"
     REVOKE_FILING = "revoke_filing"
+    DRAFT_CLOSING_REPORT = "draft_closing_report"
+    RETURN_CLOSING_REPORT = "return_closing_report"
 
 
 # Roles and posts as the org app names them (org.constants.Role and POST_STAGES; a test keeps
@@ -124,6 +126,8 @@ class GuardCode(StrEnum):
     NO_REASON = "no_reason"
     SUMMARY_LIMIT_EXCEEDED = "summary_limit_exceeded"
     SUMMARY_FILING_LATE = "summary_filing_late"
+    NO_CLOSING_REPORT = "no_closing_report"
+    CLOSING_GROUND_MISMATCH = "closing_ground_mismatch"
 
 
 class ServiceCode(StrEnum):
@@ -180,6 +184,8 @@ class CaseFacts:
     court_enforcement_accepted: bool = False
     summary_fine_limit: Decimal | None = None  # 第五十一条, by the party's type
     summary_filing_due: dt.date | None = None  # 第五十二条第三款 备案, the bureau's period
+    closing_report: str = ""  # the closing report's status: "", drafted, returned or approved
+    closing_ground: str = ""  # the ground for closing the report states (CLOSING_GROUNDS)
 
 
 @dataclass(frozen=True)
@@ -261,6 +267,21 @@ EXECUTED = Guard(G.NOT_EXECUTED, "决定尚未执行完毕（或法院尚未受�
                  lambda f: not f.to_execute or f.executed or f.court_enforcement_accepted)
 REASON = Guard(G.NO_REASON, "须写明理由", None, lambda f: bool(f.reason.strip()))
 
+# 结案: the grounds a closing report may state, each with what the case must show for it. The closing
+# provisions of 《医疗保障行政处罚程序暂行规定》 are not in the law library (its text could not be had from a
+# stored source; the one copy of a 第五十九条 on 结案 found is a province's rule), so these guards cite nothing.
+CLOSING_EXECUTED, CLOSING_COURT_ACCEPTED, CLOSING_NOTHING_TO_EXECUTE = "executed", "court_accepted", "nothing_to_execute"
+CLOSING_GROUNDS: dict[str, Callable[[CaseFacts], bool]] = {
+    CLOSING_EXECUTED: lambda f: f.executed,
+    CLOSING_COURT_ACCEPTED: lambda f: f.court_enforcement_accepted,
+    CLOSING_NOTHING_TO_EXECUTE: lambda f: not f.to_execute,
+}
+CLOSING_REPORT = Guard(G.NO_CLOSING_REPORT, "结案须由执行岗起草结案报告，报负责人审批；本案没有待审批的结案报告", None,
+                       lambda f: f.closing_report == "drafted")
+CLOSING_GROUND_AGREES = Guard(
+    G.CLOSING_GROUND_MISMATCH, "结案报告所列结案情形与案件情况不符（执行完毕、法院已受理强制执行申请或无须执行）", None,
+    lambda f: f.closing_ground in CLOSING_GROUNDS and CLOSING_GROUNDS[f.closing_ground](f))
+
 
 @dataclass(frozen=True)
 class Step:
@@ -275,6 +296,7 @@ class Step:
     section: str | None
     guards: tuple[Guard, ...]
     basis: Citation | None
+    stays: bool = False  # the step records something and leaves the case in its state (`target` unused)
 
 
 def _s(*states: CaseState) -> frozenset[CaseState]:
@@ -313,8 +335,14 @@ PENALTY_STEPS: tuple[Step, ...] = (
          frozenset({OFFICER}), "送达岗", FUND_SUPERVISION, (SERVED_IN_TIME,), penalty_law(61, 1)),
     Step(Action.START_ENFORCEMENT, "开始执行", _s(CaseState.SERVED), CaseState.ENFORCING,
          frozenset({OFFICER}), "执行岗", FUND_SUPERVISION, (SOMETHING_TO_EXECUTE,), penalty_law(66, 1)),
+    # 结案: 执行岗 drafts the closing report once executed (or nothing to execute); the head approves it by
+    # closing the case, or returns it with the reason to be drafted again.
+    Step(Action.DRAFT_CLOSING_REPORT, "起草结案报告", _s(CaseState.SERVED, CaseState.ENFORCING), None,
+         frozenset({OFFICER}), "执行岗", FUND_SUPERVISION, (EXECUTED, CLOSING_GROUND_AGREES), None, stays=True),
+    Step(Action.RETURN_CLOSING_REPORT, "退回结案报告", _s(CaseState.SERVED, CaseState.ENFORCING), None,
+         frozenset({HEAD}), None, None, (CLOSING_REPORT, REASON), None, stays=True),
     Step(Action.CLOSE, "结案", _s(CaseState.SERVED, CaseState.ENFORCING), CaseState.CLOSED,
-         frozenset({HEAD}), None, None, (EXECUTED,), None),
+         frozenset({HEAD}), None, None, (CLOSING_REPORT, EXECUTED, CLOSING_GROUND_AGREES), None),
     Step(Action.SUSPEND, "中止调查", OPEN_BEFORE_DECISION, CaseState.SUSPENDED,
          frozenset({HEAD}), None, None, (REASON,), None),
     Step(Action.RESUME, "恢复调查", _s(CaseState.SUSPENDED), None,
@@ -335,6 +363,8 @@ STEPS: dict[Action, Step] = {s.action: s for s in PENALTY_STEPS}
 class SummaryAction(StrEnum):
     DECIDE_ON_SPOT = "decide_on_spot"
     FILE_SUMMARY = "file_summary"
+    DRAFT_CLOSING_REPORT = "draft_closing_report"
+    RETURN_CLOSING_REPORT = "return_closing_report"
     CLOSE = "close"
 
 
@@ -351,8 +381,12 @@ SUMMARY_STEPS: tuple[Step, ...] = (
          frozenset({OFFICER}), None, None, (TWO_OFFICERS, CERTIFICATES, WITHIN_SUMMARY_LIMIT), penalty_law(52, 1)),
     Step(SummaryAction.FILE_SUMMARY, "当场处罚决定备案", _s(CaseState.SERVED), CaseState.ENFORCING,  # type: ignore[arg-type]
          frozenset({HEAD}), None, None, (SUMMARY_FILED_IN_TIME,), penalty_law(52, 3)),
+    Step(SummaryAction.DRAFT_CLOSING_REPORT, "起草结案报告", _s(CaseState.ENFORCING), None,  # type: ignore[arg-type]
+         frozenset({OFFICER}), "执行岗", FUND_SUPERVISION, (EXECUTED, CLOSING_GROUND_AGREES), None, stays=True),
+    Step(SummaryAction.RETURN_CLOSING_REPORT, "退回结案报告", _s(CaseState.ENFORCING), None,  # type: ignore[arg-type]
+         frozenset({HEAD}), None, None, (CLOSING_REPORT, REASON), None, stays=True),
     Step(SummaryAction.CLOSE, "结案", _s(CaseState.ENFORCING), CaseState.CLOSED,  # type: ignore[arg-type]
-         frozenset({HEAD}), None, None, (EXECUTED,), None),
+         frozenset({HEAD}), None, None, (CLOSING_REPORT, EXECUTED, CLOSING_GROUND_AGREES), None),
 )
 SUMMARY_TABLE: dict[SummaryAction, Step] = {s.action: s for s in SUMMARY_STEPS}  # type: ignore[misc]
 

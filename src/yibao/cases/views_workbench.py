@@ -35,7 +35,7 @@ from .deadlines import (
     urgency_order,
     with_pauses,
 )
-from .models import Case, CaseOfficer, DecisionKind, Lead
+from .models import Case, CaseOfficer, ClosingReportStatus, DecisionKind, Lead
 from .procedure import FUND_SUPERVISION, OFFICER, STATE_LABELS, STEPS, Action, CaseState, allowed_actions
 from .services.actions import FOLDED_INTO_REVIEW
 from .services.filing import FILING_POST
@@ -126,6 +126,9 @@ def _by_state(section: str, cases: QuerySet[Case], todo: dict[CaseState, list[tu
 
 
 REVIEWED = Q(review_passed=True) | Q(review_required=False)
+NOTHING_TO_EXECUTE = (~Q(decision_kind=DecisionKind.PENALTY) | Q(decided_fine__isnull=True) | Q(decided_fine=0)
+                      | Q(decision_set_aside=True))
+READY_TO_CLOSE = Q(executed=True) | Q(court_accepted_on__isnull=False) | NOTHING_TO_EXECUTE
 # What the case must record before a step is worth doing: the guards' columns that a query can read, so
 # a case is not listed for a step its guards would refuse today (the step itself still checks them all).
 READY: dict[str, Q] = {
@@ -133,6 +136,8 @@ READY: dict[str, Q] = {
     Action.REQUEST_HEARING: Q(hearing_right=True, hearing_requested=False),
     "close_statements": Q(statements_closed=False),
     "record_payment": Q(executed=False),
+    # 结案报告: once the case may be closed, until a draft waits for the head (a returned one is drafted again).
+    Action.DRAFT_CLOSING_REPORT: READY_TO_CLOSE & ~Q(closing_report__status=ClosingReportStatus.DRAFTED),
 }
 
 
@@ -190,8 +195,10 @@ def _reviewer(user: Any, days: Days, today: dt.date, truncated: set[str]) -> dic
     return {"reviews": _by_state("reviews", cases, todo, days, truncated, today)}
 
 
+CLOSE_LABEL = "审批结案报告（结案）"
+
+
 def _head(user: Any, days: Days, today: dt.date, truncated: set[str]) -> dict[str, list[WorkItem]]:
-    nothing_to_execute = ~Q(decision_kind=DecisionKind.PENALTY) | Q(decided_fine__isnull=True) | Q(decided_fine=0)
     todo = {
         CaseState.PROPOSED: [("批准立案", Q())],
         CaseState.UNDER_REVIEW: [
@@ -201,8 +208,9 @@ def _head(user: Any, days: Days, today: dt.date, truncated: set[str]) -> dict[st
         ],
         CaseState.NOTIFIED: [("作出决定", (Q(statements_closed=True) | Q(statement_window_ends__lt=today))
                                        & Q(hearing_requested=False))],
-        CaseState.SERVED: [("结案", Q(executed=True) | nothing_to_execute)],
-        CaseState.ENFORCING: [("结案", Q(executed=True) | nothing_to_execute)],
+        # 结案 is the approval of the closing report 执行岗 drafted.
+        CaseState.SERVED: [(CLOSE_LABEL, Q(closing_report__status=ClosingReportStatus.DRAFTED))],
+        CaseState.ENFORCING: [(CLOSE_LABEL, Q(closing_report__status=ClosingReportStatus.DRAFTED))],
     }
     return {"approvals": _by_state("approvals", _in_bureaus(user), todo, days, truncated, today)}
 

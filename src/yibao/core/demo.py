@@ -182,7 +182,7 @@ DEMO_CASES: tuple[tuple[str, str, bool, tuple[DemoStep, ...]], ...] = (
     ("栾川县叫河镇卫生院过度诊疗案", "栾川县叫河镇卫生院", False,
      ((150, "propose"), (149, "approve"), (145, "investigate"), (120, "report"), (110, "review"),
       (108, "proposal"), (100, "notify"), (98, "statements"), (90, "decide"), (85, "serve"), (80, "enforce"),
-      (70, "pay"), (65, "close"))),
+      (70, "pay"), (67, "closing_report"), (65, "close"))),
     ("栾川县秋扒乡卫生院串换项目案", "栾川县秋扒乡卫生院", False,
      ((40, "propose"), (39, "approve"), (38, "investigate"), (10, "suspend"))),
     ("栾川县城关镇益寿堂药店虚开票据案", "栾川县城关镇益寿堂药店", False,
@@ -249,7 +249,10 @@ def _demo_cases(bureau) -> str:
             "serve": lambda: s.do_serve(case, actor=officer1, method="direct", **kw),
             "enforce": lambda: s.do_start_enforcement(case, actor=officer1, **kw),
             "pay": lambda: s.do_record_payment(case, actor=officer1, reference="示例缴款凭证", **kw),
-            "close": lambda: s.do_close(case, actor=head, reason="示例：罚款已缴清", **kw),
+            "closing_report": lambda: s.do_draft_closing_report(
+                case, actor=officer1, ground="executed", handling_summary="示例：立案调查、法制审核、告知、决定、送达均已完成。",
+                execution_summary="示例：罚款已缴清。", **kw),
+            "close": lambda: s.do_close(case, actor=head, reason="示例：同意结案", **kw),
             "revoke": lambda: s.do_take_step(case, "revoke_filing", actor=head, reason=reason, **kw),
         }
         if action in ("suspend", "terminate", "transfer"):

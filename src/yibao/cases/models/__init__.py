@@ -1,5 +1,6 @@
 from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinion, ServiceMethod
 from .clock import CaseTransfer, DeadlineExtension, ExcludedPeriod, TransferKind
+from .closing import ClosingGround, ClosingReport, ClosingReportStatus
 from .deliberation import Deliberation
 from .execution import ArrangementKind, Payment, PaymentArrangement, Remedy, RemedyKind, RemedyOutcome
 from .investigation import (
@@ -20,7 +21,7 @@ from .people import CaseOfficer, LeftHow, Party, RecusalAskedBy, RecusalRequest
 from .step import CaseStep
 
 __all__ = [
-    "LEAD_OBJECT_TYPES", "ArrangementKind", "BureauParameter", "Payment", "PaymentArrangement", "Remedy", "RemedyKind",
+    "LEAD_OBJECT_TYPES", "ArrangementKind", "ClosingGround", "ClosingReport", "ClosingReportStatus", "BureauParameter", "Payment", "PaymentArrangement", "Remedy", "RemedyKind",
     "RemedyOutcome", "CaseTransfer", "DeadlineExtension", "Deliberation", "TransferKind", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
     "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",

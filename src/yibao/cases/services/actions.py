@@ -72,7 +72,7 @@ def available_actions(case: Case, user: Any) -> list[tuple[str, str]]:
 def _summary_actions(case: Case, user: Any, role: str) -> list[tuple[str, str]]:
     from .summary import summary_actions  # noqa: PLC0415 - summary imports filing, which imports handling
 
-    out = summary_actions(case, role)
+    out = summary_actions(case, role, user)
     try:
         check_record_step(case, RECORD_STEPS["record_payment"], user)
     except Refusal:

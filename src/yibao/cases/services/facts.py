@@ -14,7 +14,7 @@ from yibao.deadlines.services import load_calendar
 from yibao.org.models import Bureau
 
 from ..case_clock import ExcludedSpan, excluded_days
-from ..models import Case
+from ..models import Case, ClosingReport
 from ..parameters import defaults
 from ..procedure import HEAD, CaseFacts, OfficerFacts
 
@@ -123,7 +123,14 @@ def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.da
         to_execute=case.to_execute,
         executed=case.executed,
         court_enforcement_accepted=case.court_accepted_on is not None,
+        **closing_facts(case),
     )
+
+
+def closing_facts(case: Case) -> dict[str, str]:
+    """The closing report's status and ground, as the closing guards read them (none yet: empty)."""
+    report = ClosingReport.objects.filter(case_id=case.pk).only("status", "ground").first()
+    return {"closing_report": report.status, "closing_ground": report.ground} if report else {}
 
 
 def running_due(case: Case, on: dt.date) -> dt.date | None:

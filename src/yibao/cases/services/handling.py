@@ -200,12 +200,3 @@ def do_serve(case: Case | int, *, actor: Any, expected_version: int | None, meth
 
 def do_start_enforcement(case: Case | int, *, actor: Any, expected_version: int | None) -> Case:
     return do_take_step(case, Action.START_ENFORCEMENT, actor=actor, expected_version=expected_version)
-
-
-def do_close(case: Case | int, *, actor: Any, expected_version: int | None, reason: str = "") -> Case:
-    if (case.procedure if isinstance(case, Case) else Case.objects.get(pk=case).procedure) == "summary":
-        from .summary import do_close_summary  # noqa: PLC0415 - summary imports filing, which imports this
-
-        return do_close_summary(case, actor=actor, expected_version=expected_version, reason=reason)
-    return do_take_step(case, Action.CLOSE, actor=actor, expected_version=expected_version, reason=reason,
-                        after=lambda c: setattr(c, "closed_on", today()))

@@ -21,6 +21,7 @@ from yibao.org.models import Officer
 from ..models import (
     ArrangementKind,
     Case,
+    ClosingGround,
     DecisionKind,
     RecusalAskedBy,
     RemedyKind,
@@ -40,6 +41,7 @@ from .clock import (
     do_revoke_filing,
     do_suspend,
 )
+from .closing import do_close, do_draft_closing_report, do_return_closing_report
 from .deliberation import do_mark_complex, do_record_deliberation
 from .execution import (
     do_apply_court_enforcement,
@@ -53,7 +55,6 @@ from .filing import do_approve_filing, do_reject_filing
 from .handling import (
     RECORD_STEPS,
     do_approve_proposal,
-    do_close,
     do_close_statements,
     do_complete_review,
     do_decide,
@@ -239,7 +240,15 @@ _ACTIONS: list[CaseAction] = [
                (_day("paid_on", "缴款日期"), Input("amount", "金额（元，留空为尚欠的全部）", Kind.MONEY,
                                                  help="本次缴款金额（元）；不填为尚欠的全部罚款"),
                 Input("reference", "缴款凭证号")), "PaymentIn"),
-    CaseAction(Action.CLOSE, do_close, (Input("reason", "结案说明"),), "ReasonIn"),
+    CaseAction(Action.DRAFT_CLOSING_REPORT, do_draft_closing_report,
+               (Input("ground", "结案情形", Kind.CHOICE, required=True, choices=ClosingGround.choices),
+                Input("handling_summary", "案件办理情况", Kind.LONG_TEXT, required=True,
+                      help="立案、调查、审核、决定、送达的经过"),
+                Input("execution_summary", "执行情况", Kind.LONG_TEXT, help="缴款、强制执行或无须执行的情况")),
+               "ClosingReportIn"),
+    CaseAction(Action.RETURN_CLOSING_REPORT, do_return_closing_report, (_reason("退回理由"),), "ReasonIn"),
+    # 结案 is the head's approval of the drafted closing report.
+    CaseAction(Action.CLOSE, do_close, (Input("reason", "审批意见"),), "ReasonIn"),
     CaseAction(Action.SUSPEND, do_suspend, (_reason("中止理由"),), "ReasonIn"),
     CaseAction(Action.RESUME, do_resume, (_reason("恢复理由"),), "ReasonIn"),
     CaseAction(Action.TERMINATE, partial(do_take_step, action=Action.TERMINATE), (_reason("终止理由"),), "ReasonIn"),

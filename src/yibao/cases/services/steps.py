@@ -94,7 +94,9 @@ def do_take_step(
         from_state = case.state
         if action == Action.SUSPEND:
             case.state_before_suspension = from_state
-        if step.target is None:
+        if step.stays:
+            pass
+        elif step.target is None:
             case.state, case.state_before_suspension = case.state_before_suspension, ""
         else:
             case.state = step.target

@@ -19,12 +19,21 @@ from yibao.org.permissions import get_profile
 
 from ..constants import PERSON_PARTIES, PartyType
 from ..models import Case, CaseOfficer, DecisionKind, Party, Procedure, ServiceMethod
-from ..procedure import CaseFacts, CaseState, OfficerFacts, Refusal, ServiceCode, SummaryAction, check_summary
-from .access import actor_role, check_scope
-from .facts import count, today
+from ..procedure import (
+    SUMMARY_TABLE,
+    CaseFacts,
+    CaseState,
+    OfficerFacts,
+    Refusal,
+    ServiceCode,
+    SummaryAction,
+    check_summary,
+)
+from .access import actor_role, check_actor, check_scope
+from .facts import closing_facts, count, today
 from .filing import PartyInput
 from .parameters import value
-from .steps import act_date, lock, write_step
+from .steps import Change, act_date, lock, write_step
 
 
 @dataclass
@@ -106,7 +115,10 @@ def do_decide_on_spot(data: SummaryInput, *, actor: Any) -> Case:
 
 
 def _summary_step(case: Case | int, action: SummaryAction, *, actor: Any, expected_version: int | None,
-                  reason: str = "") -> Case:
+                  reason: str = "", before: Change | None = None, after: Change | None = None,
+                  data: dict | None = None) -> Case:
+    """Take a step of the summary table: `before` records its input before the guards read the case,
+    `after` what follows once it is allowed (as steps.do_take_step does for the ordinary table)."""
     reason = (reason or "").strip()
     with transaction.atomic():
         case = lock(case, expected_version)
@@ -114,16 +126,25 @@ def _summary_step(case: Case | int, action: SummaryAction, *, actor: Any, expect
             raise Refusal("wrong_procedure", "该案件适用普通程序")
         role = actor_role(actor)
         check_scope(actor, case.bureau)
+        spec = SUMMARY_TABLE[action]
+        if case.case_state in spec.sources and role in spec.roles:
+            check_actor(actor, case, spec)  # the post (执行岗 drafts the closing report) and place on the case
+        if before is not None:
+            before(case)
         facts = CaseFacts(today=today(), actor_id=actor.pk, actor_is_head=role == Role.HEAD, reason=reason,
                           summary_filing_due=case.due_on if action == SummaryAction.FILE_SUMMARY else None,
-                          to_execute=case.to_execute, executed=case.executed)
+                          to_execute=case.to_execute, executed=case.executed,
+                          court_enforcement_accepted=case.court_accepted_on is not None, **closing_facts(case))
         step = check_summary(case.case_state, action, role, facts)
-        from_state, case.state = case.state, step.target
+        from_state = case.state
+        if not step.stays:
+            case.state = step.target
         if action == SummaryAction.FILE_SUMMARY:
             case.due_on, case.due_explanation = None, ""
-        else:
-            case.closed_on = today()
-        write_step(case, action=action, label=step.label, from_state=from_state, actor=actor, reason=reason)
+        if after is not None:
+            after(case)
+        write_step(case, action=action, label=step.label, from_state=from_state, actor=actor, reason=reason,
+                   data=data)
     return case
 
 
@@ -133,13 +154,20 @@ def do_file_summary(case: Case | int, *, actor: Any, expected_version: int | Non
                          reason=reason)
 
 
-def do_close_summary(case: Case | int, *, actor: Any, expected_version: int | None, reason: str = "") -> Case:
-    return _summary_step(case, SummaryAction.CLOSE, actor=actor, expected_version=expected_version, reason=reason)
-
-
-def summary_actions(case: Case, role: str) -> list[tuple[str, str]]:
-    """The summary table's actions a role may take on the case now (guards aside)."""
+def summary_actions(case: Case, role: str, user: Any = None) -> list[tuple[str, str]]:
+    """The summary table's actions a role (the user, at their post and on the case) may take now, guards aside."""
     from ..procedure import SUMMARY_STEPS  # noqa: PLC0415
 
     return [(str(s.action), s.label) for s in SUMMARY_STEPS
-            if case.case_state in s.sources and role in s.roles and s.action != SummaryAction.DECIDE_ON_SPOT]
+            if case.case_state in s.sources and role in s.roles and s.action != SummaryAction.DECIDE_ON_SPOT
+            and _may_act(case, s, user)]
+
+
+def _may_act(case: Case, step: Any, user: Any) -> bool:
+    if user is None:
+        return True
+    try:
+        check_actor(user, case, step)
+    except Refusal:
+        return False
+    return True

@@ -92,7 +92,10 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     case = api.officer2.act(case, "serve", method="direct")
     case = api.officer1.act(case, "start_enforcement")
     case = api.officer1.act(case, "record_payment", reference="缴款书 2026-0001")
-    case = api.head.act(case, "close", reason="罚款已缴清")
+    case = api.officer1.act(case, "draft_closing_report", ground="executed",
+                            handling_summary="立案、调查、审核、告知、决定、送达均已完成", execution_summary="罚款已缴清")
+    assert case["state"] == "enforcing"
+    case = api.head.act(case, "close", reason="同意结案")
     assert case["state"] == "closed" and case["closed_on"] == "2026-03-02"
     # A closed case may still be taken to 行政复议 or court within the periods: the head may record that.
     assert [a["action"] for a in case["actions"]] == ["record_remedy"]
@@ -100,7 +103,7 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     steps = [s["action"] for s in case["steps"]]
     assert steps == ["propose_filing", "approve_filing", "start_investigation", "finish_investigation",
                      "complete_review", "approve_proposal", "notify", "close_statements", "decide", "serve",
-                     "start_enforcement", "record_payment", "close"]
+                     "start_enforcement", "record_payment", "draft_closing_report", "close"]
     actors = dict(CaseStep.objects.filter(case_id=case["id"]).values_list("action", "actor__username"))
     assert actors["approve_filing"] == "head" and actors["complete_review"] == "reviewer"
     assert actors["finish_investigation"] == "officer2"
@@ -274,7 +277,9 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "record_excluded_period": {"kind": "testing", "start": "2026-03-02", "reason": "理由"},
           "end_excluded_period": {"end": "2026-03-02"}, "mark_complex": {"reason": "理由"},
           "record_deliberation": {"attendees": ["甲"], "conclusion": "结论"}, "name_hearing_host": {"host_id": 1},
-          "notify_hearing": {"hearing_on": "2026-03-20", "place": "听证室"}, "file_summary": {}}
+          "notify_hearing": {"hearing_on": "2026-03-20", "place": "听证室"}, "file_summary": {},
+          "draft_closing_report": {"ground": "executed", "handling_summary": "经过"},
+          "return_closing_report": {"reason": "理由"}}
 
 
 def _action_cells():

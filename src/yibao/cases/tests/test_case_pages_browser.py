@@ -121,13 +121,17 @@ def test_a_case_goes_from_the_lead_to_closed_through_the_pages_each_step_by_its_
     expect(state).to_have_text(STATE_LABELS[CaseState.ENFORCING])
     act(page, "record_payment", fill={"reference": "缴款书 2026-0001"})
     expect(page.locator("#case-timeline")).to_contain_text("记录缴款")
+    act(page, "draft_closing_report", select={"ground": "executed"},
+        fill={"handling_summary": "立案调查、法制审核、告知、决定、送达均已完成", "execution_summary": "罚款已缴清"})
+    expect(page.locator("#closing-report")).to_contain_text("待负责人审批")
     sign_in_on_case(page, live_server, "head", case.pk)
-    act(page, "close", fill={"reason": "罚款已缴清，结案报告见卷宗"})
+    act(page, "close", fill={"reason": "同意结案"})
     expect(state).to_have_text(STATE_LABELS[CaseState.CLOSED])
+    expect(page.locator("#closing-report")).to_contain_text("已批准结案")
 
     steps = list(case.steps.order_by("id").values_list("action", "actor__username"))
     assert steps == [("propose_filing", "officer1"), ("approve_filing", "head"), ("start_investigation", "officer1"),
                      ("finish_investigation", "officer2"), ("complete_review", "reviewer"),
                      ("approve_proposal", "head"), ("notify", "officer1"), ("decide", "head"),
                      ("serve", "officer2"), ("start_enforcement", "officer1"), ("record_payment", "officer1"),
-                     ("close", "head")]
+                     ("draft_closing_report", "officer1"), ("close", "head")]

@@ -22,6 +22,7 @@ from yibao.cases.services.execution import (
     surcharge,
 )
 
+from .closing import closed, drafted
 from .test_services import fresh, investigated, refused
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +104,9 @@ def test_court_enforcement_waits_for_the_remedy_periods_a_pending_remedy_and_the
     assert refused(do_apply_court_enforcement, case, actor=staff.officer1,
                    expected_version=case.version).code == "wrong_role"
     case = do_apply_court_enforcement(case, actor=staff.head, expected_version=case.version)
-    assert refused(s.do_close, case, actor=staff.head, expected_version=case.version).code == "not_executed"
+    assert refused(drafted, case, staff.officer1, "court_accepted").code == "not_executed"
     case = do_record_court_acceptance(case, actor=staff.head, expected_version=case.version)
-    case = s.do_close(case, actor=staff.head, expected_version=case.version, reason="法院已受理强制执行申请")
+    case = closed(case, drafter=staff.officer1, head=staff.head, ground="court_accepted")
     assert case.state == CaseState.CLOSED
 
 
@@ -132,5 +133,5 @@ def test_a_revoked_decision_leaves_nothing_to_execute_and_a_changed_one_the_new_
                             body="洛阳市中级人民法院")
     case = do_record_remedy_outcome(case, actor=staff.head, expected_version=case.version, outcome="revoked")
     assert not case.to_execute
-    case = s.do_close(case, actor=staff.head, expected_version=case.version, reason="处罚决定被撤销")
+    case = closed(case, drafter=staff.officer1, head=staff.head, ground="nothing_to_execute", reason="处罚决定被撤销")
     assert case.state == CaseState.CLOSED

@@ -159,14 +159,54 @@ def test_late_service_needs_a_reason():
     assert check(CaseState.DECIDED, Action.SERVE, OFFICER, facts)
 
 
+def closing(ground: str = "executed", report: str = "drafted", **changes) -> CaseFacts:
+    facts = CaseFacts(today=TODAY, executed=True, closing_report=report, closing_ground=ground)
+    for k, v in changes.items():
+        setattr(facts, k, v)
+    return facts
+
+
 def test_a_case_is_closed_only_when_executed_or_with_nothing_to_execute():
-    unpaid = CaseFacts(today=TODAY, to_execute=True)
+    unpaid = closing(executed=False)
     assert refused_code(CaseState.ENFORCING, Action.CLOSE, HEAD, unpaid) == GuardCode.NOT_EXECUTED
-    assert check(CaseState.ENFORCING, Action.CLOSE, HEAD, CaseFacts(today=TODAY, executed=True))
-    assert check(CaseState.ENFORCING, Action.CLOSE, HEAD, CaseFacts(today=TODAY, court_enforcement_accepted=True))
-    assert check(CaseState.SERVED, Action.CLOSE, HEAD, CaseFacts(today=TODAY, to_execute=False))
+    assert check(CaseState.ENFORCING, Action.CLOSE, HEAD, closing())
+    court = closing("court_accepted", executed=False, court_enforcement_accepted=True)
+    assert check(CaseState.ENFORCING, Action.CLOSE, HEAD, court)
+    assert check(CaseState.SERVED, Action.CLOSE, HEAD, closing("nothing_to_execute", to_execute=False))
     code = refused_code(CaseState.SERVED, Action.START_ENFORCEMENT, OFFICER, CaseFacts(today=TODAY, to_execute=False))
     assert code == GuardCode.NOTHING_TO_EXECUTE
+
+
+@pytest.mark.parametrize("report", ["", "returned", "approved"])
+def test_closing_without_a_drafted_report_awaiting_approval_is_refused(report):
+    code = refused_code(CaseState.ENFORCING, Action.CLOSE, HEAD, closing(report=report))
+    assert code == GuardCode.NO_CLOSING_REPORT
+    assert refused_code(CaseState.ENFORCING, Action.RETURN_CLOSING_REPORT, HEAD,
+                        closing(report=report, reason="执行情况写得不清")) == GuardCode.NO_CLOSING_REPORT
+
+
+@pytest.mark.parametrize(
+    ("ground", "changes"),
+    [
+        ("executed", {"executed": False, "court_enforcement_accepted": True}),
+        ("court_accepted", {}),
+        ("nothing_to_execute", {}),
+        ("executed", {"executed": False, "to_execute": False}),
+        ("", {}),
+    ],
+)
+def test_a_closing_ground_that_does_not_agree_with_the_case_is_refused(ground, changes):
+    facts = closing(ground, report="", **changes)
+    code = refused_code(CaseState.ENFORCING, Action.DRAFT_CLOSING_REPORT, OFFICER, facts)
+    assert code == GuardCode.CLOSING_GROUND_MISMATCH
+
+
+def test_the_closing_report_is_drafted_by_the_fund_sections_execution_post_and_leaves_the_state():
+    step = check(CaseState.SERVED, Action.DRAFT_CLOSING_REPORT, OFFICER,
+                 closing("nothing_to_execute", report="returned", to_execute=False))
+    assert (step.post, step.section, step.stays) == ("执行岗", "基金监管", True)
+    assert refused_code(CaseState.ENFORCING, Action.RETURN_CLOSING_REPORT, HEAD, closing()) == GuardCode.NO_REASON
+    assert check(CaseState.ENFORCING, Action.RETURN_CLOSING_REPORT, HEAD, closing(reason="请补充缴款凭证")).stays
 
 
 @pytest.mark.parametrize("action", [Action.SUSPEND, Action.RESUME, Action.TERMINATE, Action.TRANSFER])

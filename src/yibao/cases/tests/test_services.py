@@ -12,6 +12,8 @@ from yibao.cases.procedure import CaseState, GuardCode, Refusal, ServiceCode
 from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing
 from yibao.core.models import AuditEvent
 
+from .closing import drafted
+
 pytestmark = pytest.mark.django_db
 
 
@@ -76,15 +78,16 @@ def test_a_lead_becomes_a_closed_case_through_every_step_of_the_ordinary_procedu
     case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
     assert case.payment_due == dt.date(2026, 3, 25)
     case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
-    assert refused(s.do_close, case, actor=staff.head, expected_version=case.version).code == GuardCode.NOT_EXECUTED
+    assert refused(drafted, case, staff.officer1).code == GuardCode.NOT_EXECUTED
     case = s.do_record_payment(fresh(case), actor=staff.officer1, expected_version=case.version)
-    case = s.do_close(case, actor=staff.head, expected_version=case.version, reason="罚款已缴清")
+    case = drafted(case, staff.officer1, execution="罚款已缴清")
+    case = s.do_close(case, actor=staff.head, expected_version=case.version, reason="同意结案")
     assert case.state == CaseState.CLOSED and case.closed_on == dt.date(2026, 3, 10)
 
     steps = list(CaseStep.objects.filter(case=case).values_list("action", flat=True))
     assert steps == ["propose_filing", "approve_filing", "start_investigation", "finish_investigation",
                      "complete_review", "approve_proposal", "notify", "decide", "serve", "start_enforcement",
-                     "record_payment", "close"]
+                     "record_payment", "draft_closing_report", "close"]
     assert AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).count() == len(steps)
     assert case.version == len(steps) + 1
 
@@ -109,7 +112,8 @@ def test_a_no_penalty_decision_needs_no_notice_and_closes_without_execution(staf
     assert case.payment_due is None
     code = refused(s.do_start_enforcement, case, actor=staff.officer1, expected_version=case.version).code
     assert code == GuardCode.NOTHING_TO_EXECUTE
-    case = s.do_close(fresh(case), actor=staff.head, expected_version=case.version)
+    case = drafted(fresh(case), staff.officer1, "nothing_to_execute")
+    case = s.do_close(case, actor=staff.head, expected_version=case.version)
     assert case.state == CaseState.CLOSED
 
 

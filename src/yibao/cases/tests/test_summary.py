@@ -24,6 +24,7 @@ from yibao.cases.procedure import (
 from yibao.cases.services.filing import PartyInput
 from yibao.cases.services.summary import SummaryInput, do_decide_on_spot, do_file_summary
 
+from .closing import closed, drafted
 from .test_services import refused
 
 TODAY = dt.date(2026, 3, 2)
@@ -33,7 +34,7 @@ CELLS = [(st, a, r) for st in CaseState for a in SummaryAction for r in (OFFICER
 def facts(**changes) -> CaseFacts:
     f = CaseFacts(today=TODAY, officers=[OfficerFacts(1, dt.date(2027, 1, 1)), OfficerFacts(2, dt.date(2027, 1, 1))],
                   proposed_fine=Decimal("200"), summary_fine_limit=Decimal("200"), summary_filing_due=TODAY,
-                  executed=True)
+                  executed=True, closing_report="drafted", closing_ground="executed")
     for k, v in changes.items():
         setattr(f, k, v)
     return f
@@ -43,7 +44,7 @@ def facts(**changes) -> CaseFacts:
 def test_each_cell_of_the_summary_table_is_allowed_or_refused_with_a_reason(state, action, role):
     step = next(st for st in SUMMARY_STEPS if st.action == action)
     if state in step.sources and role in step.roles:
-        assert check_summary(state, action, role, facts()) is step
+        assert check_summary(state, action, role, facts(reason="退回理由")) is step  # returning needs one
     else:
         with pytest.raises(Refusal) as caught:
             check_summary(state, action, role, facts())
@@ -94,8 +95,9 @@ def test_an_on_the_spot_fine_is_filed_paid_and_closed(staff, clock):
     assert e.code == "wrong_procedure"
     case = do_file_summary(case, actor=staff.head, expected_version=case.version)
     assert case.state == CaseState.ENFORCING and case.due_on is None
-    assert refused(s.do_close, case, actor=staff.head, expected_version=case.version).code == GuardCode.NOT_EXECUTED
+    assert refused(drafted, case, staff.officer1).code == GuardCode.NOT_EXECUTED
     case = s.do_record_payment(case, actor=staff.officer1, expected_version=case.version)
+    case = drafted(case, staff.officer1)
     case = s.do_close(case, actor=staff.head, expected_version=case.version)
     assert case.state == CaseState.CLOSED
 
@@ -116,7 +118,7 @@ def test_an_on_the_spot_decision_is_refused_for_the_wrong_actor_number_or_date(s
                    expected_version=case.version).code == GuardCode.SUMMARY_FILING_LATE
     assert refused(do_file_summary, case, actor=staff.officer1, expected_version=case.version).code == "wrong_role"
     case = do_file_summary(case, actor=staff.head, expected_version=case.version, reason="备案人员出差")
-    case = s.do_close(case, actor=staff.head, expected_version=case.version)  # a warning: nothing to pay
+    case = closed(case, drafter=staff.officer2, head=staff.head, ground="nothing_to_execute")  # a warning
     assert case.state == CaseState.CLOSED
 
 

@@ -98,6 +98,8 @@ def test_the_demo_county_has_cases_in_every_state_some_near_or_past_a_deadline(d
     closed = cases.get(state=CaseState.CLOSED)
     assert [st.action for st in closed.steps.all()][:2] == ["propose_filing", "approve_filing"]
     assert {st.actor.username for st in closed.steps.all()} == {"officer1", "reviewer", "head"}
+    # Closed on the closing report 执行岗 drafted and the head approved.
+    assert (closed.closing_report.status, closed.closing_report.approved_by.username) == ("approved", "head")
     rows = board([county.pk], today=today(), near=5).rows
     assert any(r.days_left(today()) < 0 for r in rows) and any(r.days_left(today()) >= 0 for r in rows)
     assert "lead" in {r.kind for r in rows}  # the older demo lead is past its verification period

@@ -441,9 +441,11 @@ def closing_approval(doc) -> None:
     form(doc, [("案由", "{{ case_title }}"), ("当事人", "{{ party.name }}"), ("立案日期", "{{ filed_on }}"),
                ("处理决定", "{{ decision }}{% if has_fine %}　罚款{{ fine_figures }}（大写：{{ fine_capitals }}）{% endif %}"),
                ("决定日期", "{{ decided_on }}"),
-               ("执行情况", "{% if executed %}已执行完毕{% endif %}{% if paid_on %}，{{ paid_on }}缴清{% endif %}"),
-               ("案件状态", "{{ state }}"), officers_row(), ("结案理由", "{{ closing_reason }}"),
-               ("负责人审批意见", "同意结案　{{ closed_by }}　{{ closed_on }}")])
+               ("执行情况", "{% if execution_summary %}{{ execution_summary }}{% else %}{% if executed %}已执行完毕"
+                "{% endif %}{% if paid_on %}，{{ paid_on }}缴清{% endif %}{% endif %}"),
+               ("案件状态", "{{ state }}"), officers_row(), ("结案情形", "{{ closing_ground }}"),
+               ("案件办理情况", "{{ handling_summary }}"), ("承办人（执行岗）", "{{ drafted_by }}　{{ drafted_on }}"),
+               ("负责人审批意见", "{% if approved %}{{ approval_opinion }}　{{ approved_by }}　{{ approved_on }}{% endif %}")])
     verify(doc)
 
 

@@ -213,7 +213,9 @@ def test_every_kind_at_every_stage_either_renders_completely_or_refuses_naming_w
         case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
         case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
         case = s.do_record_payment(case, actor=staff.officer1, expected_version=case.version, reference="缴款凭证")
-        case = s.do_close(case, actor=staff.head, expected_version=case.version, reason="罚款已缴清")
+        case = s.do_draft_closing_report(case, actor=staff.officer1, expected_version=case.version, ground="executed",
+                                         handling_summary="立案调查后依法作出处罚决定并送达", execution_summary="罚款已缴清")
+        case = s.do_close(case, actor=staff.head, expected_version=case.version, reason="同意结案")
     rendered, refused = [], []
     for kind in KINDS:
         try:
