@@ -15,7 +15,7 @@ from yibao.org.models import Officer
 from yibao.org.permissions import can_view_personal_data
 
 from .. import services as s
-from ..models import Case, CaseOfficer
+from ..models import Case, CaseOfficer, ClosingReport
 from ..procedure import STATE_LABELS
 from ..services.execution import surcharge
 from ..services.filing import FilingInput, PartyInput
@@ -72,6 +72,22 @@ def _parties(case: Case, user: Any) -> list[dict]:
     return rows
 
 
+def _closing_report(case: Case) -> dict | None:
+    """The closing report as it stands; its earlier drafts and returns are in `steps`."""
+    r = ClosingReport.objects.filter(case=case).select_related("drafted_by", "returned_by", "approved_by").first()
+    if r is None:
+        return None
+
+    def name(user: Any) -> str | None:
+        return user.get_username() if user else None
+
+    return {"ground": r.ground, "ground_label": r.get_ground_display(), "status": r.status, "drafts": r.drafts,
+            "handling_summary": r.handling_summary, "execution_summary": r.execution_summary,
+            "drafted_by": name(r.drafted_by), "drafted_on": r.drafted_on, "returned_by": name(r.returned_by),
+            "returned_on": r.returned_on, "return_reason": r.return_reason, "approved_by": name(r.approved_by),
+            "approved_on": r.approved_on, "approval_opinion": r.approval_opinion}
+
+
 def _payments(case: Case, today: Any) -> dict:
     """The payments' sums and the next unpaid instalment (services.payments), as strings of yuan."""
     summary = payment_summary(case, today)
@@ -104,7 +120,7 @@ def case_json(case: Case, user: Any) -> dict:
         "hearing_noticed_on": c.hearing_noticed_on, "decided_fine": money(c.decided_fine),
         "decided_on": c.decided_on, "service_due": c.service_due, "service_method": c.service_method,
         "served_on": c.served_on, "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
-        "closed_on": c.closed_on,
+        "closed_on": c.closed_on, "closing_report": _closing_report(c),
         "surcharge": str(due.amount) if due else None, "surcharge_explanation": due.explanation if due else "",
         **_payments(c, today),
         "parties": _parties(c, user),

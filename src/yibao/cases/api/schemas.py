@@ -88,6 +88,24 @@ class ActionOut(Schema):
     url: str
 
 
+class ClosingReportOut(Schema):
+    ground: str = Field(description="结案情形：executed 执行完毕、court_accepted 法院已受理强制执行申请、"
+                                    "nothing_to_execute 无须执行")
+    ground_label: str
+    status: str = Field(description="drafted 待负责人审批、returned 已退回、approved 已批准结案")
+    drafts: int = Field(description="起草次数（退回后重新起草的，各稿见 steps）")
+    handling_summary: str
+    execution_summary: str
+    drafted_by: str | None
+    drafted_on: dt.date
+    returned_by: str | None
+    returned_on: dt.date | None
+    return_reason: str
+    approved_by: str | None
+    approved_on: dt.date | None
+    approval_opinion: str
+
+
 class CaseSummaryOut(Schema):
     id: int
     number: str | None
@@ -149,6 +167,7 @@ class CaseOut(CaseSummaryOut):
     next_instalment_due: dt.date | None = Field(None, description="下一期未缴清的分期款的应缴日期")
     next_instalment_unpaid: str | None = Field(None, description="下一期分期款尚欠金额（元）")
     closed_on: dt.date | None
+    closing_report: ClosingReportOut | None = Field(None, description="结案报告：执行岗起草，负责人退回或批准（即结案）")
     parties: list[PartyOut]
     officers: list[CaseOfficerOut]
     deadlines: list[DeadlineOut]

@@ -126,13 +126,18 @@ def test_the_report_is_drafted_returned_and_approved_on_the_api(staff, paid):
     body = {"expected_version": case["version"], "ground": "court_accepted", "handling_summary": "已缴清"}
     mismatch = officer.post(f"/cases/{paid.pk}/draft_closing_report", body)
     assert mismatch.status_code == 422 and mismatch.json()["code"] == GuardCode.CLOSING_GROUND_MISMATCH
+    assert case["closing_report"] is None
     case = officer.act(case, "draft_closing_report", ground="executed", handling_summary="已缴清")
+    assert (case["closing_report"]["status"], case["closing_report"]["drafted_by"]) == ("drafted", "officer1")
     case = head.act(case, "return_closing_report", reason="请写明缴款日期")
+    assert case["closing_report"]["return_reason"] == "请写明缴款日期"
     early = head.post(f"/cases/{paid.pk}/close", {"expected_version": case["version"]})
     assert early.status_code == 422 and early.json()["code"] == GuardCode.NO_CLOSING_REPORT
     case = officer.act(case, "draft_closing_report", ground="executed", handling_summary="已于3月2日缴清")
     case = head.act(case, "close", reason="同意结案")
     assert case["state"] == "closed"
+    assert {k: case["closing_report"][k] for k in ("status", "drafts", "approved_by", "ground_label")} == {
+        "status": "approved", "drafts": 2, "approved_by": "head", "ground_label": "行政处罚决定执行完毕"}
 
 
 def test_the_workbench_asks_for_the_report_then_for_the_heads_approval_and_the_case_page_shows_it(client, staff,
