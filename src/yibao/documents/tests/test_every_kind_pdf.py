@@ -59,7 +59,7 @@ def other_paths(staff, file_input, lead, clock, law_texts) -> dict[str, dict]:  
     without the lead, which chain_case files (built before chain_case, which moves the clock on; the clock is
     set back to where chain_case starts)."""
     from yibao.cases.services import PartyInput
-    from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing
+    from yibao.cases.services.hearing import do_name_hearing_host
     from yibao.cases.services.summary import SummaryInput, do_decide_on_spot
     from yibao.cases.services.transfer import do_transfer
     from yibao.cases.tests.test_services import filed_case, notified
@@ -94,8 +94,7 @@ def other_paths(staff, file_input, lead, clock, law_texts) -> dict[str, dict]:  
     heard = notified(staff, file_input_without_lead, clock)
     heard = s.do_request_hearing(heard, actor=staff.officer1, expected_version=heard.version)
     heard = do_name_hearing_host(heard, staff.reviewer, actor=staff.head, expected_version=heard.version)
-    heard = do_notify_hearing(heard, actor=staff.officer1, expected_version=heard.version,
-                              hearing_on=dt.date(2026, 3, 20), place="本局三楼会议室")
+    heard = scheduled_and_notified(heard, staff, dt.date(2026, 3, 20), "本局三楼会议室")
     out["hearing_notice"] = _other_context("hearing_notice", heard)
     clock.set(dt.date(2026, 3, 20))
     heard = s.do_record_hearing(heard, actor=staff.reviewer, expected_version=heard.version,
@@ -104,6 +103,19 @@ def other_paths(staff, file_input, lead, clock, law_texts) -> dict[str, dict]:  
     clock.set(dt.date(2026, 3, 2))
     assert set(out) == OTHER_PATHS
     return out
+
+
+def scheduled_and_notified(case, staff, on: dt.date, place: str):
+    """The hearing's day and place, then its notice to the party: scheduled by the host and notified by an
+    officer where the services split the two (do_schedule_hearing), set with the notice where they do not."""
+    from yibao.cases.services import hearing
+
+    if hasattr(hearing, "do_schedule_hearing"):
+        case = hearing.do_schedule_hearing(case, actor=staff.reviewer, expected_version=case.version, hearing_on=on,
+                                           place=place)
+        return hearing.do_notify_hearing(case, actor=staff.officer1, expected_version=case.version)
+    return hearing.do_notify_hearing(case, actor=staff.officer1, expected_version=case.version, hearing_on=on,
+                                     place=place)
 
 
 def docx_text(docx: bytes) -> str:
