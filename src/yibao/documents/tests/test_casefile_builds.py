@@ -140,6 +140,9 @@ def test_the_case_page_shows_building_polls_then_offers_the_download(case_with_d
     assert f'hx-get="/documents/cases/{case.pk}/casefile/"' in section
     fresh = client.get(f"/documents/cases/{case.pk}/casefile/").content.decode()
     assert "生成 PDF</button>" in fresh and "下载原件 ZIP" in fresh
+    old_address = client.get(f"/documents/cases/{case.pk}/file.pdf").content.decode()  # nothing built yet
+    assert "案卷 PDF 在后台生成" in old_address and f'hx-get="/documents/cases/{case.pk}/casefile/"' in old_address
+    assert not CaseFileBuild.objects.exists()
 
     pending = client.post(f"/documents/cases/{case.pk}/casefile/request/").content.decode()
     assert "生成中" in pending and 'hx-trigger="every 2s"' in pending and "<script" not in pending
