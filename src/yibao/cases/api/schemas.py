@@ -150,7 +150,9 @@ class CaseOut(CaseSummaryOut):
     hearing_request_due: dt.date | None
     hearing_on: dt.date | None
     hearing_place: str
+    hearing_time: str | None = Field(None, description="听证时间，时:分")
     hearing_noticed_on: dt.date | None
+    hearing_notice_method: str
     decided_fine: str | None
     decided_on: dt.date | None
     service_due: dt.date | None

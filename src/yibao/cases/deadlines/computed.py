@@ -95,6 +95,7 @@ def hearing_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
             *CASE_FIELDS, "hearing_on", "hearing_noticed_on"):
         if r["hearing_noticed_on"] is None:
             due, provisional, why = q.days.count(HEARING_NOTICE, r["hearing_on"])
+            why = f"听证定于{cn_date(r['hearing_on'])}，尚未通知当事人。{why}"
             rows.append(_computed("hearing_notice", "听证通知期限", HEARING_NOTICE.citation.label(), r, due,
                                   provisional, why, q.days))
         else:

@@ -112,8 +112,10 @@ class Case(models.Model):
     hearing_host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="听证主持人", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     hearing_on = models.DateField("听证日期", null=True, blank=True)
+    hearing_time = models.TimeField("听证时间", null=True, blank=True)
     hearing_place = models.CharField("听证地点", max_length=200, blank=True)
     hearing_noticed_on = models.DateField("听证通知日期", null=True, blank=True)
+    hearing_notice_method = models.CharField("听证通知方式", max_length=20, choices=ServiceMethod.choices, blank=True)
     hearing_record = models.TextField("听证笔录", blank=True)
     host_opinion = models.TextField("主持人意见", blank=True)
     decision_kind = models.CharField("决定类型", max_length=20, choices=DecisionKind.choices, blank=True)

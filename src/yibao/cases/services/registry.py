@@ -68,7 +68,7 @@ from .handling import (
     do_start_enforcement,
     do_start_investigation,
 )
-from .hearing import do_name_hearing_host, do_notify_hearing
+from .hearing import NOTICE_METHODS, do_name_hearing_host, do_notify_hearing, do_schedule_hearing
 from .officers import do_ask_recusal, do_decide_recusal, do_reassign_officer
 from .steps import do_take_step
 from .summary import do_file_summary
@@ -271,8 +271,14 @@ _ACTIONS: list[CaseAction] = [
     CaseAction("name_hearing_host", do_name_hearing_host,
                (Input("host_id", "听证主持人（法制审核机构）", Kind.USER, required=True, choices=hearing_hosts, arg="host",
                       help="听证主持人的用户 id（法制审核机构，非本案执法人员）"),), "HostIn"),
+    CaseAction("schedule_hearing", do_schedule_hearing,
+               (Input("hearing_on", "听证日期", Kind.DATE, required=True),
+                Input("hearing_time", "听证时间（时:分，如 09:30）", help="听证开始时间，时:分，如 09:30"),
+                Input("place", "听证地点", required=True),
+                Input("reason", "改期理由（首次安排不填）", Kind.LONG_TEXT, help="改期理由：当事人申请、主持人不能到场等；首次安排不填")),
+               "HearingScheduleIn"),
     CaseAction("notify_hearing", do_notify_hearing,
-               (Input("hearing_on", "听证日期", Kind.DATE, required=True), Input("place", "听证地点", required=True),
+               (Input("method", "通知方式", Kind.CHOICE, required=True, choices=NOTICE_METHODS),
                 _day("noticed_on", "通知日期", help="通知日期，不填为今天")), "HearingNoticeIn"),
     CaseAction("record_transfer_receipt", do_record_transfer_receipt,
                (_day("received_on", "回执日期"), Input("note", "回执情况", Kind.LONG_TEXT)), "ReceiptIn"),

@@ -126,7 +126,11 @@ def test_a_hearing_suspension_and_resumption_walk_on_the_api(api, staff, clock):
     case = api.officer1.act(case, "request_hearing")
     assert case["state"] == "hearing"
     case = api.head.act(case, "name_hearing_host", host_id=staff.reviewer.pk)
-    case = api.officer1.act(case, "notify_hearing", hearing_on="2026-03-12", place="栾川县医疗保障局听证室")
+    case = api.reviewer.act(case, "schedule_hearing", hearing_on="2026-03-12", hearing_time="09:30",
+                            place="栾川县医疗保障局听证室")
+    assert case["hearing_time"] == "09:30" and case["hearing_noticed_on"] is None
+    case = api.officer1.act(case, "notify_hearing", method="mail")
+    assert case["hearing_noticed_on"] == "2026-03-02" and case["hearing_notice_method"] == "mail"
     clock.set(dt.date(2026, 3, 12))
     case = api.reviewer.act(case, "record_hearing", record="听证笔录……", host_opinion="事实清楚，建议维持")
     case = api.reviewer.act(case, "finish_hearing")
@@ -277,7 +281,8 @@ BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"repor
           "record_excluded_period": {"kind": "testing", "start": "2026-03-02", "reason": "理由"},
           "end_excluded_period": {"end": "2026-03-02"}, "mark_complex": {"reason": "理由"},
           "record_deliberation": {"attendees": ["甲"], "conclusion": "结论"}, "name_hearing_host": {"host_id": 1},
-          "notify_hearing": {"hearing_on": "2026-03-20", "place": "听证室"}, "file_summary": {},
+          "schedule_hearing": {"hearing_on": "2026-03-20", "place": "听证室"},
+          "notify_hearing": {"method": "direct"}, "file_summary": {},
           "draft_closing_report": {"ground": "executed", "handling_summary": "经过"},
           "return_closing_report": {"reason": "理由"}}
 

@@ -9,7 +9,7 @@ from yibao.cases import services as s
 from yibao.cases.constants import LeadStatus
 from yibao.cases.models import Case, CaseStep
 from yibao.cases.procedure import CaseState, GuardCode, Refusal, ServiceCode
-from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing
+from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing, do_schedule_hearing
 from yibao.core.models import AuditEvent
 
 from .closing import drafted
@@ -247,8 +247,9 @@ def test_a_hearing_is_recorded_by_the_legal_section_and_the_case_is_reviewed_aga
     code = refused(s.do_finish_hearing, case, actor=staff.reviewer, expected_version=case.version).code
     assert code == GuardCode.NO_HEARING_RECORD
     case = do_name_hearing_host(fresh(case), staff.reviewer, actor=staff.head, expected_version=case.version)
-    case = do_notify_hearing(case, actor=staff.officer1, expected_version=case.version,
-                             hearing_on=dt.date(2026, 3, 12), place="听证室")
+    case = do_schedule_hearing(case, actor=staff.reviewer, expected_version=case.version,
+                               hearing_on=dt.date(2026, 3, 12), place="听证室")
+    case = do_notify_hearing(case, actor=staff.officer1, expected_version=case.version)
     clock.set(dt.date(2026, 3, 12))
     case = s.do_record_hearing(case, actor=staff.reviewer, expected_version=case.version,
                                record="听证笔录：当事人对事实无异议，请求从轻。", host_opinion="建议维持拟处罚意见")

@@ -102,7 +102,10 @@ def hearing_notice(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     require(HEARING_NOTICE, 听证日期=case.hearing_on, 听证地点=case.hearing_place, 听证主持人=case.hearing_host)
     ctx = common(case, inp, HEARING_NOTICE)
     notice = statutory_days("hearing_notice")
-    ctx.update({"hearing_on": date_or_none(case.hearing_on), "hearing_place": case.hearing_place,
+    # The day as scheduled, with its hour when one was set: the template says 定于{{ hearing_on }}.
+    at = f"{case.hearing_time.hour}时{case.hearing_time.minute:02d}分" if case.hearing_time else ""
+    ctx.update({"hearing_on": date_or_none(case.hearing_on) + at, "hearing_time": at,
+                "hearing_place": case.hearing_place,
                 "hearing_host": user_name(case.hearing_host), "notice_days": notice["days"],
                 "notice_basis": notice["basis"], "notified_on": date_or_none(case.notified_on)})
     return ctx

@@ -107,7 +107,7 @@ def test_a_refused_filing_renders_its_approval_form_with_the_heads_reason(staff,
 
 @pytest.mark.django_db
 def test_the_hearing_notice_and_record_render_the_host_date_and_place(staff, file_input, clock):
-    from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing
+    from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing, do_schedule_hearing
 
     case = notified(staff, file_input, clock)
     notice = render("advance_notice", context("advance_notice", case))
@@ -116,10 +116,12 @@ def test_the_hearing_notice_and_record_render_the_host_date_and_place(staff, fil
     with pytest.raises(MissingData, match="听证日期、听证地点、听证主持人"):
         context("hearing_notice", case)
     case = do_name_hearing_host(case, staff.reviewer, actor=staff.head, expected_version=case.version)
-    case = do_notify_hearing(case, actor=staff.officer1, expected_version=case.version,
-                             hearing_on=dt.date(2026, 3, 20), place="本局三楼会议室")
+    case = do_schedule_hearing(case, actor=staff.reviewer, expected_version=case.version,
+                               hearing_on=dt.date(2026, 3, 20), hearing_time="09:30", place="本局三楼会议室")
+    # The notice is drafted from the schedule, before the party is told.
     text = render("hearing_notice", context("hearing_notice", case))
-    assert "2026年3月20日在本局三楼会议室" in text and "七个工作日前" in text
+    assert "2026年3月20日9时30分在本局三楼会议室" in text and "七个工作日前" in text
+    case = do_notify_hearing(case, actor=staff.officer1, expected_version=case.version)
     clock.set(dt.date(2026, 3, 20))
     case = s.do_record_hearing(case, actor=staff.reviewer, expected_version=case.version,
                                record="当事人对事实无异议，请求从轻。", host_opinion="建议维持拟处罚意见。")
