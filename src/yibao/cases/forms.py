@@ -99,7 +99,7 @@ class SearchForm(Form):
 PAGE_WIDGETS: dict[Kind, str] = {
     Kind.TEXT: "text", Kind.LONG_TEXT: "textarea", Kind.DATE: "date", Kind.CHOICE: "select", Kind.MONEY: "text",
     Kind.FLAG: "checkbox", Kind.USER: "select", Kind.OFFICER: "select", Kind.OFFICER_ID: "select",
-    Kind.NAMES: "textarea", Kind.INSTALMENTS: "textarea",
+    Kind.NAMES: "textarea", Kind.INSTALMENTS: "textarea", Kind.NUMBERS: "checkboxes",
 }
 
 
@@ -163,6 +163,8 @@ def page_values(action: CaseAction, post: Any) -> dict[str, Any]:
             value = raw.replace("，", "\n").replace("、", "\n").splitlines()
         elif i.kind == Kind.INSTALMENTS:
             value = page_instalments(raw)
+        elif i.kind == Kind.NUMBERS:
+            value = [int(v) for v in post.getlist(i.name) if v.strip().isdigit()]
         else:
             value = raw or (i.default if i.default is not None else "")
         values[i.name] = value

@@ -160,6 +160,7 @@ class CaseFacts:
     actor_is_head: bool = False
     reason: str = ""
     investigation_report: bool = False
+    report_missing: tuple[str, ...] = ()  # the required parts the current 调查终结报告 lacks, by name
     review_required: bool = False  # 第五十八条, or the bureau's rule of reviewing every case
     review_passed: bool = False
     proposal_approved: bool = False  # the head approved the proposed penalty before the notice
@@ -196,6 +197,10 @@ class Guard:
     message: str
     basis: Citation | None
     passes: Callable[[CaseFacts], bool]
+    explain: Callable[[CaseFacts], str] | None = None  # a message naming what is missing, where it varies
+
+    def message_for(self, facts: CaseFacts) -> str:
+        return self.explain(facts) if self.explain is not None else self.message
 
 
 def _officers_valid(f: CaseFacts) -> bool:
@@ -231,7 +236,9 @@ TWO_OFFICERS = Guard(G.TOO_FEW_OFFICERS, f"办案执法人员不得少于{MIN_OF
 CERTIFICATES = Guard(G.CERTIFICATE_INVALID, "办案执法人员的执法证在今日无效或已过期，不得实施执法行为",
                      penalty_law(42, 1), _officers_valid)
 REPORT = Guard(G.NO_INVESTIGATION_REPORT, "调查终结应当有调查终结报告", penalty_law(57, 1),
-               lambda f: f.investigation_report)
+               lambda f: f.investigation_report and not f.report_missing,
+               lambda f: ("调查终结应当有调查终结报告" if not f.investigation_report
+                          else f"调查终结报告缺少{'、'.join(f.report_missing)}，请补全后再办理调查终结"))
 REVIEWER_NOT_OFFICER = Guard(G.REVIEWER_IS_CASE_OFFICER, "法制审核人员不得是本案的执法人员",
                              penalty_law(58, 1), lambda f: not _is_case_officer(f))
 REVIEW_DONE = Guard(G.REVIEW_NOT_PASSED, "本案应当经法制审核，未经法制审核或者审核未通过的，不得作出决定",
@@ -421,7 +428,7 @@ def check(state: CaseState, action: Action, role: str, facts: CaseFacts) -> Step
     step = step_for(state, action, role)
     for guard in step.guards:
         if not guard.passes(facts):
-            raise Refusal(guard.code, guard.message, guard.basis)
+            raise Refusal(guard.code, guard.message_for(facts), guard.basis)
     return step
 
 
@@ -439,5 +446,5 @@ def check_summary(state: CaseState, action: SummaryAction, role: str, facts: Cas
         raise Refusal("wrong_role", f"{step.label}须由{ROLE_LABELS[next(iter(step.roles))]}办理")
     for guard in step.guards:
         if not guard.passes(facts):
-            raise Refusal(guard.code, guard.message, guard.basis)
+            raise Refusal(guard.code, guard.message_for(facts), guard.basis)
     return step

@@ -32,6 +32,7 @@ from .models import (
     EvidenceKind,
     InquiryRecord,
     InspectionRecord,
+    InvestigationReport,
     Preservation,
     PreservationOutcome,
     Signature,
@@ -205,6 +206,8 @@ def _render(request: HttpRequest, case: Case, refusal: Refusal | None = None, fa
         "evidence": Evidence.objects.filter(case=case).prefetch_related("attachments").select_related("collected_by",
                                                                                                       "corrects"),
         "preservations": Preservation.objects.filter(case=case),
+        "reports": InvestigationReport.objects.filter(case=case).select_related("drafted_by").prefetch_related(
+            "evidence").order_by("-drafted_at", "-id"),
         "letters": AssistanceRequest.objects.filter(case=case),
         "deadlines": investigation_deadlines(case),
         "officers": CaseOfficer.objects.filter(case=case, recused_on__isnull=True).select_related("officer"),

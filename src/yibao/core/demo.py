@@ -201,6 +201,22 @@ DEMO_CASE_FINE = 20000
 DEMO_CASE_PROVISION = "《医疗保障基金使用监督管理条例》第三十八条第（一）项"
 
 
+def _finish_investigation(case, officer, *, expected_version: int):
+    """End a demo case's investigation with a complete 调查终结报告 resting on one recorded evidence item."""
+    from yibao.cases.services.evidence import EvidenceInput, do_add_evidence
+    from yibao.cases.services.facts import today
+    from yibao.cases.services.report import ReportInput, do_finish_investigation
+
+    item = do_add_evidence(case, EvidenceInput(
+        kind="physical", title="示例：串换药品的包装盒", source=case.parties.first().name, collected_by=officer.officer.pk,
+        collected_on=today(), place="当事人经营场所", quantity=1), [], actor=officer)
+    report = ReportInput(
+        source="示例：智能监控线索，经负责人批准立案", process="示例：调取收费明细，现场检查，询问法定代表人",
+        facts="示例：违法事实清楚，证据确凿。", evidence=[item.number], proposal="penalty", measures="罚款",
+        fine=DEMO_CASE_FINE, nature="示例：串换药品，造成医疗保障基金损失", discretion="示例：无从轻、从重情节")
+    return do_finish_investigation(case, actor=officer, expected_version=expected_version, report=report)
+
+
 def _demo_cases(bureau) -> str:
     """File and walk the demo cases once (a second run finds them and adds none)."""
     from contextlib import contextmanager
@@ -237,8 +253,7 @@ def _demo_cases(bureau) -> str:
             "approve": lambda: s.do_approve_filing(case, actor=head, **kw),
             "reject": lambda: s.do_reject_filing(case, actor=head, reason=reason, **kw),
             "investigate": lambda: s.do_start_investigation(case, actor=officer1, **kw),
-            "report": lambda: s.do_finish_investigation(case, actor=officer1, report="示例：违法事实清楚，证据确凿。",
-                                                        **kw),
+            "report": lambda: _finish_investigation(case, officer1, **kw),
             "review": lambda: s.do_complete_review(case, actor=users["reviewer"], opinion="agree", **kw),
             "proposal": lambda: s.do_approve_proposal(case, actor=head, fine=DEMO_CASE_FINE,
                                                       hearing_right=hearing_right, **kw),

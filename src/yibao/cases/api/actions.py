@@ -28,6 +28,7 @@ class VersionIn(Schema):
 JSON_TYPES: dict[Kind, Any] = {
     Kind.TEXT: str, Kind.LONG_TEXT: str, Kind.DATE: dt.date, Kind.MONEY: Decimal, Kind.FLAG: bool, Kind.USER: int,
     Kind.OFFICER: int, Kind.OFFICER_ID: int, Kind.NAMES: list[str], Kind.INSTALMENTS: list[tuple[dt.date, Decimal]],
+    Kind.NUMBERS: list[int],
 }
 
 
@@ -43,7 +44,7 @@ def json_field(spec: Input) -> tuple[Any, Any]:
         return typ, Field(..., **options)
     if kind in (Kind.TEXT, Kind.LONG_TEXT):
         return typ, Field(spec.default or "", **options)
-    if kind in (Kind.NAMES, Kind.INSTALMENTS):
+    if kind in (Kind.NAMES, Kind.INSTALMENTS, Kind.NUMBERS):
         return typ, Field(list(spec.default or []), **options)
     if spec.default is not None:
         return typ, Field(spec.default, **options)

@@ -18,6 +18,7 @@ from .investigation import (
 from .lead import LEAD_OBJECT_TYPES, Lead, LeadFinding
 from .parameters import BureauParameter
 from .people import CaseOfficer, LeftHow, Party, RecusalAskedBy, RecusalRequest
+from .report import InvestigationReport, ReportProposal
 from .step import CaseStep
 
 __all__ = [
@@ -26,5 +27,5 @@ __all__ = [
     "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",
     "AssistanceRequest", "Attachment", "Evidence", "EvidenceKind", "InquiryRecord", "InspectionRecord", "Preservation",
-    "PreservationOutcome", "PreservationStatus", "Signature",
+    "PreservationOutcome", "PreservationStatus", "Signature", "InvestigationReport", "ReportProposal",
 ]

@@ -101,7 +101,7 @@ def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.da
         actor_id=actor.pk,
         actor_is_head=role == HEAD,
         reason=reason,
-        investigation_report=bool(case.investigation_report.strip()),
+        **report_facts(case),
         review_required=review_required(case, fine),
         review_passed=case.review_passed,
         proposal_approved=case.proposal_approved,
@@ -131,6 +131,14 @@ def closing_facts(case: Case) -> dict[str, str]:
     """The closing report's status and ground, as the closing guards read them (none yet: empty)."""
     report = ClosingReport.objects.filter(case_id=case.pk).only("status", "ground").first()
     return {"closing_report": report.status, "closing_ground": report.ground} if report else {}
+
+
+def report_facts(case: Case) -> dict:
+    """Whether the case has a current 调查终结报告, and which of its required parts are missing."""
+    from .report import current_report, missing_parts  # noqa: PLC0415 - report.py takes steps, which read facts
+
+    report = current_report(case)
+    return {"investigation_report": report is not None, "report_missing": missing_parts(report)}
 
 
 def running_due(case: Case, on: dt.date) -> dt.date | None:

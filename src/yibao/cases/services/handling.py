@@ -22,6 +22,7 @@ from ..procedure import (
 from .facts import count, today
 from .hearing import check_host_may_record
 from .payments import RECORD_PAYMENT, do_record_payment  # noqa: F401 - payments are one by one (payments.py)
+from .report import do_finish_investigation  # noqa: F401 - the step's home is report.py
 from .steps import RecordStep, act_date, do_record, do_take_step
 from .thresholds import hearing_right_by_amount
 
@@ -50,19 +51,6 @@ def _fine(value: Decimal | int | str | None, what: str) -> Decimal:
 
 def do_start_investigation(case: Case | int, *, actor: Any, expected_version: int | None) -> Case:
     return do_take_step(case, Action.START_INVESTIGATION, actor=actor, expected_version=expected_version)
-
-
-def do_finish_investigation(case: Case | int, *, actor: Any, expected_version: int | None, report: str) -> Case:
-    """调查终结: the report text ends the investigation and sends the case to the legal review."""
-    report = (report or "").strip()
-
-    def before(c: Case) -> None:
-        c.investigation_report = report
-        # A case back from review is reviewed afresh on the new report.
-        c.review_passed, c.review_opinion = False, ""
-
-    return do_take_step(case, Action.FINISH_INVESTIGATION, actor=actor, expected_version=expected_version,
-                        before=before, data={"report_chars": len(report)})
 
 
 def do_complete_review(case: Case | int, *, actor: Any, expected_version: int | None, opinion: str,

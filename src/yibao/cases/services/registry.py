@@ -26,6 +26,7 @@ from ..models import (
     RecusalAskedBy,
     RemedyKind,
     RemedyOutcome,
+    ReportProposal,
     ReviewOpinion,
     ServiceMethod,
     TransferKind,
@@ -59,7 +60,6 @@ from .handling import (
     do_complete_review,
     do_decide,
     do_finish_hearing,
-    do_finish_investigation,
     do_notify,
     do_record_hearing,
     do_record_payment,
@@ -70,6 +70,7 @@ from .handling import (
 )
 from .hearing import NOTICE_METHODS, do_name_hearing_host, do_notify_hearing, do_schedule_hearing
 from .officers import do_ask_recusal, do_decide_recusal, do_reassign_officer
+from .report import finish_investigation
 from .steps import do_take_step
 from .summary import do_file_summary
 from .transfer import do_record_transfer_receipt, do_transfer
@@ -89,6 +90,7 @@ class Kind(StrEnum):
     OFFICER_ID = "officer_id"  # an officer's id, given to the service as the id (it checks the case)
     NAMES = "names"  # several short texts (attendees)
     INSTALMENTS = "instalments"  # (date, amount) pairs
+    NUMBERS = "numbers"  # several numbers chosen among the case's (its evidence items)
 
 
 Choices = Sequence[tuple[str, str]]
@@ -195,6 +197,26 @@ def hearing_hosts(case: Case) -> list[tuple[str, str]]:
     return [(str(p.user_id), p.user.get_full_name() or p.user.get_username()) for p in rows.select_related("user")]
 
 
+def case_evidence(case: Case) -> list[tuple[str, str]]:
+    """The case's evidence items not withdrawn, by number, for the report to rely on."""
+    return [(str(e.number), f"证据{e.number}：{e.title}") for e in case.evidence.filter(withdrawn_on__isnull=True)]
+
+
+# 调查终结报告 in its parts (services/report.py); the guard REPORT, not the form, says which required part is missing.
+REPORT_INPUTS = (
+    Input("source", "案件来源与立案情况", Kind.LONG_TEXT), Input("process", "调查经过", Kind.LONG_TEXT),
+    Input("facts", "违法事实", Kind.LONG_TEXT, help="调查查明的违法事实"),
+    Input("evidence", "证据（勾选本案证据）", Kind.NUMBERS, choices=case_evidence,
+          help="报告所依据的本案证据的序号（证据清单中的“序号”）"),
+    Input("nature", "违法行为的性质（适用条款和权责事项由案件自动引用）", Kind.LONG_TEXT),
+    Input("proposal", "处理意见", Kind.CHOICE, choices=[("", "（请选择）"), *ReportProposal.choices], default="",
+          help="拟处理意见：penalty 给予行政处罚，no_penalty 不予行政处罚，not_established 违法事实不能成立，"
+               "transfer 移送其他行政机关，judiciary 移送司法机关"),
+    Input("measures", "处罚种类与幅度"), Input("fine", "拟罚款（元）", Kind.MONEY),
+    Input("discretion", "自由裁量理由（有测算的，裁量档次自动引用）", Kind.LONG_TEXT),
+)
+
+
 # ---------------------------------------------------------------- the table
 
 def _reason(label: str) -> Input:
@@ -210,8 +232,7 @@ _ACTIONS: list[CaseAction] = [
     CaseAction(Action.APPROVE_FILING, do_approve_filing),
     CaseAction(Action.REJECT_FILING, do_reject_filing, (_reason("不予立案理由"),), "ReasonIn"),
     CaseAction(Action.START_INVESTIGATION, do_start_investigation),
-    CaseAction(Action.FINISH_INVESTIGATION, do_finish_investigation,
-               (Input("report", "调查终结报告", Kind.LONG_TEXT, required=True, help="调查终结报告"),), "ReportIn"),
+    CaseAction(Action.FINISH_INVESTIGATION, finish_investigation, REPORT_INPUTS, "ReportIn"),
     CaseAction(Action.COMPLETE_REVIEW, do_complete_review,
                (Input("opinion", "审核意见", Kind.CHOICE, required=True, choices=ReviewOpinion.choices),
                 Input("text", "具体意见", Kind.LONG_TEXT)), "ReviewIn"),

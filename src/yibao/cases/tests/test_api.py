@@ -12,6 +12,8 @@ from yibao.cases.models import Case, CaseStep
 from yibao.cases.procedure import GuardCode, ServiceCode
 from yibao.core.models import AuditEvent
 
+from .reporting import add_physical_evidence
+
 pytestmark = pytest.mark.django_db
 
 PARTY = {"party_type": "institution", "name": "栾川县康宁诊所", "credit_code": "52410324MJY123456X",
@@ -79,7 +81,12 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     assert case["state"] == "filed" and case["number"] == "栾医保立〔2026〕1号"
     assert case["due_on"] == "2026-06-01" and case["deadlines"][0]["basis"]
     case = api.officer1.act(case, "start_investigation")
-    case = api.officer2.act(case, "finish_investigation", report="经调查，该诊所串换药品38次，造成基金损失12000元。")
+    evidence = api.officer2.client.post(f"/api/v1/cases/{case['id']}/evidence", {
+        "kind": "physical", "title": "串换药品的包装盒", "source": "当事人", "collected_by": staff.officer2.officer.pk,
+        "collected_on": "2026-03-02", "place": "当事人经营场所", "quantity": 1})
+    assert evidence.status_code == 201, evidence.json()
+    case = api.officer2.act(case, "finish_investigation", facts="经调查，该诊所串换药品38次，造成基金损失12000元。",
+                            evidence=[evidence.json()["number"]], proposal="penalty", measures="罚款", fine="24000")
     assert case["state"] == "under_review"
     case = api.reviewer.act(case, "complete_review", opinion="agree")
     assert case["review_passed"] is True
@@ -101,8 +108,8 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     assert [a["action"] for a in case["actions"]] == ["record_remedy"]
 
     steps = [s["action"] for s in case["steps"]]
-    assert steps == ["propose_filing", "approve_filing", "start_investigation", "finish_investigation",
-                     "complete_review", "approve_proposal", "notify", "close_statements", "decide", "serve",
+    assert steps == ["propose_filing", "approve_filing", "start_investigation", "add_evidence",
+                     "finish_investigation", "complete_review", "approve_proposal", "notify", "close_statements", "decide", "serve",
                      "start_enforcement", "record_payment", "draft_closing_report", "close"]
     actors = dict(CaseStep.objects.filter(case_id=case["id"]).values_list("action", "actor__username"))
     assert actors["approve_filing"] == "head" and actors["complete_review"] == "reviewer"
@@ -119,7 +126,9 @@ def test_a_hearing_suspension_and_resumption_walk_on_the_api(api, staff, clock):
     case = api.head.act(case, "resume", reason="鉴定结论已出")
     assert case["state"] == "filed"
     case = api.officer1.act(case, "start_investigation")
-    case = api.officer1.act(case, "finish_investigation", report="调查终结")
+    case = api.officer1.act(case, "finish_investigation", facts="调查终结",
+                            evidence=[add_physical_evidence(Case.objects.get(pk=case["id"]), staff.officer1)],
+                            proposal="penalty")
     case = api.reviewer.act(case, "complete_review", opinion="agree")
     case = api.head.act(case, "approve_proposal", decision_kind="penalty", fine="60000", hearing_right=True)
     case = api.officer1.act(case, "notify")
@@ -163,9 +172,10 @@ def test_a_step_the_law_forbids_now_is_refused_with_its_article(api, staff, cloc
     case = filed(api, staff)
     case = api.officer1.act(case, "start_investigation")
     refused = api.officer1.post(f"/cases/{case['id']}/finish_investigation",
-                                {"expected_version": case["version"], "report": " "})
+                                {"expected_version": case["version"], "facts": " "})
     assert refused.status_code == 422
-    assert refused.json() == {"code": GuardCode.NO_INVESTIGATION_REPORT, "message": "调查终结应当有调查终结报告",
+    assert refused.json() == {"code": GuardCode.NO_INVESTIGATION_REPORT,
+                              "message": "调查终结报告缺少违法事实、证据、处理意见，请补全后再办理调查终结",
                               "basis": "《中华人民共和国行政处罚法》第五十七条第一款"}
     wrong_state = api.head.post(f"/cases/{case['id']}/decide",
                                 {"expected_version": case["version"], "decision_kind": "no_penalty"})
@@ -265,7 +275,7 @@ def test_bad_input_names_the_field_in_chinese(api, staff, clock):
 
 
 # A valid body for every action, so that what is refused is the caller, not the request.
-BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"report": "调查终结"},
+BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"facts": "调查终结", "proposal": "not_established"},
           "complete_review": {"opinion": "agree"}, "approve_proposal": {"decision_kind": "penalty", "fine": "1000"},
           "close_statements": {"text": "放弃陈述"}, "record_hearing": {"record": "笔录", "host_opinion": "意见"},
           "decide": {"decision_kind": "no_penalty"}, "serve": {"method": "direct"},

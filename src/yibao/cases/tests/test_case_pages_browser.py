@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 import yibao
@@ -13,6 +14,8 @@ from yibao.cases.procedure import STATE_LABELS, CaseState
 from yibao.conftest import login
 from yibao.org.constants import DEMO_PASSWORD, BureauLevel
 from yibao.org.services import do_create_bureau, ensure_demo_users
+
+from .reporting import add_physical_evidence
 
 
 @pytest.fixture(autouse=True)
@@ -84,14 +87,19 @@ def test_a_case_goes_from_the_lead_to_closed_through_the_pages_each_step_by_its_
     expect(state).to_have_text(STATE_LABELS[CaseState.INVESTIGATING])
     expect(page.locator("#case-timeline")).to_contain_text("批准立案")
     sign_in_on_case(page, live_server, "officer2", case.pk)
-    act(page, "finish_investigation", fill={"report": " "})
+    act(page, "finish_investigation", fill={"facts": " "})
     refusal = page.locator("#refusal")
-    expect(refusal).to_contain_text("调查终结应当有调查终结报告")
+    expect(refusal).to_contain_text("调查终结报告缺少违法事实、证据、处理意见")
     expect(state).to_have_text(STATE_LABELS[CaseState.INVESTIGATING])
     page.locator("#refusal-basis").click()
     expect(page.locator("h1")).to_contain_text("第五十七条")
     page.go_back()
-    act(page, "finish_investigation", fill={"report": "经调查，该诊所串换药品38次，造成基金损失12000元。"})
+    # The report relies on the case's evidence, chosen by number.
+    add_physical_evidence(case, get_user_model().objects.get(username="officer2"))
+    page.reload()
+    page.locator('form[data-action="finish_investigation"] [name="evidence"][value="1"]').check()
+    act(page, "finish_investigation", fill={"facts": "经调查，该诊所串换药品38次，造成基金损失12000元。"},
+        select={"proposal": "penalty"})
     expect(state).to_have_text(STATE_LABELS[CaseState.UNDER_REVIEW])
 
     # 审查岗 of 法制审核股 reviews; the head approves the proposed penalty.

@@ -10,6 +10,7 @@ from yibao.cases.models import BureauParameter, Case
 from yibao.cases.procedure import CaseState, GuardCode
 from yibao.cases.services.deliberation import DeliberationCode, do_mark_complex, do_record_deliberation
 
+from .reporting import finish
 from .test_services import filed_case, fresh, investigated, refused
 
 pytestmark = pytest.mark.django_db
@@ -84,13 +85,13 @@ def test_a_bureau_reviewing_by_amount_skips_the_review_below_it(staff, file_inpu
                                    valid_from=dt.date(2026, 1, 1), basis="测试：本局按数额审核")
     case = filed_case(staff, lambda: file_input(review_required=False))
     case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
-    case = s.do_finish_investigation(case, actor=staff.officer2, expected_version=case.version, report="调查终结")
+    case = finish(case, actor=staff.officer2)
     case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="24000")
     case = s.do_notify(case, actor=staff.officer1, expected_version=case.version)  # no review: 24,000 < 100,000
     assert case.state == CaseState.NOTIFIED
     case = filed_case(staff, lambda: file_input(review_required=False, title="另一案", lead=None, bureau=county))
     case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
-    case = s.do_finish_investigation(case, actor=staff.officer2, expected_version=case.version, report="调查终结")
+    case = finish(case, actor=staff.officer2)
     case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="150000")
     assert refused(s.do_notify, case, actor=staff.officer1,
                    expected_version=case.version).code == GuardCode.REVIEW_NOT_PASSED

@@ -184,11 +184,11 @@ def test_a_refusal_on_the_page_links_the_article_it_enforces_in_the_law_library(
     client.force_login(staff.officer1)
     act = reverse("cases:case_act", args=[case.pk, "finish_investigation"])
     # Without the law in the library the basis is named, not linked.
-    html = client.post(act, {"version": case.version, "report": " "}).content.decode()
+    html = client.post(act, {"version": case.version, "facts": " "}).content.decode()
     assert "（依据：《中华人民共和国行政处罚法》第五十七条第一款）" in html and 'id="refusal-basis"' not in html
 
     do_load_law_text(next(t for t in law_texts() if t.name == "中华人民共和国行政处罚法"))
-    response = client.post(act, {"version": case.version, "report": " "})
+    response = client.post(act, {"version": case.version, "facts": " "})
     assert response.status_code == 400
     html = response.content.decode()
     link = re.search(r'<a class="cite" href="([^"]+)" id="refusal-basis">([^<]+)</a>', html)

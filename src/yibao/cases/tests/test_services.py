@@ -13,6 +13,7 @@ from yibao.cases.services.hearing import do_name_hearing_host, do_notify_hearing
 from yibao.core.models import AuditEvent
 
 from .closing import drafted
+from .reporting import finish
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,7 @@ def filed_case(staff, file_input) -> Case:
 def investigated(staff, file_input) -> Case:
     case = filed_case(staff, file_input)
     case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
-    return s.do_finish_investigation(case, actor=staff.officer2, expected_version=case.version,
-                                     report="经调查，该诊所2025年串换药品38次，造成基金损失12000元。")
+    return finish(case, actor=staff.officer2, facts="经调查，该诊所2025年串换药品38次，造成基金损失12000元。")
 
 
 def test_a_lead_becomes_a_closed_case_through_every_step_of_the_ordinary_procedure(staff, file_input, lead, clock):
@@ -55,8 +55,7 @@ def test_a_lead_becomes_a_closed_case_through_every_step_of_the_ordinary_procedu
     assert lead.status == LeadStatus.FILED and case.number in lead.status_note
 
     case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
-    case = s.do_finish_investigation(case, actor=staff.officer2, expected_version=case.version,
-                                     report="经调查，该诊所串换药品38次，造成基金损失12000元。")
+    case = finish(case, actor=staff.officer2)
     assert case.state == CaseState.UNDER_REVIEW
     case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
     assert case.review_passed
@@ -85,11 +84,11 @@ def test_a_lead_becomes_a_closed_case_through_every_step_of_the_ordinary_procedu
     assert case.state == CaseState.CLOSED and case.closed_on == dt.date(2026, 3, 10)
 
     steps = list(CaseStep.objects.filter(case=case).values_list("action", flat=True))
-    assert steps == ["propose_filing", "approve_filing", "start_investigation", "finish_investigation",
-                     "complete_review", "approve_proposal", "notify", "decide", "serve", "start_enforcement",
-                     "record_payment", "draft_closing_report", "close"]
+    assert steps == ["propose_filing", "approve_filing", "start_investigation", "add_evidence",
+                     "finish_investigation", "complete_review", "approve_proposal", "notify", "decide", "serve",
+                     "start_enforcement", "record_payment", "draft_closing_report", "close"]
     assert AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).count() == len(steps)
-    assert case.version == len(steps) + 1
+    assert case.version == len(steps)  # every step but the evidence recorded made a version
 
 
 def test_case_numbers_run_on_per_bureau_and_year_without_gaps(staff, file_input, lead, clock):
@@ -177,10 +176,8 @@ def test_steps_out_of_order_are_refused(staff, file_input, clock):
     assert refused(s.do_decide, case, actor=staff.head, expected_version=case.version,
                    decision_kind="penalty", fine=1000).code == "wrong_state"
     case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
-    assert refused(s.do_finish_investigation, case, actor=staff.officer1, expected_version=case.version,
-                   report="").code == GuardCode.NO_INVESTIGATION_REPORT
-    case = s.do_finish_investigation(fresh(case), actor=staff.officer1, expected_version=case.version,
-                                     report="调查终结")
+    assert refused(finish, case, actor=staff.officer1, facts="").code == GuardCode.NO_INVESTIGATION_REPORT
+    case = finish(fresh(case), actor=staff.officer1, facts="调查终结")
     assert refused(s.do_notify, case, actor=staff.officer1,
                    expected_version=case.version).code == GuardCode.NO_APPROVED_PROPOSAL
 

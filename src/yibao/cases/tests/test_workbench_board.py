@@ -12,6 +12,7 @@ from yibao.cases import services as s
 from yibao.cases.deadlines import LEAD_VERIFICATION_WORKDAYS, Days, board
 from yibao.cases.views_workbench import work_for
 
+from .reporting import finish
 from .test_execution import enforcing  # noqa: F401 - a fixture the tests below take by name
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def filed(staff, file_input, clock):
 
 def to_review(case, staff):
     case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
-    return s.do_finish_investigation(case, actor=staff.officer1, expected_version=case.version, report="查明串换药品。")
+    return finish(case, actor=staff.officer1, facts="查明串换药品。")
 
 
 def test_an_officer_of_the_filing_post_sees_the_lead_to_verify_with_its_fifteen_working_days(staff, lead, clock):

@@ -14,6 +14,7 @@ is taken as well.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from yibao.cases.models import Case
@@ -193,6 +194,7 @@ def extension_approval(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
 
 
 def investigation_report(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
+    from yibao.cases.services.report import current_report
     from yibao.documents.formatting import amount_figures
 
     from .base import evidence_rows, provision_rows, provisions_text
@@ -202,9 +204,24 @@ def investigation_report(case: Case, inp: DocumentContextInput) -> dict[str, Any
     ctx = common(case, inp, INVESTIGATION_REPORT)
     rows = provision_rows(case, INVESTIGATION_REPORT)
     step = case.steps.filter(action="finish_investigation").order_by("-at", "-id").first()
-    ctx.update({"report": case.investigation_report, "provisions": rows, "provisions_text": provisions_text(rows),
+    # The structured report gives the facts found and the evidence it relies on (not every item of the case).
+    report = current_report(case)
+    if report is not None and "evidence" not in inp.params:
+        inp = replace(inp, params={**inp.params, "evidence": list(report.evidence.order_by("number"))})
+    ctx.update({"report": report.facts if report is not None else case.investigation_report,
+                "report_parts": report_parts(report), "provisions": rows, "provisions_text": provisions_text(rows),
                 "evidence": evidence_rows(case, inp), "filed_on": date_or_none(case.filed_on),
                 "reported_on": step_date(step) if step else ctx["issued_on"],
                 "fine_range": (f"{amount_figures(case.fine_min)}至{amount_figures(case.fine_max)}"
                                if case.fine_min is not None and case.fine_max is not None else case.fine_note)})
     return ctx
+
+
+def report_parts(report: Any) -> dict[str, str]:
+    """The parts of the structured 调查终结报告 (empty when the case has only the text of an earlier report)."""
+    if report is None:
+        return {}
+    return {"source": report.source, "process": report.process, "facts": report.facts, "nature": report.nature,
+            "basis": "；".join(report.basis), "proposal": report.get_proposal_display() if report.proposal else "",
+            "measures": report.measures, "fine": str(report.fine) if report.fine is not None else "",
+            "discretion": report.discretion, "grade": (report.grade or {}).get("label", "")}

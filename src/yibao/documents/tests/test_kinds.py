@@ -17,7 +17,9 @@ from yibao.cases.services.investigation import (
     do_register_preservation,
     do_send_assistance_request,
 )
+from yibao.cases.services.report import ReportInput, do_finish_investigation
 from yibao.cases.tests import conftest as case_fixtures
+from yibao.cases.tests.reporting import finish
 from yibao.cases.tests.test_services import filed_case, investigated, notified
 from yibao.documents.context.base import DocumentContextInput, MissingData
 from yibao.documents.kinds import KINDS
@@ -263,9 +265,14 @@ def test_recusal_extension_deliberation_and_the_evidence_list_render_from_their_
         kind="documentary", title="2025年门诊收费明细", source=PARTY, collected_by=staff.officer1.officer.pk,
         collected_on=dt.date(2026, 3, 2), place=PARTY, quantity=12, description="串换药品的收费记录"),
         [SimpleUploadedFile("明细.pdf", b"x" * 100, "application/pdf")], actor=staff.officer1)
-    case = s.do_finish_investigation(case, actor=staff.officer1, expected_version=case.version, report="串换药品38次")
+    do_add_evidence(case, EvidenceInput(
+        kind="physical", title="未被报告引用的物证", source=PARTY, collected_by=staff.officer1.officer.pk,
+        collected_on=dt.date(2026, 3, 2), place=PARTY, quantity=1), [], actor=staff.officer1)
+    case = do_finish_investigation(case, actor=staff.officer1, expected_version=case.version, report=ReportInput(
+        facts="串换药品38次", evidence=[1], proposal="penalty", measures="罚款"))
     report = render("investigation_report", context("investigation_report", case))
     assert "1. 2025年门诊收费明细（书证，12页（件））" in report and "证明串换药品的收费记录" in report
+    assert "串换药品38次" in report and "未被报告引用的物证" not in report
     case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
     case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="24000")
     case = do_record_deliberation(case, actor=staff.head, expected_version=case.version,
@@ -282,7 +289,7 @@ def test_a_decision_for_a_party_without_its_code_or_address_refuses_naming_them(
     proposed = s.do_file_case(data, actor=staff.officer1)
     case = s.do_approve_filing(proposed, actor=staff.head, expected_version=proposed.version)
     case = s.do_start_investigation(case, actor=staff.officer1, expected_version=case.version)
-    case = s.do_finish_investigation(case, actor=staff.officer1, expected_version=case.version, report="串换药品")
+    case = finish(case, actor=staff.officer1, facts="串换药品")
     case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
     case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="24000")
     with pytest.raises(MissingData, match="缺少当事人统一社会信用代码、当事人住所（地址）"):
