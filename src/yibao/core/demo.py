@@ -169,7 +169,7 @@ DEMO_CASES: tuple[tuple[str, str, bool, tuple[DemoStep, ...]], ...] = (
       (2, "notify"))),
     ("栾川县石庙镇卫生院虚构医药服务案", "栾川县石庙镇卫生院", True,
      ((80, "propose"), (79, "approve"), (75, "investigate"), (40, "report"), (30, "review"), (25, "proposal"),
-      (20, "notify"), (18, "hearing"))),
+      (20, "notify"), (18, "hearing"), (17, "host"), (15, "schedule"))),
     ("栾川县庙子镇百姓大药房串换药品案", "栾川县庙子镇百姓大药房", False,
      ((85, "propose"), (84, "approve"), (80, "investigate"), (50, "report"), (40, "review"), (38, "proposal"),
       (30, "notify"), (28, "statements"), (12, "decide"))),
@@ -227,6 +227,7 @@ def _demo_cases(bureau) -> str:
 
     from yibao.cases import services as s
     from yibao.cases.models import Case
+    from yibao.cases.services.hearing import do_name_hearing_host, do_schedule_hearing
 
     titles = [c[0] for c in DEMO_CASES]
     if Case.objects.filter(bureau=bureau, title__in=titles).exists():
@@ -260,6 +261,11 @@ def _demo_cases(bureau) -> str:
             "notify": lambda: s.do_notify(case, actor=officer1, **kw),
             "statements": lambda: s.do_close_statements(case, actor=officer1, text="示例：当事人放弃陈述、申辩。", **kw),
             "hearing": lambda: s.do_request_hearing(case, actor=officer1, **kw),
+            "host": lambda: do_name_hearing_host(case, users["reviewer"], actor=head, **kw),
+            # Scheduled but not yet notified: the board shows the notice's last day, near or past.
+            "schedule": lambda: do_schedule_hearing(
+                case, actor=users["reviewer"], hearing_on=timezone.localdate() + dt.timedelta(days=24),
+                hearing_time="09:30", place="本局三楼听证室", **kw),
             "decide": lambda: s.do_decide(case, actor=head, decision_kind="penalty", fine=DEMO_CASE_FINE, **kw),
             "serve": lambda: s.do_serve(case, actor=officer1, method="direct", **kw),
             "enforce": lambda: s.do_start_enforcement(case, actor=officer1, **kw),
