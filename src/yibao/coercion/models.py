@@ -113,3 +113,42 @@ class SealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}（封存 {self.seal_id}）"
+
+
+class ExclusionKind(models.TextChoices):
+    """行政强制法 第二十五条第三款's four kinds of examination, whose time is not part of the seal's period."""
+
+    TESTING = "testing", "检测"
+    INSPECTION = "inspection", "检验"
+    QUARANTINE = "quarantine", "检疫"
+    APPRAISAL = "appraisal", "技术鉴定"
+
+
+class SealExclusion(models.Model):
+    """A period of testing or appraisal of sealed materials, not counted in the seal's period (第二十五条第三款:
+    the period must be definite and told to the party in writing). `told_on` and `notice_number` record that notice.
+    """
+
+    seal = models.ForeignKey(Seal, verbose_name="封存", on_delete=models.PROTECT, related_name="exclusions")
+    kind = models.CharField("类别", max_length=16, choices=ExclusionKind.choices)
+    subject = models.CharField("检测、鉴定的对象", max_length=300)
+    performed_by = models.CharField("检测、鉴定机构", max_length=200)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    told_on = models.DateField("书面告知当事人日期")
+    notice_number = models.CharField("告知书文号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "不计入封存期限的检测、鉴定期间"
+        verbose_name_plural = "不计入封存期限的检测、鉴定期间"
+        ordering = ["seal", "starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on.isoformat()}至{self.ends_on.isoformat()}（{self.seal}）"
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1

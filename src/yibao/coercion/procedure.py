@@ -35,6 +35,7 @@ EMERGENCY_BASIS = coercion_law(19)  # 二十四小时内向负责人报告并补
 DECISION_BASIS = coercion_law(24)  # 当场交付决定书和清单
 PERIOD_BASIS = coercion_law(25, 1)  # 不得超过三十日；经负责人批准可以延长，延长不得超过三十日
 EXTENSION_NOTICE_BASIS = coercion_law(25, 2)  # 延长的决定及时书面告知当事人，并说明理由
+EXCLUSION_BASIS = coercion_law(25, 3)  # 期间不包括检测、检验、检疫或者技术鉴定的期间；应当明确，并书面告知当事人
 HANDOVER_BASIS = coercion_law(21)  # 涉嫌犯罪移送司法机关的，查封、扣押的财物一并移送，并书面告知当事人
 LIFTING_BASIS = coercion_law(28)  # 应当及时作出解除决定
 
@@ -74,6 +75,7 @@ class SealStep(StrEnum):
     SEAL_ON_SITE = "seal_on_site"  # 情况紧急，当场封存
     REPORT = "report"  # 当场封存后向负责人报告
     EXTEND = "extend"  # 延长封存期限
+    EXCLUDE = "exclude"  # 登记不计入期限的检测、检验、检疫或者技术鉴定期间
     LIFT = "lift"  # 解除封存
 
 
@@ -108,6 +110,8 @@ SEAL_STEPS: dict[SealStep, StepRule] = {
                                     frozenset()),
     SealStep.REPORT: StepRule("向负责人报告当场封存", frozenset({OFFICER}), None, None, EMERGENCY_BASIS, _OPEN),
     SealStep.EXTEND: StepRule("延长封存期限", frozenset({HEAD}), "批准决定岗", FUND_SUPERVISION, PERIOD_BASIS, _OPEN),
+    # 第二十五条第三款 names no post: an officer who carried out the seal, or the head, records the examination.
+    SealStep.EXCLUDE: StepRule("登记检测、鉴定期间", frozenset({OFFICER, HEAD}), None, None, EXCLUSION_BASIS, _OPEN),
     SealStep.LIFT: StepRule("解除封存", frozenset({HEAD}), "批准决定岗", FUND_SUPERVISION, LIFTING_BASIS,
                             frozenset({SealStatus.APPROVED, SealStatus.ACTIVE})),
 }
@@ -138,6 +142,8 @@ class SealCode(StrEnum):
     NOT_EMERGENCY = "seal_not_emergency"
     CASE_ENDED = "seal_case_ended"
     NOT_SEAL_OFFICER = "seal_not_seal_officer"
+    EXCLUSION_NOT_TOLD = "seal_exclusion_not_told"
+    EXCLUSION_OUTSIDE = "seal_exclusion_outside_period"
 
 
 def check_period(days: int) -> str | None:

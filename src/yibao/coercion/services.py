@@ -41,6 +41,7 @@ from yibao.org.models import Bureau, Officer
 from yibao.org.permissions import get_profile, is_active_user, restrict
 
 from .models import LiftReason, Seal, SealEvent
+from .periods import Excluded, excluded_days, excluded_text
 from .procedure import (
     CERTIFICATE_BASIS,
     DECISION_BASIS,
@@ -165,8 +166,14 @@ def count_end(start: dt.date, days: int) -> tuple[dt.date, str, bool]:
 
 
 def _set_period(seal: Seal, start: dt.date) -> None:
+    """The seal's last day: its days and any extension, moved on by the days of testing or appraisal
+    (第二十五条第三款), with why."""
     seal.starts_on = start
-    seal.ends_on, seal.ends_explanation, seal.ends_provisional = count_end(start, seal.days + seal.extended_days)
+    excluded = [Excluded(e.get_kind_display(), e.starts_on, e.ends_on, e.performed_by, e.told_on)
+                for e in seal.exclusions.all()] if seal.pk else []
+    seal.ends_on, why, seal.ends_provisional = count_end(start, seal.days + seal.extended_days
+                                                         + excluded_days(excluded))
+    seal.ends_explanation = " ".join(x for x in (why, excluded_text(excluded)) if x)
 
 
 # ---------------------------------------------------------------- writing

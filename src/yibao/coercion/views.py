@@ -10,13 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from yibao.cases.forms import page_date
 from yibao.cases.procedure import FINAL_STATES, Refusal, ServiceCode
 from yibao.cases.services import today, visible_cases
 from yibao.org.models import Officer
 from yibao.org.permissions import actor_bureau
 
 from . import services as cs
-from .models import LiftReason, Seal
+from .exclusions import do_record_seal_exclusion
+from .models import ExclusionKind, LiftReason, Seal
 from .procedure import EXTENSION_MAX_DAYS, SEAL_BASIS, SEAL_MAX_DAYS, SEAL_STEPS, SealStatus, SealStep
 
 STEP_VALUES = frozenset(s.value for s in SealStep)
@@ -90,6 +92,10 @@ FORMS: dict[SealStep, list[tuple[str, str, str, list]]] = {
     SealStep.REPORT: [("note", "报告内容", "textarea", [])],
     SealStep.EXTEND: [("days", f"延长天数（不超过{EXTENSION_MAX_DAYS}日）", "text", []),
                       ("reason", "理由（情况复杂）", "textarea", [])],
+    SealStep.EXCLUDE: [("kind", "类别", "select", list(ExclusionKind.choices)),
+                       ("subject", "检测、鉴定的对象", "text", []), ("performed_by", "检测、鉴定机构", "text", []),
+                       ("starts_on", "开始日期", "text", []), ("ends_on", "结束日期", "text", []),
+                       ("told_on", "书面告知当事人日期", "text", []), ("notice_number", "告知书文号", "text", [])],
     SealStep.LIFT: [("reason", "解除理由", "select",
                      [(v, label) for v, label in LiftReason.choices
                       if v not in (LiftReason.NOT_APPROVED, LiftReason.CASE_ENDED)]),
@@ -121,6 +127,7 @@ def _render(request: HttpRequest, seal: Seal, refusal: Refusal | None = None, st
             failed: str = "") -> HttpResponse:
     return render(request, "coercion/seal_detail.html", {
         "seal": seal, "events": seal.events.select_related("actor"), "officers": seal.officers.all(),
+        "exclusions": seal.exclusions.all(),
         "actions": _offered(seal, request.user), "refusal": refusal, "failed_action": failed, "today": today(),
         "expired": seal.expired(today()),
     }, status=status)
@@ -144,6 +151,11 @@ def seal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         SealStep.REPORT: lambda: cs.do_report_emergency_seal(seal, note=post.get("note", ""), **kw),
         SealStep.EXTEND: lambda: cs.do_extend_seal(seal, days=_int(post.get("days", ""), "延长天数"),
                                                    reason=post.get("reason", ""), **kw),
+        SealStep.EXCLUDE: lambda: do_record_seal_exclusion(
+            seal, kind=post.get("kind", ""), subject=post.get("subject", ""), performed_by=post.get("performed_by", ""),
+            starts_on=page_date(post.get("starts_on", ""), "开始日期"), ends_on=page_date(post.get("ends_on", ""), "结束日期"),
+            told_on=page_date(post.get("told_on", ""), "书面告知当事人日期"), notice_number=post.get("notice_number", ""),
+            **kw),
         SealStep.LIFT: lambda: cs.do_lift_seal(seal, reason=post.get("reason", ""), note=post.get("note", ""), **kw),
     }
     try:
