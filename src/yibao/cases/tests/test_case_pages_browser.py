@@ -139,7 +139,7 @@ def test_a_case_goes_from_the_lead_to_closed_through_the_pages_each_step_by_its_
 
     steps = list(case.steps.order_by("id").values_list("action", "actor__username"))
     assert steps == [("propose_filing", "officer1"), ("approve_filing", "head"), ("start_investigation", "officer1"),
-                     ("finish_investigation", "officer2"), ("complete_review", "reviewer"),
+                     ("add_evidence", "officer2"), ("finish_investigation", "officer2"), ("complete_review", "reviewer"),
                      ("approve_proposal", "head"), ("notify", "officer1"), ("decide", "head"),
                      ("serve", "officer2"), ("start_enforcement", "officer1"), ("record_payment", "officer1"),
                      ("draft_closing_report", "officer1"), ("close", "head")]
