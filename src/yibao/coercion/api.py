@@ -20,7 +20,8 @@ from yibao.cases.services import visible_cases
 from yibao.org.models import Officer
 
 from . import services as cs
-from .models import LiftReason, Seal
+from .exclusions import do_record_seal_exclusion
+from .models import ExclusionKind, LiftReason, Seal
 from .procedure import EXTENSION_MAX_DAYS, SEAL_MAX_DAYS, SealStatus
 
 router = Router(tags=["封存"])
@@ -65,6 +66,17 @@ class SealReportIn(SealVersionIn):
 class SealExtendIn(SealVersionIn):
     days: int = Field(..., description=f"延长天数，不超过{EXTENSION_MAX_DAYS}日，只能延长一次")
     reason: str
+
+
+class SealExclusionIn(SealVersionIn):
+    kind: choices(ExclusionKind.values) = Field(..., description="testing 检测、inspection 检验、quarantine 检疫、"
+                                                                 "appraisal 技术鉴定")
+    subject: str = Field(..., description="检测、鉴定的对象")
+    performed_by: str = Field(..., description="检测、鉴定机构")
+    starts_on: dt.date
+    ends_on: dt.date
+    told_on: dt.date | None = Field(None, description="书面告知当事人的日期（行政强制法第二十五条第三款，必填）")
+    notice_number: str = ""
 
 
 class SealLiftIn(SealVersionIn):
@@ -192,6 +204,15 @@ def report_seal(request: HttpRequest, seal_id: int, payload: SealReportIn) -> di
 def extend_seal(request: HttpRequest, seal_id: int, payload: SealExtendIn) -> dict:
     return seal_json(cs.do_extend_seal(_seal(request, seal_id), days=payload.days, reason=payload.reason,
                                        **_kw(request, payload)))
+
+
+@router.post("/{seal_id}/exclusions", response={200: SealOut, **ERRORS},
+             summary="登记不计入封存期限的检测、检验、检疫或者技术鉴定期间（行政强制法第二十五条第三款）")
+def record_seal_exclusion(request: HttpRequest, seal_id: int, payload: SealExclusionIn) -> dict:
+    return seal_json(do_record_seal_exclusion(
+        _seal(request, seal_id), kind=payload.kind, subject=payload.subject, performed_by=payload.performed_by,
+        starts_on=payload.starts_on, ends_on=payload.ends_on, told_on=payload.told_on,
+        notice_number=payload.notice_number, **_kw(request, payload)))
 
 
 @router.post("/{seal_id}/lift", response={200: SealOut, **ERRORS}, summary="负责人决定解除封存（行政强制法第二十八条）")

@@ -69,3 +69,19 @@ def test_an_officer_of_the_case_not_among_the_seals_officers_is_refused_with_403
     CaseOfficer.objects.create(case=case, officer=officer, assigned_on=clock.day)
     answer = Caller(third).post(f"/seals/{seal['id']}/report", {"expected_version": seal["version"]})
     assert answer.status_code == 403 and answer.json()["code"] == "seal_not_seal_officer"
+
+
+def test_an_appraisal_period_told_in_writing_moves_the_end_on_the_api(staff):
+    officer, head, reviewer = Caller(staff.officer1), Caller(staff.head), Caller(staff.reviewer)
+    seal = officer.post("/seals", body(staff)).json()
+    seal = head.post(f"/seals/{seal['id']}/approve", {"expected_version": seal["version"], "approved": True}).json()
+    seal = reviewer.post(f"/seals/{seal['id']}/execute",
+                         {"expected_version": seal["version"], "site_record": "已贴封条"}).json()
+    period = {"kind": "appraisal", "subject": "门诊处方 3 册", "performed_by": "河南某司法鉴定所",
+              "starts_on": "2026-03-02", "ends_on": "2026-03-11"}
+    untold = officer.post(f"/seals/{seal['id']}/exclusions", {"expected_version": seal["version"], **period})
+    assert untold.status_code == 422 and untold.json()["code"] == "seal_exclusion_not_told"
+    moved = officer.post(f"/seals/{seal['id']}/exclusions",
+                         {"expected_version": seal["version"], **period, "told_on": "2026-03-02"})
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["ends_on"] > seal["ends_on"] and "共10日" in moved.json()["ends_explanation"]
