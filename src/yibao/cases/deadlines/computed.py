@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from types import SimpleNamespace
 
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from yibao.deadlines.calendar import cn_date
 from yibao.deadlines.periods import STATUTORY_PERIODS, StatutoryPeriod
 
 from ..case_clock import add_months
-from ..models import ArrangementKind, Case, CaseStep, DecisionKind, PaymentArrangement, Remedy
+from ..models import ArrangementKind, DecisionKind, PaymentArrangement, Remedy
 from ..parameters import defaults
 from ..procedure import STATE_LABELS, CaseState
 from ..services.investigation import investigation_deadlines_until
@@ -56,25 +56,16 @@ def _minimum_days(key: str) -> int:
 
 def review_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
     """法制审核: the bureau's `legal_review` working days from the day the case went to review."""
-    from django.utils import timezone  # noqa: PLC0415
-
     if q.state and q.state != CaseState.UNDER_REVIEW:
         return Picked([], 0)
-    bound = q.days.latest_start(_minimum_days("legal_review"), q.horizon) + dt.timedelta(days=1)
-    since = timezone.make_aware(dt.datetime.combine(bound, dt.time()))
-    cases = _cases(bureau_ids, q).filter(state=CaseState.UNDER_REVIEW, review_passed=False, review_required=True)
-    # One grouped read of the steps into review, rather than a subquery per case.
-    # Grouped by the case id alone (index cases_step_to_state): grouping by the case's columns sorted every
-    # step row on disk at 100,000 cases.
-    grouped = (CaseStep.objects.filter(to_state=CaseState.UNDER_REVIEW, case__in=cases.values("pk"))
-               .values("case_id").annotate(last=Max("at")).filter(last__lt=since))
-    went = dict(grouped.values_list("case_id", "last"))
+    # Only the cases that went to review early enough for the shortest period of any bureau to end by then.
+    bound = q.days.latest_start(_minimum_days("legal_review"), q.horizon)
+    cases = _cases(bureau_ids, q).filter(state=CaseState.UNDER_REVIEW, review_passed=False, review_required=True,
+                                         review_since__lte=bound)
     cache: dict = {}
     rows = []
-    for r in Case.objects.filter(pk__in=grouped.values("case_id")).values(*CASE_FIELDS):
-        if r["pk"] not in went:  # went to review between the two reads
-            continue
-        start = timezone.localtime(went[r["pk"]]).date()
+    for r in cases.values(*CASE_FIELDS, "review_since"):
+        start = r["review_since"]
         due, provisional, why = q.days.count(_period("legal_review", r["bureau_id"], start, cache), start)
         rows.append(_computed("review", REVIEW_LABEL, REVIEW_BASIS, r, due, provisional,
                               f"自移送法制审核之日（{cn_date(start)}）起算。{why}", q.days))

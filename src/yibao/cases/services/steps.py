@@ -36,6 +36,8 @@ def lock(case: Case | int, expected_version: int | None) -> Case:
 def write_step(case: Case, *, action: str, label: str, from_state: str, actor: Any, reason: str = "",
                data: dict | None = None) -> CaseStep:
     """Save the case with a new version, append its timeline step and its audit event."""
+    if case.state == CaseState.UNDER_REVIEW and from_state != CaseState.UNDER_REVIEW:
+        case.review_since = today()
     case.version += 1
     case.save()
     step = CaseStep.objects.create(case=case, action=action, label=label, from_state=from_state,

@@ -191,14 +191,9 @@ def kinds(result):
 
 
 def test_the_legal_review_runs_ten_working_days_from_the_day_the_case_went_to_review(staff, filed, clock):
-    from django.utils import timezone
+    from yibao.cases.models import Case
 
-    from yibao.cases.models import Case, CaseStep
-
-    # The timeline's time is the real one (the clock moves only the day), so the step is written as on 2 March.
-    Case.objects.filter(pk=filed.pk).update(state="under_review")
-    CaseStep.objects.create(case=filed, action="finish_investigation", label="调查终结", from_state="investigating",
-                            to_state="under_review", at=timezone.make_aware(dt.datetime(2026, 3, 2, 9)))
+    Case.objects.filter(pk=filed.pk).update(state="under_review", review_since=dt.date(2026, 3, 2))
     clock.set(dt.date(2026, 3, 10))
     [row] = board(None, today=clock.day, kinds=["review"], near=5).rows
     # 3 March is the 1st working day, 16 March the 10th (the bureau's default `legal_review`).
@@ -328,3 +323,20 @@ def test_an_assistance_letters_reply_awaited_is_on_the_board_with_its_case(staff
     [row] = board(None, today=clock.day, kinds=["assistance_reply"], near=5).rows
     assert (row.due, row.subject, row.state_code) == (letter.reply_due, filed.number, "investigating")
     assert row.label == "协查回复期限" and row.why == letter.due_explanation
+
+
+def test_the_review_period_starts_on_the_day_the_case_goes_to_review_not_on_later_steps_in_review(staff, filed,
+                                                                                                  clock):
+    clock.set(dt.date(2026, 3, 2))
+    case = to_review(filed, staff)
+    assert case.review_since == dt.date(2026, 3, 2)
+    clock.set(dt.date(2026, 3, 5))
+    case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version,
+                                opinion="investigate_further", text="证据不足，补充调查。")
+    assert case.state == "investigating" and case.review_since == dt.date(2026, 3, 2)
+    clock.set(dt.date(2026, 3, 9))
+    case = finish(case, actor=staff.officer1, facts="补充查明。")
+    # Back in review: the period runs again from the day it came back.
+    assert case.review_since == dt.date(2026, 3, 9)
+    [row] = board(None, today=dt.date(2026, 3, 23), kinds=["review"], near=0).rows  # 10 working days after 9 March
+    assert "2026年3月9日" in row.why
