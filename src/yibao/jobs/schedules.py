@@ -24,6 +24,7 @@ SCHEDULES = (
     Daily("审计链核验", "yibao.jobs.tasks.check_audit_chain", dt.time(2, 30)),
     Daily("预审历史压缩", "yibao.jobs.tasks.compact_prescreen_journals", dt.time(3, 30)),
     Daily("期限提醒", "yibao.jobs.tasks.refresh_deadline_alerts", dt.time(6, 0)),
+    Daily("数据库统计信息", "yibao.jobs.tasks.refresh_planner_statistics", dt.time(4, 30)),
 )
 
 

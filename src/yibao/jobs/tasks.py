@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from typing import Any
+
+from django.db import connections
 
 from yibao.core.audit import check_chain, record_event
 
@@ -57,3 +60,23 @@ def refresh_deadline_alerts() -> Any:
         log.warning("期限提醒未运行：%s.%s() 尚不存在（案件模块未提供期限提醒）", ALERTS_MODULE, ALERTS_FUNCTION)
         return None
     return getattr(module, ALERTS_FUNCTION)()
+
+
+def refresh_planner_statistics(using: str = "default") -> dict[str, Any]:
+    """Refresh the query planner's statistics (ANALYZE) so the pages' queries keep their indexes.
+
+    SQLite plans by sqlite_stat1 and nothing refreshes it by itself: after a migration added an index, the
+    officer's case list at 100,000 cases went from 18 to 210 ms until ANALYZE ran. PostgreSQL's autovacuum
+    analyzes too; running it nightly there costs seconds and changes nothing when autovacuum kept up.
+    """
+    connection = connections[using]
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"database": connection.vendor, "seconds": round(time.perf_counter() - started, 3)}
+
+
+def analyze_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After a migrate on SQLite, ANALYZE at once: new indexes otherwise have no statistics until the night."""
+    if connections[using].vendor == "sqlite":
+        refresh_planner_statistics(using)

@@ -114,3 +114,17 @@ def test_compaction_runs_over_every_bureau_journal(monkeypatch):
     assert tasks.compact_prescreen_journals() == [
         {"bureau": "410324", "kept": 1, "dropped": 2}, {"bureau": "140300", "kept": 1, "dropped": 2}]
     assert compacted == ["410324", "140300"]
+
+
+@pytest.mark.django_db
+def test_the_nightly_statistics_job_analyzes_the_database_so_the_planner_knows_the_indexes():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    result = tasks.refresh_planner_statistics()
+    assert result["database"] == connection.vendor
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # ANALYZE creates the statistics table again (rows only for tables that hold rows).
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 1
