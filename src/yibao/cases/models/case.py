@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from ..procedure import STATE_LABELS, CaseState
+from ..procedure import OPEN_BEFORE_DECISION, STATE_LABELS, CaseState
 
 CASE_STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in CaseState]
 
@@ -159,6 +159,19 @@ class Case(models.Model):
             # 法制审核期限, counted from the day the case went to review: a grouped read of the timeline for it
             # took 90 ms of the city head's board on PostgreSQL at 100,000 cases.
             models.Index(fields=["bureau", "state", "review_since"], name="cases_case_review_since"),
+            # The same deadlines read nearest first across many bureaus (a city head's board): an index per
+            # deadline over the states it runs in only, walked in date order and left at the page's rows,
+            # where the indexes above give a range per bureau and state to merge and sort (PostgreSQL).
+            models.Index(fields=["due_on"], name="cases_case_open_due",
+                         condition=models.Q(state__in=sorted(OPEN_BEFORE_DECISION))),
+            models.Index(fields=["statement_window_ends"], name="cases_case_open_statements",
+                         condition=models.Q(state=CaseState.NOTIFIED)),
+            models.Index(fields=["hearing_request_due"], name="cases_case_open_hearing_req",
+                         condition=models.Q(state=CaseState.NOTIFIED)),
+            models.Index(fields=["service_due"], name="cases_case_open_service",
+                         condition=models.Q(state=CaseState.DECIDED)),
+            models.Index(fields=["payment_due"], name="cases_case_open_payment",
+                         condition=models.Q(state__in=sorted({CaseState.SERVED, CaseState.ENFORCING}))),
         ]
 
     def __str__(self) -> str:
