@@ -206,11 +206,13 @@ def enforcement_deadlines(bureau_ids: list[int] | None, q: BoardQuery, *, kind: 
         bound = latest(lambda s: court_window(s)[1], q.horizon)
         cases = _cases(bureau_ids, q).filter(_unpaid(), served_on__isnull=False, served_on__lte=bound).filter(
             Q(reminder_served_on__isnull=True) | Q(court_applied_on__isnull=True))
-        remedied = list(Remedy.objects.values_list("case_id", flat=True).distinct())
+        remedied = list(Remedy.objects.order_by().values_list("case_id", flat=True).distinct())
         if remedied:
             cases = cases.exclude(pk__in=remedied)
-        served = [(court_window(r["served_on"]), r, "") for r in
-                  cases.values(*CASE_FIELDS, "served_on", "reminder_served_on", "court_applied_on")]
+        # Counted once a day of service, not once a case: thousands of unpaid fines share a few hundred days.
+        windows: dict[dt.date, tuple[dt.date, dt.date, dt.date]] = {}
+        served = [(windows.get(r["served_on"]) or windows.setdefault(r["served_on"], court_window(r["served_on"])),
+                   r, "") for r in cases.values(*CASE_FIELDS, "served_on", "reminder_served_on", "court_applied_on")]
         q.memo[key] = served + (_after_remedies(bureau_ids, q) if remedied else [])
     done = "reminder_served_on" if kind == "reminder" else "court_applied_on"
     at = 1 if kind == "reminder" else 2
