@@ -14,6 +14,7 @@ from yibao.core.cli_support import django_setup, fail, megabytes
 from yibao.documents.cli import case_app, documents_app
 from yibao.law.cli import law_app, penalty_app
 from yibao.monitoring.cli import monitor_app
+from yibao.org.cli import account_app
 
 # documents/cli.py starts Django by this name.
 _django = django_setup
@@ -27,6 +28,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="api-token")
 app.add_typer(case_app, name="case")
 app.add_typer(documents_app, name="documents")
+app.add_typer(account_app, name="account")
 
 
 @app.command()

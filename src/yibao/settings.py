@@ -128,9 +128,11 @@ AUTH_PASSWORD_VALIDATORS = [
 YIBAO_LOCKOUT_FAILURES = int(os.environ.get("YIBAO_LOCKOUT_FAILURES", "5"))
 YIBAO_LOCKOUT_MINUTES = int(os.environ.get("YIBAO_LOCKOUT_MINUTES", "15"))
 YIBAO_LOCKOUT_MAX_MINUTES = int(os.environ.get("YIBAO_LOCKOUT_MAX_MINUTES", str(24 * 60)))
+# Passwords as Django checks them; permissions from roles alone (三权分立, org/auth/roles.py).
 AUTHENTICATION_BACKENDS = [
     "yibao.org.auth.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "yibao.org.auth.roles.PasswordBackend",
+    "yibao.org.auth.roles.RolePermissionBackend",
 ]
 AXES_FAILURE_LIMIT = YIBAO_LOCKOUT_FAILURES
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -19,7 +19,14 @@ NAV_ITEMS = [
 AUDIT_NAV_ITEMS = [("audit:event_list", "审计日志")]
 
 
-def navigation(request):
-    from yibao.core.auditlog.access import is_audit_admin
+# The security administrator's (三权分立: accounts, roles and passwords, in the admin's 用户 pages).
+SECURITY_NAV_ITEMS = [("admin:auth_user_changelist", "账号管理")]
 
-    return {"nav_items": AUDIT_NAV_ITEMS if is_audit_admin(getattr(request, "user", None)) else NAV_ITEMS}
+
+def navigation(request):
+    from yibao.org.constants import Role
+    from yibao.org.permissions import get_role
+
+    role = get_role(getattr(request, "user", None))
+    items = {Role.AUDIT_ADMIN: AUDIT_NAV_ITEMS, Role.SECURITY_ADMIN: SECURITY_NAV_ITEMS}.get(role, NAV_ITEMS)
+    return {"nav_items": items}

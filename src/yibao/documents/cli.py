@@ -15,10 +15,10 @@ from pathlib import Path
 
 import typer
 
+from yibao.org.constants import SYSTEM_USERNAME
+
 case_app = typer.Typer(help="案件：列出案件、导出文书和案卷", no_args_is_help=True)
 documents_app = typer.Typer(help="执法文书：核验文件", no_args_is_help=True)
-
-SYSTEM_USERNAME = "yibao-system"
 
 
 def _django() -> None:

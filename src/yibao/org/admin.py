@@ -100,6 +100,11 @@ class OfficerAdmin(AuditedAdmin):
     filter_horizontal = ["posts"]
     raw_id_fields = ["user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Who signs in as the officer and which posts they hold are the security administrator's (三权分立,
+        # on the account's page); the officer's record is the system administrator's.
+        return [] if request.user.is_superuser else ["user", "posts"]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         # The change form shows the name, ID number and phone in full: a full view, recorded as the
@@ -129,3 +134,26 @@ class UserProfileAdmin(AuditedAdmin):
     list_filter = ["role", "bureau"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or _may_change(request, obj.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from .accounts import check_account_admin, sync_staff
+
+        check_account_admin(request.user, obj.user)
+        super().save_model(request, obj, form, change)
+        sync_staff(obj.user)
+
+
+def _may_change(request, user) -> bool:
+    from .admin_accounts import _may_change as may
+
+    return may(request, user)
+
+
+# The accounts' pages (the security administrator's) replace Django's own user admin.
+from . import admin_accounts  # noqa: E402, F401

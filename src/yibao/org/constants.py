@@ -39,6 +39,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "经办稽核人员"
     ANALYST = "analyst", "数据分析人员"
     ADMIN = "admin", "系统管理员"
+    # 三权分立: accounts, roles, passwords and second factors, and nothing of cases or the trail (accounts.py).
+    SECURITY_ADMIN = "security_admin", "安全管理员"
     # 三权分立: reads the audit trail and nothing else (core/auditlog/views.py, middleware.py).
     AUDIT_ADMIN = "audit_admin", "审计管理员"
 
@@ -59,10 +61,42 @@ PII_ROLES = frozenset({Role.HEAD, Role.LEGAL_REVIEWER, Role.ADMIN})
 # Roles that must sign in with a second factor (GB/T 22239-2019 8.1.4.1 d: administrators and those who
 # sign decisions). The three administrators' roles are named by their GLOSSARY values, so the rule holds
 # as soon as those roles exist.
-SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.HEAD, "security_admin", "audit_admin"})
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.HEAD, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 # Roles that may change the organisation (bureaus, departments, posts, officers).
 ORG_ADMIN_ROLES = frozenset({Role.ADMIN})
+
+# The one superuser: the command line's system account (documents/cli.py), without a usable password, so
+# the trail names who acted when a script runs without --user. `serve --production` refuses any other.
+SYSTEM_USERNAME = "yibao-system"
+
+# 三权分立 (GB/T 22239-2019 8.1.4.2 d): the three administrators; one account holds at most one of them.
+ADMINISTRATOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles that may create, change and disable accounts, reset passwords and second factors, unlock.
+ACCOUNT_ADMIN_ROLES = frozenset({Role.SECURITY_ADMIN})
+
+# The pages an administrator confined to their duty reaches (the first is their home page), besides
+# signing in and out, their own account (/account/) and static files; every other page answers 403.
+CONFINED_ROLE_PATHS: dict[str, tuple[str, ...]] = {
+    Role.AUDIT_ADMIN: ("/audit/",),
+    Role.SECURITY_ADMIN: ("/admin/",),
+}
+
+# What each administrator may do in the Django admin (/admin/): "app_label.model" or "app_label.*".
+# Django permissions come from this table alone (org/auth/roles.py): groups and per-user permissions are
+# not read, and the one superuser is the command line's system account, which cannot sign in.
+ADMIN_SITE_DUTIES: dict[str, frozenset[str]] = {
+    # Organisation, system settings (calendar, documents' settings and templates) and background jobs.
+    Role.ADMIN: frozenset({
+        "org.bureau", "org.department", "org.post", "org.officer",
+        "deadlines.calendaryear", "documents.documentsettings", "documents.documenttemplate", "django_q.*",
+    }),
+    # Accounts and their roles, bureaus and posts; second factors; lockouts (deleting an attempt unlocks).
+    Role.SECURITY_ADMIN: frozenset({
+        "auth.user", "org.userprofile", "otp_totp.totpdevice", "org.recoverycodedevice",
+        "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog",
+    }),
+}
 
 # Post name → stage. A post whose name is not listed gets a blank stage.
 POST_STAGES: dict[str, str] = {
@@ -147,11 +181,13 @@ DEMO_USERS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("auditor", Role.AUDITOR, "孙晓梅", "", ()),
     ("analyst", Role.ANALYST, "周明", "", ()),
     ("admin", Role.ADMIN, "系统管理员", "", ()),
+    # 三权分立: accounts and roles only (org/accounts.py, the admin's 用户 pages), no cases, no audit trail.
+    ("security_admin", Role.SECURITY_ADMIN, "安全管理员", "", ()),
     # 三权分立: reads the audit trail only (core/auditlog), no business pages and no superuser rights.
     ("audit_admin", Role.AUDIT_ADMIN, "审计管理员", "", ()),
 )
 # Roles of which the demo has one account for all bureaus (the first bureau's), not one per bureau.
-DEMO_SYSTEM_ROLES = frozenset({Role.ADMIN, Role.AUDIT_ADMIN})
+DEMO_SYSTEM_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 def department_name(stem: str, level: str) -> str:

@@ -59,13 +59,14 @@ def in_scope(user: Any, bureau: Any) -> bool:
 def has_role(user: Any, roles: Iterable[str], bureau: Any = None, *, staff: bool = False) -> bool:
     """Whether an active user has one of the roles, for the bureau when one is given (see `in_scope`).
 
-    With staff=True, Django staff users and superusers pass whatever their profile says (screening runs).
+    With staff=True, superusers and Django staff users without a profile pass (screening runs); a staff user
+    with a profile (the system and the security administrator reach the admin site) acts in their role.
     """
     if not is_active_user(user):
         return False
-    if staff and (user.is_staff or user.is_superuser):
-        return True
     profile = get_profile(user)
+    if staff and (user.is_superuser or (user.is_staff and profile is None)):
+        return True
     if profile is None or profile.role not in roles:
         return False
     return bureau is None or bureau.is_within(profile.bureau)

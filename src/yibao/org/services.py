@@ -12,6 +12,7 @@ from django.utils import timezone
 from yibao.core.audit import record_event
 
 from .constants import (
+    ADMIN_SITE_DUTIES,
     DEFAULT_DEPARTMENTS,
     DEMO_OFFICER_ROLES,
     DEMO_PASSWORD,
@@ -148,9 +149,10 @@ def ensure_demo_users(
 ) -> list:
     """Create the demo users of a bureau, one per role (two officers), if they do not exist; return them all.
 
-    Without a prefix they are the README's users (officer1 … admin, audit_admin). Another bureau's staff get
+    Without a prefix they are the README's users (officer1 … admin, security_admin, audit_admin). Another bureau's staff get
     a prefix (yangquan.officer1 …) and names of their own (full_names: plain username → name), and no
-    administrators: the system and the audit administrator are one each for all bureaus (DEMO_SYSTEM_ROLES).
+    administrators: the system, the security and the audit administrator are one each for all bureaus
+    (DEMO_SYSTEM_ROLES).
     """
     User = get_user_model()
     expiry = timezone.localdate() + datetime.timedelta(days=365)
@@ -166,8 +168,9 @@ def ensure_demo_users(
             if user is None:
                 user = User(username=username, first_name=full_name)
                 user.set_password(DEMO_PASSWORD)
-                if role == Role.ADMIN:
-                    user.is_staff = user.is_superuser = True
+                # No superuser (三权分立): the admin site admits the system and the security administrator
+                # by role (ADMIN_SITE_DUTIES), each to their own models.
+                user.is_staff = role in ADMIN_SITE_DUTIES
                 user.save()
                 record_event(
                     "user.create",

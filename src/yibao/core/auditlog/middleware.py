@@ -44,14 +44,21 @@ class AuditContextMiddleware:
             context.reset(token)
 
     def _separated(self, request: HttpRequest) -> HttpResponse | None:
-        """The audit administrator reaches the audit pages and their own account, nothing else (三权分立)."""
-        from .access import AUDIT_ADMIN_PATHS, is_audit_admin
+        """The audit administrator reaches the audit pages, the security administrator the accounts' admin
+        pages, each their own account, nothing else (三权分立, org.constants.CONFINED_ROLE_PATHS)."""
+        from yibao.org.constants import Role
 
-        if request.path.startswith(AUDIT_ADMIN_PATHS) or not is_audit_admin(request.user):
+        from .access import confined_paths
+
+        paths = confined_paths(getattr(request, "user", None))
+        if paths is None or request.path.startswith(paths):
             return None
         if request.path == "/":
-            return redirect("audit:event_list")
-        message = "审计管理员只能查看审计日志（三权分立），不能访问业务功能。"
+            return redirect(paths[0])
+        if request.user.profile.role == Role.AUDIT_ADMIN:
+            message = "审计管理员只能查看审计日志（三权分立），不能访问业务功能。"
+        else:
+            message = "安全管理员只能管理账号、角色和口令（三权分立），不能访问业务功能和审计日志。"
         if request.path.startswith(API_PREFIX):
             from yibao.api.errors import ErrorCode, error_body
 

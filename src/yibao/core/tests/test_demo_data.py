@@ -10,7 +10,8 @@ from yibao.monitoring.models import Finding, Institution, ScreeningRun
 from yibao.org.constants import DEMO_PASSWORD, Role
 from yibao.org.models import Bureau, Officer, UserProfile
 
-README_USERS = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin", "audit_admin"]
+README_USERS = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin", "security_admin",
+                "audit_admin"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def test_every_demo_bureau_has_a_head_with_a_section_two_officers_and_a_legal_re
         bureau = Bureau.objects.get(name=b.name)
         roles = sorted(UserProfile.objects.filter(bureau=bureau).values_list("role", flat=True))
         expected = ["analyst", "auditor", "head", "legal_reviewer", "officer", "officer"]
-        assert roles == sorted(expected + (["admin", "audit_admin"] if b.name == DEMO_USERS_BUREAU else [])), b.name
+        assert roles == sorted(expected + (["admin", "audit_admin", "security_admin"] if b.name == DEMO_USERS_BUREAU else [])), b.name
         officers = list(Officer.objects.filter(bureau=bureau).select_related("user", "department"))
         assert len(officers) == 4, b.name
         assert all(o.has_valid_certificate() and o.department is not None for o in officers), b.name

@@ -44,6 +44,8 @@ DATABASE_COMMANDS = {
                       "未找到案件 栾医保立〔2026〕1号"),
     "case file": (["case", "file", "栾医保立〔2026〕1号", "--out", "{tmp}/f.zip"], 1, "未找到案件 栾医保立〔2026〕1号"),
     "documents verify": (["documents", "verify", "{tmp}/regulation.txt"], 1, "不一致"),
+    "account create": (["account", "create", "sec1", "--role", "security_admin", "--bureau", "某某县医疗保障局",
+                        "--password", "Another-pass-2026"], 1, "没有名为 某某县医疗保障局 的单位"),
 }
 # Commands that never open the database (monitor screen only with --bureau, above).
 FILE_COMMANDS = {"catalog parse", "law parse", "penalty assess", "monitor generate"}

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 
-from ..constants import DEMO_PASSWORD, DEMO_USERS
+from ..constants import DEMO_PASSWORD, DEMO_USERS, SYSTEM_USERNAME
 
 # Django's own advice (check --deploy, security.W009): at least 50 characters.
 MIN_SECRET_KEY_LENGTH = 50
@@ -50,6 +50,25 @@ def account_problems() -> list[str]:
     if shared:
         shown = "、".join(shared[:8]) + ("等" if len(shared) > 8 else "")
         problems.append(f"{len(shared)} 个账号仍使用演示密码（{shown}），请先修改这些账号的密码。")
+    return problems + separation_problems()
+
+
+def separation_problems() -> list[str]:
+    """三权分立: a superuser holds every administrator's duties at once (one role per account and permissions
+    from roles alone leave it the only way to hold two), so none may sign in but the system account."""
+    User = get_user_model()
+    problems = []
+    supers = sorted(User.objects.filter(is_superuser=True, is_active=True).exclude(username=SYSTEM_USERNAME)
+                    .values_list("username", flat=True))
+    if supers:
+        shown = "、".join(supers[:8]) + ("等" if len(supers) > 8 else "")
+        problems.append(f"数据库中有 {len(supers)} 个在用的超级用户（{shown}）：超级用户同时拥有系统管理员和"
+                        "安全管理员的全部权限，违反三权分立。请取消其超级用户身份"
+                        "（由安全管理员分配角色），或停用这些账号。")
+    system = User.objects.filter(username=SYSTEM_USERNAME, is_active=True).first()
+    if system is not None and system.has_usable_password():
+        problems.append(f"命令行系统账号 {SYSTEM_USERNAME} 设置了可用的密码：它是超级用户，不得用于登录，"
+                        "请将其密码设为不可用（set_unusable_password）。")
     return problems
 
 

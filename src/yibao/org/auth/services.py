@@ -48,12 +48,12 @@ def do_new_recovery_codes(user: Any, *, actor: Any) -> list[str]:
 
 def do_remove_second_factor(user: Any, *, actor: Any) -> int:
     """Remove the user's TOTP device and recovery codes; the number of devices removed."""
-    from django_otp.plugins.otp_static.models import StaticDevice
+    from ..models import RecoveryCodeDevice
 
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
-        removed += StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).delete()[1].get(
-            "otp_static.StaticDevice", 0)
+        removed += RecoveryCodeDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).delete()[1].get(
+            "org.RecoveryCodeDevice", 0)
         record_event("user.2fa_device_remove", actor=actor, obj=user,
                      summary=f"{user.get_username()} 停用了动态口令", data={"removed": removed})
     return removed

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django_otp import devices_for_user
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from ..constants import SECOND_FACTOR_ROLES
 
@@ -40,10 +40,14 @@ def second_factor_owed(user: Any) -> bool:
 
 
 def new_recovery_codes(user: Any) -> list[str]:
-    """Replace the user's recovery codes with RECOVERY_CODE_COUNT fresh ones; each works once."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    for code in codes:
-        device.token_set.create(token=code)
+    """Replace the user's recovery codes with RECOVERY_CODE_COUNT fresh ones, stored hashed; each works once.
+    The codes are returned to be shown this once: nothing can show them again."""
+    from ..models import RecoveryCode, RecoveryCodeDevice
+    from .recovery import hash_code, new_code
+
+    with transaction.atomic():
+        device, _ = RecoveryCodeDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
+        device.codes.all().delete()
+        codes = [new_code() for _ in range(RECOVERY_CODE_COUNT)]
+        RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=hash_code(code)) for code in codes)
     return codes

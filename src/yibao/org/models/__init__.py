@@ -1,5 +1,6 @@
 from .bureau import Bureau, Department, Post
 from .people import Officer, UserProfile
-from .security import PasswordHistory
+from .security import PasswordHistory, RecoveryCode, RecoveryCodeDevice
 
-__all__ = ["Bureau", "Department", "Officer", "PasswordHistory", "Post", "UserProfile"]
+__all__ = ["Bureau", "Department", "Officer", "PasswordHistory", "Post", "RecoveryCode", "RecoveryCodeDevice",
+           "UserProfile"]

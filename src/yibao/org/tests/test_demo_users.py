@@ -8,7 +8,8 @@ from yibao.org.constants import DEMO_PASSWORD
 from yibao.org.models import Officer, UserProfile
 from yibao.org.services import demo_id_number, ensure_demo_users
 
-USERNAMES = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin", "audit_admin"]
+USERNAMES = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst", "admin", "security_admin",
+             "audit_admin"]
 
 
 @pytest.mark.django_db
@@ -24,12 +25,13 @@ def test_demo_users_one_per_role_with_the_demo_password(county):
         "auditor": "auditor",
         "analyst": "analyst",
         "admin": "admin",
+        "security_admin": "security_admin",
         "audit_admin": "audit_admin",
     }
     assert authenticate(username="officer1", password=DEMO_PASSWORD) is not None
-    admin = next(u for u in users if u.username == "admin")
-    assert admin.is_staff and admin.is_superuser
-    assert not any(u.is_staff for u in users if u.username != "admin")
+    # 三权分立: no superuser; the system and the security administrator reach the admin site by role.
+    assert not any(u.is_superuser for u in users)
+    assert {u.username for u in users if u.is_staff} == {"admin", "security_admin"}
 
 
 @pytest.mark.django_db
@@ -57,7 +59,7 @@ def test_another_bureau_gets_its_own_staff_under_prefixed_names_and_no_second_ad
     city = do_create_bureau("洛阳市医疗保障局", level=BureauLevel.CITY, code="410300", actor=None)
     ensure_demo_users(county)
     staff = ensure_demo_users(city, username_prefix="luoyang.", full_names={"head": "钱文博", "reviewer": "孔令仪"})
-    assert [u.username for u in staff] == [f"luoyang.{n}" for n in USERNAMES if n not in ("admin", "audit_admin")]
+    assert [u.username for u in staff] == [f"luoyang.{n}" for n in USERNAMES if n not in ("admin", "security_admin", "audit_admin")]
     assert authenticate(username="luoyang.head", password=DEMO_PASSWORD) is not None
     officers = {o.user.username: o for o in Officer.objects.filter(bureau=city).select_related("user", "department")}
     assert sorted(officers) == ["luoyang.head", "luoyang.officer1", "luoyang.officer2", "luoyang.reviewer"]
@@ -98,3 +100,14 @@ def test_the_demo_audit_administrator_signs_in_and_lands_on_the_audit_log(county
     user = get_user_model().objects.get(username="audit_admin")
     assert not (user.is_staff or user.is_superuser)
     assert client.get("/cases/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_demo_security_administrator_lands_on_the_accounts_and_reaches_no_business_page(county, client):
+    ensure_demo_users(county)
+    response = client.post("/login/", {"username": "security_admin", "password": DEMO_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/"
+    assert response.status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/cases/").status_code == 403
+    assert client.get("/audit/").status_code == 403

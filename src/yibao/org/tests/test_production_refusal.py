@@ -62,7 +62,29 @@ def test_demo_accounts_and_the_shared_demo_password_are_refused():
 
 def test_every_demo_bureau_s_users_count_as_demo_accounts():
     names = demo_usernames()
-    assert {"admin", "audit_admin", "head", "officer1", "luoyang.head", "hongsibu.analyst"} <= names
+    assert {"admin", "security_admin", "audit_admin", "head", "officer1", "luoyang.head",
+            "hongsibu.analyst"} <= names
+
+
+@pytest.mark.django_db
+def test_a_superuser_other_than_the_system_account_is_refused_as_against_the_separation_of_duties():
+    from yibao.org.constants import SYSTEM_USERNAME
+
+    User = get_user_model()
+    User.objects.create_superuser(SYSTEM_USERNAME, password=None)
+    assert account_problems() == []
+    User.objects.create_superuser("root", password="Other-pass-2026")
+    User.objects.create_superuser("gone", password="Other-pass-2026", is_active=False)
+    problems = "\n".join(account_problems())
+    assert "1 个在用的超级用户（root）" in problems and "三权分立" in problems
+
+
+@pytest.mark.django_db
+def test_the_system_account_with_a_usable_password_is_refused():
+    from yibao.org.constants import SYSTEM_USERNAME
+
+    get_user_model().objects.create_superuser(SYSTEM_USERNAME, password="Other-pass-2026")
+    assert any(f"系统账号 {SYSTEM_USERNAME} 设置了可用的密码" in p for p in account_problems())
 
 
 def test_production_on_a_database_with_the_demo_accounts_refuses_to_start(tmp_path):
