@@ -15,7 +15,7 @@ from yibao.org.models import Officer
 from yibao.org.permissions import can_view_personal_data
 
 from .. import services as s
-from ..models import Case, CaseOfficer, ClosingReport
+from ..models import Case, CaseOfficer, ClosingReport, InvestigationReport
 from ..procedure import STATE_LABELS
 from ..services.execution import surcharge
 from ..services.filing import FilingInput, PartyInput
@@ -88,6 +88,21 @@ def _closing_report(case: Case) -> dict | None:
             "approved_on": r.approved_on, "approval_opinion": r.approval_opinion}
 
 
+def _investigation_report(case: Case) -> dict | None:
+    """The current 调查终结报告 in its parts; the earlier ones it superseded are counted, kept on file."""
+    reports = list(InvestigationReport.objects.filter(case=case).select_related("drafted_by")
+                   .prefetch_related("evidence"))
+    current = next((r for r in reports if r.current), None)
+    if current is None:
+        return None
+    return {"source": current.source, "process": current.process, "facts": current.facts,
+            "evidence": sorted(e.number for e in current.evidence.all()), "basis": current.basis,
+            "nature": current.nature, "proposal": current.proposal, "proposal_label": current.get_proposal_display(),
+            "measures": current.measures, "fine": money(current.fine), "discretion": current.discretion,
+            "grade": (current.grade or {}).get("label", ""), "drafted_by": current.drafted_by.get_username(),
+            "drafted_on": current.drafted_on, "superseded_reports": len(reports) - 1}
+
+
 def _payments(case: Case, today: Any) -> dict:
     """The payments' sums and the next unpaid instalment (services.payments), as strings of yuan."""
     summary = payment_summary(case, today)
@@ -123,6 +138,7 @@ def case_json(case: Case, user: Any) -> dict:
         "decided_on": c.decided_on, "service_due": c.service_due, "service_method": c.service_method,
         "served_on": c.served_on, "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
         "closed_on": c.closed_on, "closing_report": _closing_report(c),
+        "investigation_report_parts": _investigation_report(c),
         "surcharge": str(due.amount) if due else None, "surcharge_explanation": due.explanation if due else "",
         **_payments(c, today),
         "parties": _parties(c, user),

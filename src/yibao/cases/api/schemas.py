@@ -106,6 +106,24 @@ class ClosingReportOut(Schema):
     approval_opinion: str
 
 
+class InvestigationReportOut(Schema):
+    source: str
+    process: str
+    facts: str
+    evidence: list[int] = Field(..., description="所依据的本案证据的序号")
+    basis: list[str] = Field(..., description="起草时案件引用的适用条款和权责事项")
+    nature: str
+    proposal: str
+    proposal_label: str
+    measures: str
+    fine: str | None
+    discretion: str
+    grade: str = Field(..., description="起草时测算的裁量档次（从轻、一般、从重、减轻），无测算为空")
+    drafted_by: str
+    drafted_on: dt.date
+    superseded_reports: int = Field(..., description="退回补充调查后被取代、留存在卷的早先报告份数")
+
+
 class CaseSummaryOut(Schema):
     id: int
     number: str | None
@@ -170,6 +188,8 @@ class CaseOut(CaseSummaryOut):
     next_instalment_unpaid: str | None = Field(None, description="下一期分期款尚欠金额（元）")
     closed_on: dt.date | None
     closing_report: ClosingReportOut | None = Field(None, description="结案报告：执行岗起草，负责人退回或批准（即结案）")
+    investigation_report_parts: InvestigationReportOut | None = Field(
+        None, description="现行的调查终结报告的各部分（investigation_report 为其文本）")
     parties: list[PartyOut]
     officers: list[CaseOfficerOut]
     deadlines: list[DeadlineOut]

@@ -88,6 +88,10 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     case = api.officer2.act(case, "finish_investigation", facts="经调查，该诊所串换药品38次，造成基金损失12000元。",
                             evidence=[evidence.json()["number"]], proposal="penalty", measures="罚款", fine="24000")
     assert case["state"] == "under_review"
+    parts = case["investigation_report_parts"]
+    assert parts["evidence"] == [1] and parts["proposal"] == "penalty" and parts["fine"] == "24000.00"
+    assert parts["drafted_by"] == "officer2" and parts["superseded_reports"] == 0
+    assert case["investigation_report"].startswith("三、违法事实：经调查")
     case = api.reviewer.act(case, "complete_review", opinion="agree")
     assert case["review_passed"] is True
     case = api.head.act(case, "approve_proposal", decision_kind="penalty", fine="24000")
