@@ -273,6 +273,7 @@ def test_recusal_extension_deliberation_and_the_evidence_list_render_from_their_
     report = render("investigation_report", context("investigation_report", case))
     assert "1. 2025年门诊收费明细（书证，12页（件））" in report and "证明串换药品的收费记录" in report
     assert "串换药品38次" in report and "未被报告引用的物证" not in report
+    assert "给予行政处罚，罚款。" in report
     case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
     case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="24000")
     case = do_record_deliberation(case, actor=staff.head, expected_version=case.version,
