@@ -126,8 +126,9 @@ def _by_state(section: str, cases: QuerySet[Case], todo: dict[CaseState, list[tu
 
 
 REVIEWED = Q(review_passed=True) | Q(review_required=False)
-NOTHING_TO_EXECUTE = (~Q(decision_kind=DecisionKind.PENALTY) | Q(decided_fine__isnull=True) | Q(decided_fine=0)
-                      | Q(decision_set_aside=True))
+# The negation of Case.to_execute: no fine, no refund to the fund and no confiscation to pay.
+NOTHING_TO_EXECUTE = (~Q(decision_kind=DecisionKind.PENALTY) | Q(decision_set_aside=True)
+                      | ~(Q(decided_fine__gt=0) | Q(decided_refund__gt=0) | Q(decided_confiscation__gt=0)))
 READY_TO_CLOSE = Q(executed=True) | Q(court_accepted_on__isnull=False) | NOTHING_TO_EXECUTE
 # What the case must record before a step is worth doing: the guards' columns that a query can read, so
 # a case is not listed for a step its guards would refuse today (the step itself still checks them all).

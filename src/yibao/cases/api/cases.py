@@ -109,7 +109,11 @@ def _payments(case: Case, today: Any) -> dict:
     if summary is None:
         return {}
     following = summary["next"]
+    items = [{"item": i["item"], "label": i["label"], "decided": money(i["decided"]), "owed": str(i["owed"]),
+              "paid": str(i["paid"]), "remaining": str(i["remaining"]), "refund_due": str(i["refund"])}
+             for i in summary["items"]]
     return {"paid": str(summary["paid"]), "remaining": str(summary["remaining"]), "refund_due": str(summary["refund"]),
+            "payment_items": items,
             "next_instalment_due": following.due if following else None,
             "next_instalment_unpaid": str(following.unpaid) if following else None}
 
@@ -134,7 +138,8 @@ def case_json(case: Case, user: Any) -> dict:
         "hearing_request_due": c.hearing_request_due, "hearing_on": c.hearing_on, "hearing_place": c.hearing_place,
         "hearing_time": c.hearing_time.isoformat("minutes") if c.hearing_time else None,
         "hearing_noticed_on": c.hearing_noticed_on, "hearing_notice_method": c.hearing_notice_method,
-        "decided_fine": money(c.decided_fine),
+        "decided_fine": money(c.decided_fine), "decided_refund": money(c.decided_refund),
+        "decided_confiscation": money(c.decided_confiscation),
         "decided_on": c.decided_on, "service_due": c.service_due, "service_method": c.service_method,
         "served_on": c.served_on, "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
         "closed_on": c.closed_on, "closing_report": _closing_report(c),

@@ -88,6 +88,16 @@ class ActionOut(Schema):
     url: str
 
 
+class PaymentItemOut(Schema):
+    item: str = Field(description="缴款项目：fine 罚款、refund 退回基金（责令退回）、confiscation 没收违法所得")
+    label: str
+    decided: str | None = Field(description="决定的金额（元）")
+    owed: str = Field(description="应缴（元）：决定被撤销的为 0")
+    paid: str = Field(description="已缴（元）")
+    remaining: str = Field(description="尚欠（元）")
+    refund_due: str = Field(description="应退还的已缴超出部分（元）")
+
+
 class ClosingReportOut(Schema):
     ground: str = Field(description="结案情形：executed 执行完毕、court_accepted 法院已受理强制执行申请、"
                                     "nothing_to_execute 无须执行")
@@ -172,6 +182,8 @@ class CaseOut(CaseSummaryOut):
     hearing_noticed_on: dt.date | None
     hearing_notice_method: str
     decided_fine: str | None
+    decided_refund: str | None = Field(None, description="责令退回的医保基金（元）")
+    decided_confiscation: str | None = Field(None, description="没收违法所得（元）")
     decided_on: dt.date | None
     service_due: dt.date | None
     service_method: str
@@ -181,9 +193,10 @@ class CaseOut(CaseSummaryOut):
     executed: bool
     surcharge: str | None = Field(None, description="截至今日的加处罚款（元）")
     surcharge_explanation: str = ""
-    paid: str | None = Field(None, description="已缴罚款合计（元）")
-    remaining: str | None = Field(None, description="尚欠罚款（元）")
-    refund_due: str | None = Field(None, description="应退还的已缴罚款（元）：决定被撤销或罚款被变更后超出的部分")
+    paid: str | None = Field(None, description="已缴合计（元）：罚款、退回基金、没收违法所得之和，各项见 payment_items")
+    remaining: str | None = Field(None, description="尚欠合计（元）")
+    refund_due: str | None = Field(None, description="应退还的已缴超出部分合计（元）：决定被撤销或罚款被变更后")
+    payment_items: list[PaymentItemOut] = Field([], description="罚款、退回基金、没收违法所得分项的应缴、已缴、尚欠")
     next_instalment_due: dt.date | None = Field(None, description="下一期未缴清的分期款的应缴日期")
     next_instalment_unpaid: str | None = Field(None, description="下一期分期款尚欠金额（元）")
     closed_on: dt.date | None

@@ -105,9 +105,12 @@ def _hearing_kind(kind: str) -> Callable[[list[int] | None, BoardQuery], Picked]
 
 
 def _unpaid(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}{k}": v for k, v in {
+    amounts = Q()
+    for field in ("decided_fine", "decided_refund", "decided_confiscation"):  # Case.to_execute
+        amounts |= Q(**{f"{prefix}{field}__gt": 0})
+    return amounts & Q(**{f"{prefix}{k}": v for k, v in {
         "state__in": [CaseState.SERVED, CaseState.ENFORCING], "executed": False, "decision_kind": DecisionKind.PENALTY,
-        "decided_fine__gt": 0, "decision_set_aside": False}.items()})
+        "decision_set_aside": False}.items()})
 
 
 def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:

@@ -2,7 +2,15 @@ from .case import Case, CaseNumberCounter, DecisionKind, Procedure, ReviewOpinio
 from .clock import CaseTransfer, DeadlineExtension, ExcludedPeriod, TransferKind
 from .closing import ClosingGround, ClosingReport, ClosingReportStatus
 from .deliberation import Deliberation
-from .execution import ArrangementKind, Payment, PaymentArrangement, Remedy, RemedyKind, RemedyOutcome
+from .execution import (
+    ArrangementKind,
+    Payment,
+    PaymentArrangement,
+    PaymentItem,
+    Remedy,
+    RemedyKind,
+    RemedyOutcome,
+)
 from .investigation import (
     AssistanceRequest,
     Attachment,
@@ -22,7 +30,7 @@ from .report import InvestigationReport, ReportProposal
 from .step import CaseStep
 
 __all__ = [
-    "LEAD_OBJECT_TYPES", "ArrangementKind", "ClosingGround", "ClosingReport", "ClosingReportStatus", "BureauParameter", "Payment", "PaymentArrangement", "Remedy", "RemedyKind",
+    "LEAD_OBJECT_TYPES", "ArrangementKind", "ClosingGround", "ClosingReport", "ClosingReportStatus", "BureauParameter", "Payment", "PaymentArrangement", "PaymentItem", "Remedy", "RemedyKind",
     "RemedyOutcome", "CaseTransfer", "DeadlineExtension", "Deliberation", "TransferKind", "ExcludedPeriod", "Case", "CaseNumberCounter", "CaseOfficer", "CaseStep", "DecisionKind", "Lead", "LeadFinding", "Party", "Procedure", "RecusalAskedBy",
     "RecusalRequest", "LeftHow", "ReviewOpinion",
     "ServiceMethod",

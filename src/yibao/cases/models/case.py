@@ -122,6 +122,12 @@ class Case(models.Model):
     host_opinion = models.TextField("主持人意见", blank=True)
     decision_kind = models.CharField("决定类型", max_length=20, choices=DecisionKind.choices, blank=True)
     decided_fine = models.DecimalField("决定罚款（元）", max_digits=18, decimal_places=2, null=True, blank=True)
+    # 责令退回 is not a penalty but an order in the same decision (医疗保障基金使用监督管理条例 第三十八条 to 第四十一条);
+    # 没收违法所得 is one (行政处罚法 第九条第（三）项). Each is executed and paid apart from the fine.
+    decided_refund = models.DecimalField("责令退回的医保基金（元）", max_digits=18, decimal_places=2, null=True,
+                                         blank=True)
+    decided_confiscation = models.DecimalField("没收违法所得（元）", max_digits=18, decimal_places=2, null=True,
+                                               blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     service_due = models.DateField("送达期限", null=True, blank=True)
     service_method = models.CharField("送达方式", max_length=16, choices=ServiceMethod.choices, blank=True)
@@ -186,5 +192,6 @@ class Case(models.Model):
 
     @property
     def to_execute(self) -> bool:
-        """Whether the decision leaves something to carry out (a fine today; refunds come later)."""
-        return self.decision_kind == DecisionKind.PENALTY and bool(self.decided_fine) and not self.decision_set_aside
+        """Whether the decision leaves an amount to pay: a fine, a refund to the fund or a confiscation."""
+        return (self.decision_kind == DecisionKind.PENALTY and not self.decision_set_aside
+                and any((self.decided_fine, self.decided_refund, self.decided_confiscation)))

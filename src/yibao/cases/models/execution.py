@@ -63,11 +63,20 @@ class Remedy(models.Model):
         return f"{self.get_kind_display()}（案件 {self.case_id}）"
 
 
+class PaymentItem(models.TextChoices):
+    """What a payment pays: each amount of the decision is paid and counted apart."""
+
+    FINE = "fine", "罚款"
+    REFUND = "refund", "退回基金"
+    CONFISCATION = "confiscation", "没收违法所得"
+
+
 class Payment(models.Model):
-    """One payment of the fine (an instalment, part of one, or the whole): the receipt the 执行岗 records.
-    The case keeps one amount to execute (`decided_fine`), so a payment pays the fine; the sum never exceeds it."""
+    """One payment of an amount of the decision (the fine, the refund to the fund or the confiscation; of the fine an
+    instalment, part of one, or the whole): the receipt the 执行岗 records. The sum per item never exceeds it."""
 
     case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="payments")
+    item = models.CharField("缴款项目", max_length=16, choices=PaymentItem.choices, default=PaymentItem.FINE)
     paid_on = models.DateField("缴款日期")
     amount = models.DecimalField("金额（元）", max_digits=18, decimal_places=2)
     reference = models.CharField("缴款凭证号", max_length=100, blank=True)
@@ -82,4 +91,4 @@ class Payment(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="cases_payment_positive")]
 
     def __str__(self) -> str:
-        return f"{self.amount} 元（{self.paid_on}，案件 {self.case_id}）"
+        return f"{self.get_item_display()} {self.amount} 元（{self.paid_on}，案件 {self.case_id}）"

@@ -18,7 +18,7 @@ from yibao.law.money import Surcharge, penalty_surcharge
 from yibao.org.constants import Role
 
 from ..case_clock import add_months
-from ..models import ArrangementKind, Case, PaymentArrangement, Remedy, RemedyKind, RemedyOutcome
+from ..models import ArrangementKind, Case, PaymentArrangement, PaymentItem, Remedy, RemedyKind, RemedyOutcome
 from ..procedure import CaseState, GuardCode, Refusal, ServiceCode, penalty_law
 from .facts import today
 from .parameters import value
@@ -53,7 +53,8 @@ def _unpaid(case: Case) -> bool:
 
 
 EXECUTION_SHOWN = {
-    "arrange_payment": lambda c: _unpaid(c) and not PaymentArrangement.objects.filter(case=c).exists(),
+    # Deferral and instalments are of the fine only (第六十六条第二款).
+    "arrange_payment": lambda c: _unpaid(c) and bool(c.decided_fine) and not PaymentArrangement.objects.filter(case=c).exists(),
     "serve_reminder": lambda c: _unpaid(c) and c.reminder_served_on is None,
     "apply_court_enforcement": lambda c: _unpaid(c) and c.reminder_served_on is not None and c.court_applied_on is None,
     "record_court_acceptance": lambda c: c.court_applied_on is not None and c.court_accepted_on is None,
@@ -134,7 +135,9 @@ def surcharge(case: Case, on: dt.date | None = None) -> Surcharge | None:
         return None
     if PaymentArrangement.objects.filter(case=case, kind=ArrangementKind.INSTALMENTS).exists():
         return instalment_surcharge(case, on)
-    rest = remaining(case)
+    rest = remaining(case, PaymentItem.FINE)  # 加处罚款 runs on the fine only, not on a refund or a confiscation
+    if rest <= 0:
+        return None
     late = penalty_surcharge(rest, case.payment_due, on or today())
     if rest == case.decided_fine:
         return late

@@ -153,22 +153,29 @@ def do_finish_hearing(case: Case | int, *, actor: Any, expected_version: int | N
 
 
 def do_decide(case: Case | int, *, actor: Any, expected_version: int | None, decision_kind: str,
-              fine: Decimal | int | str | None = None, reason: str = "") -> Case:
-    """The head's decision: penalty (with its fine), no penalty, or facts not established."""
+              fine: Decimal | int | str | None = None, reason: str = "", refund: Decimal | int | str | None = None,
+              confiscation: Decimal | int | str | None = None) -> Case:
+    """The head's decision: penalty (with its fine, the refund to the fund ordered and the confiscation, each apart
+    and each optional), no penalty, or facts not established."""
     if decision_kind not in DecisionKind.values:
         raise _invalid("请选择决定类型")
-    amount = _fine(fine, "罚款金额") if decision_kind == DecisionKind.PENALTY and fine not in (None, "") else None
+    penalty = decision_kind == DecisionKind.PENALTY
+    amount = _fine(fine, "罚款金额") if penalty and fine not in (None, "") else None
+    refund_amount = _fine(refund, "责令退回的医保基金金额") if penalty and refund not in (None, "") else None
+    seized = _fine(confiscation, "没收违法所得金额") if penalty and confiscation not in (None, "") else None
     on = today()
 
     def before(c: Case) -> None:
         c.decision_kind, c.decided_fine = decision_kind, amount
+        c.decided_refund, c.decided_confiscation = refund_amount, seized
 
     def after(c: Case) -> None:
         c.decided_on = on
         c.service_due = count("serve_decision", on, bureau=c.bureau).due
 
     return do_take_step(case, Action.DECIDE, actor=actor, expected_version=expected_version, reason=reason,
-                        before=before, after=after, data={"decision_kind": decision_kind, "fine": amount})
+                        before=before, after=after, data={"decision_kind": decision_kind, "fine": amount,
+                                                          "refund": refund_amount, "confiscation": seized})
 
 
 def do_serve(case: Case | int, *, actor: Any, expected_version: int | None, method: str,

@@ -1,15 +1,17 @@
-"""Payments of the fine, one by one: an instalment of an approved plan (行政处罚法 第六十六条第二款), part of the
-fine, or the whole of it. Each is a `Payment` row the 执行岗 records with its date, amount and receipt; the fine is
-executed when the rows cover it. What is still owed, the next instalment due and the penalty surcharge on a missed
+"""Payments of the amounts of the decision, one by one and each apart: the fine (罚款), the refund to the fund
+(责令退回, 医疗保障基金使用监督管理条例 第三十八条 to 第四十一条) and the confiscation (没收违法所得). Of the fine a payment
+may be an instalment of an approved plan (行政处罚法 第六十六条第二款), part of it, or the whole. Each is a `Payment` row
+the 执行岗 records with its item, date, amount and receipt; the decision is executed when the rows cover every amount. What is still owed, the next instalment due and the penalty surcharge on a missed
 one (第七十二条第一款第（一）项, law/money.py) are worked out from those rows and the plan, never stored twice.
 
 Simplifications, where the law says nothing:
-- The case keeps one amount to execute, the fine (`decided_fine`); refunds to the fund (责令退回) and confiscations
-  are not amounts of the case yet, so every payment pays the fine.
+- A payment pays one item, named when recorded (the fine when not named); what is paid above one item never covers
+  another: it is refunded.
+- Deferral and instalments are of the fine only (第六十六条第二款 speaks of 罚款), and so is the surcharge (第七十二条).
 - Payments settle the instalments in date order, earliest first, whatever the party meant to pay.
 - A missed instalment does not make the rest of the plan due at once (第六十六条 leaves it open): each instalment
   keeps its own date, and the surcharge runs on the part of it still unpaid today, from the day after its date.
-- The surcharge is shown, not collected here: payments count against the fine only.
+- The surcharge is shown, not collected here: payments count against the decided amounts only.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.db.models import Sum
 from yibao.law.money import Surcharge, penalty_surcharge
 from yibao.org.constants import Role
 
-from ..models import ArrangementKind, Case, Payment, PaymentArrangement
+from ..models import ArrangementKind, Case, Payment, PaymentArrangement, PaymentItem
 from ..procedure import FUND_SUPERVISION, CaseState, GuardCode, Refusal, ServiceCode, penalty_law
 from .facts import today
 from .steps import RecordStep, act_date, do_record
@@ -39,24 +41,49 @@ class PaymentCode:
     EXCEEDS_OWED = "payment_exceeds_owed"
 
 
-def paid(case: Case) -> Decimal:
-    """The sum of the payments recorded on the case."""
-    return case.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+# Where the decision keeps each item's amount: one source per fact.
+DECIDED_FIELD = {PaymentItem.FINE: "decided_fine", PaymentItem.REFUND: "decided_refund",
+                 PaymentItem.CONFISCATION: "decided_confiscation"}
 
 
-def owed(case: Case) -> Decimal:
-    """What the decision leaves to pay: the fine, or nothing when there is none or it was set aside."""
-    return case.decided_fine if case.to_execute else ZERO
+def decided(case: Case, item: str) -> Decimal | None:
+    """The amount the decision set for the item (None when it set none)."""
+    return getattr(case, DECIDED_FIELD[PaymentItem(item)])
 
 
-def remaining(case: Case) -> Decimal:
-    """The fine still unpaid (never below zero)."""
-    return max(owed(case) - paid(case), ZERO)
+def _paid_by_item(case: Case) -> dict[str, Decimal]:
+    rows = case.payments.values("item").annotate(total=Sum("amount")).order_by()
+    return {r["item"]: r["total"] for r in rows}
 
 
-def refund_due(case: Case) -> Decimal:
-    """What was paid above what is now owed: after a decision revoked, or a fine lowered by 复议 or 诉讼."""
-    return max(paid(case) - owed(case), ZERO)
+def paid(case: Case, item: str | None = None) -> Decimal:
+    """The sum of the payments recorded on the case, of the item or of all."""
+    rows = case.payments.filter(item=item) if item else case.payments
+    return rows.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def owed(case: Case, item: str | None = None) -> Decimal:
+    """What the decision leaves to pay of the item (or of all): nothing when it set none or was set aside."""
+    if not case.to_execute:
+        return ZERO
+    if item is None:
+        return sum((owed(case, i) for i in PaymentItem), ZERO)
+    return decided(case, item) or ZERO
+
+
+def remaining(case: Case, item: str | None = None) -> Decimal:
+    """What is still unpaid of the item, or of all items (each never below zero: one overpaid covers no other)."""
+    by_item = _paid_by_item(case)
+    items = [PaymentItem(item)] if item else list(PaymentItem)
+    return sum((max(owed(case, i) - by_item.get(i, ZERO), ZERO) for i in items), ZERO)
+
+
+def refund_due(case: Case, item: str | None = None) -> Decimal:
+    """What was paid above what is now owed, of the item or of all: after a decision revoked, or a fine lowered by
+    复议 or 诉讼."""
+    by_item = _paid_by_item(case)
+    items = [PaymentItem(item)] if item else list(PaymentItem)
+    return sum((max(by_item.get(i, ZERO) - owed(case, i), ZERO) for i in items), ZERO)
 
 
 @dataclass(frozen=True)
@@ -78,7 +105,7 @@ def instalments(case: Case, on: dt.date | None = None) -> list[Instalment]:
     plan = PaymentArrangement.objects.filter(case=case, kind=ArrangementKind.INSTALMENTS).first()
     if plan is None:
         return []
-    day, fine, left = on or today(), owed(case), paid(case)
+    day, fine, left = on or today(), owed(case, PaymentItem.FINE), paid(case, PaymentItem.FINE)
     rows, planned = [], ZERO
     for number, (due_text, amount_text) in enumerate(sorted(plan.instalments), 1):
         due, amount = dt.date.fromisoformat(due_text), Decimal(amount_text)
@@ -120,24 +147,32 @@ def _amount(value: Decimal | int | str) -> Decimal:
 
 
 def do_record_payment(case: Case | int, *, actor: Any, expected_version: int | None, paid_on: dt.date | None = None,
-                      reference: str = "", amount: Decimal | int | str | None = None) -> Case:
-    """Record a payment of the fine (执行岗 of 基金监管股 in the penalty chain): the amount given, or without one the
-    whole rest; never more than is owed. The fine is executed when the payments cover it."""
+                      reference: str = "", amount: Decimal | int | str | None = None,
+                      item: str | None = PaymentItem.FINE) -> Case:
+    """Record a payment of one item of the decision, the fine when none is named (执行岗 of 基金监管股 in the penalty
+    chain): the amount given, or without one the item's whole rest; never more than is owed of that item. The
+    decision is executed when the payments cover every item."""
     day, reference = act_date(paid_on), (reference or "").strip()
-    data: dict[str, Any] = {"paid_on": day}
+    if item in (None, ""):
+        item = PaymentItem.FINE
+    if item not in PaymentItem.values:
+        raise Refusal(ServiceCode.INVALID_INPUT, "请选择缴款项目：" + "、".join(PaymentItem.labels))
+    item = PaymentItem(item)
+    data: dict[str, Any] = {"paid_on": day, "item": item.value}
 
     def change(c: Case) -> None:
-        rest = remaining(c) if not c.executed else ZERO
+        rest = remaining(c, item) if not c.executed else ZERO
         if rest <= 0:
-            raise Refusal(PaymentCode.NOTHING_TO_EXECUTE, "该决定没有尚未缴纳的罚款")
+            raise Refusal(PaymentCode.NOTHING_TO_EXECUTE, f"该决定没有尚未缴纳的{item.label}")
         value = rest if amount in (None, "") else _amount(amount)
         if value > rest:
-            raise Refusal(PaymentCode.EXCEEDS_OWED, f"缴款 {value} 元超过尚欠的罚款 {rest} 元，请核对缴款凭证")
+            raise Refusal(PaymentCode.EXCEEDS_OWED,
+                          f"缴款 {value} 元超过尚欠的{item.label} {rest} 元，请核对缴款凭证和缴款项目")
         if c.served_on is not None and day < c.served_on:
             raise Refusal(ServiceCode.INVALID_INPUT, "缴款日期不能早于决定书送达日期")
-        Payment.objects.create(case=c, paid_on=day, amount=value, reference=reference, recorded_by=actor)
+        Payment.objects.create(case=c, item=item, paid_on=day, amount=value, reference=reference, recorded_by=actor)
         data.update(amount=value, remaining=rest - value)
-        if value == rest:
+        if remaining(c) <= 0:
             c.paid_on, c.executed = day, True
 
     return do_record(case, RECORD_PAYMENT, actor=actor, expected_version=expected_version, change=change,
@@ -145,19 +180,29 @@ def do_record_payment(case: Case | int, *, actor: Any, expected_version: int | N
 
 
 def settle_after_change(case: Case) -> None:
-    """After the fine was changed: executed when the payments already cover the new fine (the rest is refunded)."""
-    if case.to_execute and not case.executed and paid(case) >= case.decided_fine:
+    """After the fine was changed: executed when the payments already cover every amount (the rest is refunded)."""
+    if case.to_execute and not case.executed and remaining(case) <= 0:
         last = case.payments.order_by("-paid_on", "-id").first()
         case.executed, case.paid_on = True, last.paid_on if last else case.paid_on
 
 
 def payment_summary(case: Case, on: dt.date | None = None) -> dict[str, Any] | None:
-    """What the case page and the API show of the payments: owed, paid, still unpaid, to refund, the rows and the
-    instalments with their surcharges; None before anything was decided to pay and paid."""
+    """What the case page and the API show of the payments: owed, paid, still unpaid and to refund in all and per
+    item (those decided or paid), the rows and the instalments with their surcharges; None before anything was
+    decided to pay and paid."""
     rows = list(case.payments.select_related("recorded_by"))
     if not case.to_execute and not rows:
         return None
     plan = instalments(case, on)
-    return {"owed": owed(case), "paid": sum((p.amount for p in rows), ZERO), "remaining": remaining(case),
-            "refund": refund_due(case), "payments": rows, "instalments": plan,
-            "next": next((i for i in plan if i.unpaid > 0), None)}
+    items = []
+    for item in PaymentItem:
+        paid_item = sum((p.amount for p in rows if p.item == item), ZERO)
+        if decided(case, item) is None and not paid_item:
+            continue
+        due = owed(case, item)
+        items.append({"item": item.value, "label": item.label, "decided": decided(case, item), "owed": due,
+                      "paid": paid_item, "remaining": max(due - paid_item, ZERO),
+                      "refund": max(paid_item - due, ZERO)})
+    return {"owed": owed(case), "paid": sum((p.amount for p in rows), ZERO),
+            "remaining": sum((i["remaining"] for i in items), ZERO), "refund": sum((i["refund"] for i in items), ZERO),
+            "items": items, "apart": any(i["item"] != PaymentItem.FINE for i in items), "payments": rows, "instalments": plan, "next": next((i for i in plan if i.unpaid > 0), None)}

@@ -71,8 +71,20 @@ def penalty_decision(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
         raise MissingData(PENALTY_DECISION, ["行政处罚事先告知（告知日期）"])
     ctx = _decision(case, inp, PENALTY_DECISION)
     ctx.update(amount_parts("fine", fine))
+    ctx.update(ordered_amounts(case))
     ctx.update(payment_context(case, inp.settings, PENALTY_DECISION))
     ctx.update({"statements": _statements(case), "hearing_right": case.hearing_right})
+    return ctx
+
+
+def ordered_amounts(case: Case) -> dict[str, Any]:
+    """The refund to the fund ordered (责令退回, 医疗保障基金使用监督管理条例 第三十八条 etc.) and the illegal gains
+    confiscated, beside the fine: has_refund, refund_figures, refund_capitals, …, has_confiscation, confiscation_…"""
+    ctx: dict[str, Any] = {}
+    for prefix, amount in (("refund", case.decided_refund), ("confiscation", case.decided_confiscation)):
+        ctx[f"has_{prefix}"] = bool(amount)
+        if amount:
+            ctx.update(amount_parts(prefix, amount))
     return ctx
 
 

@@ -136,7 +136,8 @@ def correction_order(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
 
 
 def refund_order(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
-    amount = inp.params.get("amount", case.amount)
+    # The amount the decision ordered back once there is one; before it, the amount involved (涉案金额).
+    amount = inp.params.get("amount", case.decided_refund if case.decided_refund is not None else case.amount)
     if amount is None:
         raise MissingData(REFUND_ORDER, ["应退回的医疗保障基金金额"])
     ctx = _party_document(case, inp, REFUND_ORDER)
