@@ -100,6 +100,9 @@ def do_arrange_payment(case: Case | int, *, actor: Any, expected_version: int | 
 
     def change(c: Case) -> None:
         _must_be_unpaid(c)
+        if remaining(c, PaymentItem.FINE) <= 0:
+            raise Refusal(ExecutionCode.NOTHING_TO_EXECUTE, "暂缓或分期缴纳只适用于罚款，本案没有尚未缴纳的罚款",
+                          penalty_law(66, 2))
         if kind not in ArrangementKind.values:
             raise _invalid("请选择暂缓缴纳或分期缴纳")
         if PaymentArrangement.objects.filter(case=c).exists():

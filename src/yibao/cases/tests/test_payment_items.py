@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from yibao.cases import services as s
 from yibao.cases.models import Case, Payment, PaymentItem
-from yibao.cases.services.execution import surcharge
+from yibao.cases.services.execution import ExecutionCode, do_arrange_payment, surcharge
 from yibao.cases.services.payments import PaymentCode, do_record_payment, owed, paid, remaining
 
 from .test_api import Caller
@@ -98,3 +98,10 @@ def test_the_api_and_the_case_page_show_the_three_amounts_apart(client, staff, t
     page = client.get(reverse("cases:case_detail", args=[three.pk])).content.decode()
     assert 'id="case-payment-items"' in page and "责令退回医保基金 50000.25 元" in page and "退回基金" in page
 
+
+
+def test_instalments_are_refused_once_the_fine_is_paid_though_the_refund_is_still_owed(staff, three):
+    case = pay(three, staff, PaymentItem.FINE)
+    e = refused(do_arrange_payment, case, actor=staff.head, expected_version=case.version, kind="deferral",
+                until=PAYMENT_DUE + dt.timedelta(days=30), reason="确有经济困难")
+    assert e.code == ExecutionCode.NOTHING_TO_EXECUTE and "只适用于罚款" in e.message
