@@ -49,7 +49,7 @@ def _searched(request: HttpRequest) -> tuple[SearchForm, QuerySet[Case]]:
 
 REGISTER_COLUMNS = [("案号", 24), ("案由", 36), ("当事人", 30), ("权责事项", 36), ("办案单位", 22), ("状态", 10),
                     ("办案人员", 20), ("立案日期", 12), ("办案期限", 12), ("决定", 16), ("决定日期", 12),
-                    ("罚款（元）", 14)]
+                    ("罚款（元）", 14), ("责令退回（元）", 14), ("没收违法所得（元）", 16)]
 
 
 def case_register(request: HttpRequest) -> HttpResponse:
@@ -66,7 +66,8 @@ def case_register(request: HttpRequest) -> HttpResponse:
     rows = ([str(c), c.title, "、".join(party(p, c) for p in c.parties.all()),
              "、".join(i.name for i in c.items.all()), c.bureau.name, c.get_state_display(),
              "、".join(co.officer.name for co in c.officers.all() if co.recused_on is None),
-             c.filed_on, c.due_on, c.get_decision_kind_display(), c.decided_on, c.decided_fine]
+             c.filed_on, c.due_on, c.get_decision_kind_display(), c.decided_on, c.decided_fine,
+              c.decided_refund, c.decided_confiscation]
             for c in cases.iterator(chunk_size=2000))
     return xlsx_response(xlsx_bytes("案件台账", REGISTER_COLUMNS, rows), f"案件台账-{s.today().isoformat()}.xlsx")
 

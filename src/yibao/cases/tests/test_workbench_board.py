@@ -168,7 +168,7 @@ def test_the_register_exports_the_lists_filters_read_back_with_openpyxl(staff, f
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0] == ("案号", "案由", "当事人", "权责事项", "办案单位", "状态", "办案人员", "立案日期", "办案期限",
-                       "决定", "决定日期", "罚款（元）")
+                       "决定", "决定日期", "罚款（元）", "责令退回（元）", "没收违法所得（元）")
     assert len(rows) == 2
     number, title, party, _items, bureau, state, officers, filed_on, due, *_ = rows[1]
     assert (number, title, party, bureau, state) == (filed.number, filed.title, "栾川县康宁诊所", "栾川县医疗保障局",
