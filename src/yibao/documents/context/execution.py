@@ -22,6 +22,7 @@ from .base import (
     require_party,
     user_name,
 )
+from .decision import ordered_amounts
 
 PAYMENT_DEFERRAL_APPROVAL = "延期（分期）缴纳罚款审批表"
 REMINDER = "催告书"
@@ -68,6 +69,7 @@ def reminder(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     require(REMINDER, 缴款期限=case.payment_due)
     ctx = common(case, inp, REMINDER)
     ctx.update(_fine(case, REMINDER))
+    ctx.update(ordered_amounts(case))  # also owed, without surcharge (第七十二条 is on the fine)
     s = penalty_surcharge(case.decided_fine, case.payment_due, inp.issued_on)
     ctx.update(amount_parts("surcharge", s.amount))
     ctx.update(amount_parts("total", s.total))
@@ -90,6 +92,7 @@ def court_enforcement_application(case: Case, inp: DocumentContextInput) -> dict
     require(COURT_ENFORCEMENT_APPLICATION, 催告书送达日期=case.reminder_served_on, 缴款期限=case.payment_due)
     ctx = common(case, inp, COURT_ENFORCEMENT_APPLICATION)
     ctx.update(_fine(case, COURT_ENFORCEMENT_APPLICATION))
+    ctx.update(ordered_amounts(case))
     s = penalty_surcharge(case.decided_fine, case.payment_due, inp.issued_on)
     ctx.update(amount_parts("surcharge", s.amount))
     ctx.update(amount_parts("total", s.total))
