@@ -323,7 +323,8 @@ def penalty_decision(doc) -> None:
     h(doc, "三、处罚依据和决定")
     p(doc, "你（单位）的上述行为违反了{{ provisions_text }}的规定：")
     provisions(doc)
-    p(doc, "依据上述规定，本机关决定对你（单位）处以罚款{{ fine_text }}。")
+    p(doc, "依据上述规定，本机关决定{% if has_refund %}责令你（单位）退回医疗保障基金{{ refund_text }}，{% endif %}"
+           "对你（单位）处以罚款{{ fine_text }}{% if has_confiscation %}，没收违法所得{{ confiscation_text }}{% endif %}。")
     h(doc, "四、履行方式和期限")
     payment(doc)
     h(doc, "五、救济途径")

@@ -25,12 +25,18 @@ def test_the_decision_gives_the_refund_and_the_confiscation_in_figures_and_capit
     ctx = context("penalty_decision", decided(staff, file_input, refund="50000.25", confiscation="3000"))
     assert ctx["has_refund"] and ctx["refund_figures"] == "50,000.25元" and ctx["refund_capitals"].startswith("伍万")
     assert ctx["has_confiscation"] and ctx["confiscation_symbol"] == "¥3,000.00"
-    assert "¥24,000.00" in render("penalty_decision", ctx)  # the template renders with the added keys
+    text = render("penalty_decision", ctx)
+    assert "¥24,000.00" in text
+    # The decision's operative sentence orders the refund, the fine and the confiscation, each in figures and 大写.
+    assert f"责令你（单位）退回医疗保障基金{ctx['refund_text']}，对你（单位）处以罚款{ctx['fine_text']}" in text
+    assert f"没收违法所得{ctx['confiscation_text']}。" in text and "伍万" in text
 
 
 def test_a_fine_alone_gives_no_refund_or_confiscation(staff, file_input, clock):
     ctx = context("penalty_decision", decided(staff, file_input))
     assert ctx["has_refund"] is False and ctx["has_confiscation"] is False and "refund_figures" not in ctx
+    text = render("penalty_decision", ctx)
+    assert "退回医疗保障基金" not in text and "没收违法所得" not in text and f"处以罚款{ctx['fine_text']}。" in text
 
 
 def test_the_reminder_gives_the_refund_and_the_confiscation_beside_the_fine(staff, file_input, clock):
