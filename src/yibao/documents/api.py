@@ -96,21 +96,21 @@ def list_documents(request: HttpRequest, case_id: int):
 def preview_document(request: HttpRequest, case_id: int, payload: RenderIn):
     """Fill the kind without a number; the DOCX is there at once, the PDF when render_status is done."""
     d = services.do_request_preview(_case(request, case_id), payload.kind, payload.params, actor=acting_user(request))
-    return 202, document_json(d)
+    return Status(202, document_json(d))
 
 
 @case_router.post("/{case_id}/documents/issue", response={201: DocumentOut, **ERRORS})
 def issue_document(request: HttpRequest, case_id: int, payload: RenderIn):
     """Issue the kind once: numbered and frozen; status becomes issued when its PDF is stored."""
     d = services.do_issue_document(_case(request, case_id), payload.kind, payload.params, actor=acting_user(request))
-    return 201, document_json(d)
+    return Status(201, document_json(d))
 
 
 @router.post("/{document_id}/correct", response={201: DocumentOut, **ERRORS})
 def correct_document(request: HttpRequest, document_id: int, payload: CorrectionIn):
     """A correction: a new document of the same kind referring to this one."""
     d = services.do_issue_correction(_document(request, document_id), payload.reason, actor=acting_user(request))
-    return 201, document_json(d)
+    return Status(201, document_json(d))
 
 
 @router.get("/{document_id}", response={200: DocumentOut, **ERRORS})

@@ -9,23 +9,16 @@ from yibao.cases.services.summary import do_decide_on_spot, do_file_summary
 from yibao.core.models import AuditEvent
 
 from .closing import drafted
+from .test_execution import enforcing  # noqa: F401, F811 - a fixture the tests below take by name
 from .test_services import fresh, investigated, refused
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def paid(staff, file_input, clock) -> Case:
+def paid(staff, enforcing) -> Case:  # noqa: F811 - the fixture imported above
     """A penalty decided, served and paid in full: ready for the closing report."""
-    case = investigated(staff, file_input)
-    case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
-    case = s.do_approve_proposal(case, actor=staff.head, expected_version=case.version, fine="24000")
-    case = s.do_notify(case, actor=staff.officer1, expected_version=case.version)
-    case = s.do_close_statements(case, actor=staff.officer1, expected_version=case.version, text="放弃陈述申辩")
-    case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000")
-    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
-    case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
-    return s.do_record_payment(case, actor=staff.officer1, expected_version=case.version)
+    return s.do_record_payment(enforcing, actor=staff.officer1, expected_version=enforcing.version)
 
 
 def test_closing_without_a_drafted_report_is_refused_with_its_code(staff, paid):

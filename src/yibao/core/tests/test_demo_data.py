@@ -6,6 +6,7 @@ from django.conf import global_settings
 from django.contrib.auth import authenticate
 
 from yibao.core.demo import DEMO_BUREAUS, DEMO_USERS_BUREAU, demo_staff_names, prepare_demo
+from yibao.core.testing import prepared_demo
 from yibao.monitoring.models import Finding, Institution, ScreeningRun
 from yibao.org.constants import DEMO_PASSWORD, Role
 from yibao.org.models import Bureau, Officer, UserProfile
@@ -17,18 +18,8 @@ README_USERS = ["officer1", "officer2", "reviewer", "head", "auditor", "analyst"
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo prepared once for the module (it imports the seeds and screens 20,000 fee lines)."""
-    from django.conf import settings
-
-    var = tmp_path_factory.mktemp("var")
-    saved = settings.VAR_DIR
-    settings.VAR_DIR = var
-    with django_db_blocker.unblock():
-        summary = prepare_demo()
+    with prepared_demo(django_db_blocker, tmp_path_factory) as summary:
         yield summary
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
-    settings.VAR_DIR = saved
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from yibao.core.demo import DEMO_USERS_BUREAU
+from yibao.core.testing import prepared_demo
 
 # Routes with an id that every signed-in user may read, or that are not scoped by bureau, with the reason.
 PUBLIC = {
@@ -90,20 +91,8 @@ def _url(route: str, objects: dict[str, int] | None) -> str:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.conf import settings
-
-    var = tmp_path_factory.mktemp("var")
-    saved = settings.VAR_DIR
-    settings.VAR_DIR = var
-    with django_db_blocker.unblock():
-        from yibao.core.demo import prepare_demo
-
-        prepare_demo()
+    with prepared_demo(django_db_blocker, tmp_path_factory):
         yield _objects_of(DEMO_USERS_BUREAU)
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
-    settings.VAR_DIR = saved
 
 
 def _objects_of(bureau_name: str) -> dict[str, int]:

@@ -92,3 +92,18 @@ def stand_in_pdf(monkeypatch) -> None:
     monkeypatch.setattr(rendering, "docx_to_pdf",
                         lambda docx, **kw: b"%PDF-1.4 stand-in\n" + (Path(docx).read_bytes() if isinstance(docx, Path)
                                                                       else bytes(docx)))
+
+
+def pdf_fonts(reader: Any) -> list[tuple[str, bool]]:
+    """(base font name, embedded) of every font of every page of a pypdf reader."""
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            fonts.append((str(font["/BaseFont"]),
+                          any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    return fonts

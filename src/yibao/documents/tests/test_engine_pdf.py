@@ -10,7 +10,7 @@ from yibao.cases import services as cs
 from yibao.documents import rendering, services
 from yibao.documents.models import DocumentStatus
 
-from .engine_support import MARGINS_MM, install_kinds
+from .engine_support import MARGINS_MM, install_kinds, pdf_fonts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]
 
@@ -61,16 +61,9 @@ def test_every_font_of_the_issued_pdf_is_embedded_and_the_chinese_text_extracts_
     from pypdf import PdfReader
 
     reader = PdfReader(services.file_path(issued, "pdf"))
-    names = []
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None and "/DescendantFonts" in font:
-                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            descriptor = descriptor.get_object()
-            names.append(str(font["/BaseFont"]))
-            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{font['/BaseFont']} not embedded"
+    fonts = pdf_fonts(reader)
+    names = [name for name, _ in fonts]
+    assert [name for name, embedded in fonts if not embedded] == [], "every font embedded"
     assert any("CJK" in n for n in names), names
     text = "".join(p.extract_text() for p in reader.pages).replace("\n", "").replace(" ", "")
     for expected in ("栾川县康宁诊所", "贰万零伍元整", "《医疗保障基金使用监督管理条例》第三十八条", issued.number,

@@ -30,7 +30,7 @@ from yibao.documents.tests.test_templates import (  # noqa: F401  (chain_case, l
     law_texts,
 )
 
-from .engine_support import MARGINS_MM
+from .engine_support import MARGINS_MM, pdf_fonts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]
 
@@ -248,14 +248,4 @@ def test_every_kind_converts_to_an_a4_pdf_in_embedded_fonts_with_every_character
 def not_embedded(pdf: bytes) -> list[str]:
     from pypdf import PdfReader
 
-    missing = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None and "/DescendantFonts" in font:
-                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            descriptor = descriptor.get_object()
-            if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                missing.append(str(font["/BaseFont"]))
-    return missing
+    return [name for name, embedded in pdf_fonts(PdfReader(io.BytesIO(pdf))) if not embedded]
