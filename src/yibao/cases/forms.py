@@ -98,7 +98,7 @@ class SearchForm(Form):
 # How each kind of action input shows on the case page (the template's widgets).
 PAGE_WIDGETS: dict[Kind, str] = {
     Kind.TEXT: "text", Kind.LONG_TEXT: "textarea", Kind.DATE: "date", Kind.CHOICE: "select", Kind.MONEY: "text",
-    Kind.FLAG: "checkbox", Kind.USER: "select", Kind.OFFICER: "select", Kind.OFFICER_ID: "select",
+    Kind.FLAG: "checkbox", Kind.USER: "select", Kind.OFFICER: "select", Kind.OFFICER_ID: "select", Kind.PARTY_ID: "select",
     Kind.NAMES: "textarea", Kind.INSTALMENTS: "textarea", Kind.NUMBERS: "checkboxes",
 }
 
@@ -150,7 +150,7 @@ def page_values(action: CaseAction, post: Any) -> dict[str, Any]:
             value: Any = page_date(raw, label)
             if value is None and i.required:
                 raise _refuse(f"请填写{label}")
-        elif i.kind in (Kind.USER, Kind.OFFICER, Kind.OFFICER_ID):
+        elif i.kind in (Kind.USER, Kind.OFFICER, Kind.OFFICER_ID, Kind.PARTY_ID):
             raw = raw.strip()
             value = int(raw) if raw.isdigit() else None
             if value is None and (i.required or raw):

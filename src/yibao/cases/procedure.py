@@ -180,6 +180,8 @@ class CaseFacts:
     renotified_with_new_facts: bool = False
     case_due: dt.date | None = None
     service_due: dt.date | None = None
+    # 公告送达: the day the announcement was published, which the seven days of 第六十一条 are held against.
+    announced_on: dt.date | None = None
     to_execute: bool = True  # a fine, a refund or a confiscation to carry out
     executed: bool = False
     court_enforcement_accepted: bool = False
@@ -267,7 +269,8 @@ WITHIN_CASE_DEADLINE = Guard(G.CASE_DEADLINE_PASSED, "已超过办案期限，�
 DECIDED_BY_HEAD = Guard(G.NOT_DECIDED_BY_HEAD, "行政处罚决定由行政机关负责人作出", penalty_law(57, 1),
                         lambda f: f.actor_is_head)
 SERVED_IN_TIME = Guard(G.LATE_WITHOUT_REASON, "超过七日（工作日）送达的，应当写明逾期的原因", penalty_law(61, 1),
-                       lambda f: f.service_due is None or f.today <= f.service_due or bool(f.reason.strip()))
+                       lambda f: f.service_due is None or (f.announced_on or f.today) <= f.service_due
+                       or bool(f.reason.strip()))
 SOMETHING_TO_EXECUTE = Guard(G.NOTHING_TO_EXECUTE, "决定没有需要执行的内容，应当直接结案", None,
                              lambda f: f.to_execute)
 EXECUTED = Guard(G.NOT_EXECUTED, "决定尚未执行完毕（或法院尚未受理强制执行申请），不能结案", penalty_law(72, 1),

@@ -267,7 +267,7 @@ def _demo_cases(bureau) -> str:
                 case, actor=users["reviewer"], hearing_on=timezone.localdate() + dt.timedelta(days=24),
                 hearing_time="09:30", place="本局三楼听证室", **kw),
             "decide": lambda: s.do_decide(case, actor=head, decision_kind="penalty", fine=DEMO_CASE_FINE, **kw),
-            "serve": lambda: s.do_serve(case, actor=officer1, method="direct", **kw),
+            "serve": lambda: s.do_serve(case, actor=officer1, method="direct", signed_by="当事人本人", **kw),
             "enforce": lambda: s.do_start_enforcement(case, actor=officer1, **kw),
             "pay": lambda: s.do_record_payment(case, actor=officer1, reference="示例缴款凭证", **kw),
             "closing_report": lambda: s.do_draft_closing_report(

@@ -201,7 +201,22 @@ def statutory_deadline(period: StatutoryPeriod, start: dt.date, *, calendar: Wor
     return compute_statutory_deadline(period, start, calendar=calendar).due
 
 
-STATUTORY_PERIODS: dict[str, StatutoryPeriod] = {**PENALTY_LAW_WORKDAY_PERIODS, **PENALTY_LAW_CALENDAR_DAY_PERIODS}
+# 行政处罚法 第六十一条 sends service to the 民事诉讼法, whose 公告送达 is served when its period ends.
+CIVIL_PROCEDURE_PERIODS: dict[str, StatutoryPeriod] = {
+    p.key: p
+    for p in (
+        StatutoryPeriod(
+            "announce_service", 30, False, "受送达人下落不明或者用其他方式无法送达的，公告送达，经过三十日即视为送达",
+            Citation(CIVIL_PROCEDURE_LAW, "law", 95, 1,
+                     text="受送达人下落不明，或者用本节规定的其他方式无法送达的，公告送达。自发出公告之日起，"
+                          "经过三十日，即视为送达。"),
+            "发出公告之日",
+        ),
+    )
+}
+
+STATUTORY_PERIODS: dict[str, StatutoryPeriod] = {**PENALTY_LAW_WORKDAY_PERIODS, **PENALTY_LAW_CALENDAR_DAY_PERIODS,
+                                                 **CIVIL_PROCEDURE_PERIODS}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ class VersionIn(Schema):
 # How each kind of input is written in JSON: its type, and the pydantic field options.
 JSON_TYPES: dict[Kind, Any] = {
     Kind.TEXT: str, Kind.LONG_TEXT: str, Kind.DATE: dt.date, Kind.MONEY: Decimal, Kind.FLAG: bool, Kind.USER: int,
-    Kind.OFFICER: int, Kind.OFFICER_ID: int, Kind.NAMES: list[str], Kind.INSTALMENTS: list[tuple[dt.date, Decimal]],
+    Kind.OFFICER: int, Kind.OFFICER_ID: int, Kind.PARTY_ID: int, Kind.NAMES: list[str], Kind.INSTALMENTS: list[tuple[dt.date, Decimal]],
     Kind.NUMBERS: list[int],
 }
 

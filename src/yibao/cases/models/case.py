@@ -132,6 +132,12 @@ class Case(models.Model):
     service_due = models.DateField("送达期限", null=True, blank=True)
     service_method = models.CharField("送达方式", max_length=16, choices=ServiceMethod.choices, blank=True)
     served_on = models.DateField("送达日期", null=True, blank=True)
+    # 送达回证: what proves service, by method (services/service.py: RECEIPT_PARTS).
+    service_receipt = models.JSONField("送达回证", default=dict, blank=True)
+    # 公告送达: published when the other ways failed; served when its period ends (民事诉讼法 第九十五条).
+    announced_on = models.DateField("公告日期", null=True, blank=True)
+    announcement_where = models.CharField("公告刊登处", max_length=200, blank=True)
+    announcement_ends = models.DateField("公告期满日", null=True, blank=True)
     payment_due = models.DateField("缴款期限", null=True, blank=True)
     paid_on = models.DateField("缴款日期", null=True, blank=True)
     executed = models.BooleanField("执行完毕", default=False)

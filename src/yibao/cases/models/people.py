@@ -17,6 +17,11 @@ class Party(models.Model):
     address = models.CharField("住所或地址", max_length=300, blank=True)
     legal_representative = models.CharField("法定代表人或者主要负责人", max_length=100, blank=True)
     contact = models.CharField("联系方式", max_length=100, blank=True)
+    # 送达地址确认书: the address the party confirmed for service and, only with its consent, an electronic
+    # address (行政处罚法 第六十一条; 民事诉讼法 第九十条).
+    service_address = models.CharField("确认的送达地址", max_length=300, blank=True)
+    electronic_address = models.CharField("同意电子送达的地址（邮箱、手机号或传真）", max_length=200, blank=True)
+    service_confirmed_on = models.DateField("送达地址确认书签署日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "当事人"

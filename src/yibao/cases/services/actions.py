@@ -14,14 +14,15 @@ from .execution import EXECUTION_SHOWN, EXECUTION_STEPS
 from .handling import RECORD_STEPS
 from .hearing import HEARING_SHOWN, HEARING_STEPS
 from .officers import OFFICER_SHOWN, OFFICER_STEPS
+from .service import SERVICE_SHOWN, SERVICE_STEPS
 from .steps import check_record_step
 from .transfer import TRANSFER_SHOWN, TRANSFER_STEPS
 
 # Records beside the procedure's chain, in this order after the chain's own actions.
 SIDE_STEPS = {**OFFICER_STEPS, **CLOCK_STEPS, **DELIBERATION_STEPS, **HEARING_STEPS, **TRANSFER_STEPS,
-              **EXECUTION_STEPS}
+              **EXECUTION_STEPS, **SERVICE_STEPS}
 SIDE_SHOWN = {**OFFICER_SHOWN, **CLOCK_SHOWN, **DELIBERATION_SHOWN, **HEARING_SHOWN, **TRANSFER_SHOWN,
-              **EXECUTION_SHOWN}
+              **EXECUTION_SHOWN, **SERVICE_SHOWN}
 
 # The review form carries the opinion 补充调查, which takes this step: no button of its own.
 FOLDED_INTO_REVIEW = frozenset({Action.RETURN_FOR_INVESTIGATION})

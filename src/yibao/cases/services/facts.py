@@ -120,6 +120,7 @@ def case_facts(case: Case, *, actor: Any, role: str, reason: str = "", on: dt.da
         notified_fine=case.notified_fine,
         case_due=running_due(case, on or today()),
         service_due=case.service_due,
+        announced_on=case.announced_on if case.service_method == "announcement" else None,
         to_execute=case.to_execute,
         executed=case.executed,
         court_enforcement_accepted=case.court_accepted_on is not None,

@@ -10,7 +10,7 @@ from typing import Any
 from yibao.org.constants import Role
 from yibao.org.models import Bureau
 
-from ..models import Case, DecisionKind, ReviewOpinion, ServiceMethod
+from ..models import Case, DecisionKind, ReviewOpinion
 from ..procedure import (
     FUND_SUPERVISION,
     LEGAL_REVIEW,
@@ -23,6 +23,7 @@ from .facts import count, today
 from .hearing import check_host_may_record
 from .payments import RECORD_PAYMENT, do_record_payment  # noqa: F401 - payments are one by one (payments.py)
 from .report import do_finish_investigation  # noqa: F401 - the step's home is report.py
+from .service import do_serve  # noqa: F401 - service with its receipt and announcement (service.py)
 from .steps import RecordStep, act_date, do_record, do_take_step
 from .thresholds import hearing_right_by_amount
 
@@ -176,21 +177,6 @@ def do_decide(case: Case | int, *, actor: Any, expected_version: int | None, dec
     return do_take_step(case, Action.DECIDE, actor=actor, expected_version=expected_version, reason=reason,
                         before=before, after=after, data={"decision_kind": decision_kind, "fine": amount,
                                                           "refund": refund_amount, "confiscation": seized})
-
-
-def do_serve(case: Case | int, *, actor: Any, expected_version: int | None, method: str,
-             on: dt.date | None = None, reason: str = "") -> Case:
-    """送达 with its method and date; late service needs the reason (第六十一条)."""
-    if method not in ServiceMethod.values:
-        raise _invalid("请选择送达方式")
-    day = act_date(on)
-
-    def after(c: Case) -> None:
-        c.service_method, c.served_on = method, day
-        c.payment_due = count("pay_fine", day, bureau=c.bureau).due if c.to_execute else None
-
-    return do_take_step(case, Action.SERVE, actor=actor, expected_version=expected_version, reason=reason,
-                        after=after, data={"method": method, "served_on": day})
 
 
 def do_start_enforcement(case: Case | int, *, actor: Any, expected_version: int | None) -> Case:

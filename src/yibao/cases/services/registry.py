@@ -72,6 +72,7 @@ from .handling import (
 from .hearing import NOTICE_METHODS, do_name_hearing_host, do_notify_hearing, do_schedule_hearing
 from .officers import do_ask_recusal, do_decide_recusal, do_reassign_officer
 from .report import finish_investigation
+from .service import case_parties, do_announce_service, do_record_service_address
 from .steps import do_take_step
 from .summary import do_file_summary
 from .transfer import do_record_transfer_receipt, do_transfer
@@ -89,6 +90,7 @@ class Kind(StrEnum):
     USER = "user"  # a user's id (the hearing host)
     OFFICER = "officer"  # an officer's id; the service gets the officer of the case's bureau, or a refusal
     OFFICER_ID = "officer_id"  # an officer's id, given to the service as the id (it checks the case)
+    PARTY_ID = "party_id"  # a party's id, given to the service as the id (it checks the case)
     NAMES = "names"  # several short texts (attendees)
     INSTALMENTS = "instalments"  # (date, amount) pairs
     NUMBERS = "numbers"  # several numbers chosen among the case's (its evidence items)
@@ -259,7 +261,25 @@ _ACTIONS: list[CaseAction] = [
                 Input("reason", "说明")), "DecideIn"),
     CaseAction(Action.SERVE, do_serve,
                (Input("method", "送达方式", Kind.CHOICE, required=True, choices=ServiceMethod.choices),
-                _day("on", "送达日期"), Input("reason", "逾期送达的原因", help="逾期送达的原因")), "ServeIn"),
+                _day("on", "送达日期（签收、收到或到达系统之日；公告送达为公告期满日）",
+                     help="直接送达的签收日期、邮寄送达的收到日期、电子送达到达系统的日期；公告送达按公告期满日"),
+                Input("signed_by", "签收人（直接送达）"),
+                Input("witnesses", "见证人（留置送达）"),
+                Input("evidence_note", "拍照、录像记录（留置送达，无见证人时）", Kind.LONG_TEXT),
+                Input("tracking_number", "邮件单号（邮寄送达）"),
+                Input("electronic_address", "电子送达地址（留空为当事人同意的地址）"),
+                Input("reason", "逾期送达的原因", help="逾期送达的原因")), "ServeIn"),
+    CaseAction("announce_service", do_announce_service,
+               (Input("reason", "无法以其他方式送达的情况（下落不明等）", Kind.LONG_TEXT, required=True),
+                Input("where", "公告刊登处（报纸、公告栏或网站）", required=True),
+                _day("announced_on", "公告日期")), "AnnounceIn"),
+    CaseAction("record_service_address", do_record_service_address,
+               (Input("party", "当事人", Kind.PARTY_ID, required=True, choices=case_parties,
+                      help="当事人（Party）的 id"),
+                Input("address", "确认的送达地址", required=True),
+                Input("electronic_address", "同意电子送达的地址（邮箱、手机号或传真；不同意的不填）",
+                      help="当事人书面同意电子送达的地址；不同意的不填"),
+                _day("confirmed_on", "送达地址确认书签署日期")), "ServiceAddressIn"),
     CaseAction(Action.START_ENFORCEMENT, do_start_enforcement),
     CaseAction("record_payment", do_record_payment,
                (Input("item", "缴款项目", Kind.CHOICE, choices=PaymentItem.choices, default=PaymentItem.FINE.value),

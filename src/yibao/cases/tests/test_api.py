@@ -100,7 +100,7 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     case = api.officer1.act(case, "close_statements", text="当事人书面放弃陈述、申辩")
     case = api.head.act(case, "decide", decision_kind="penalty", fine="24000")
     assert case["state"] == "decided" and case["decided_fine"] == "24000.00"
-    case = api.officer2.act(case, "serve", method="direct")
+    case = api.officer2.act(case, "serve", method="direct", signed_by="张三")
     case = api.officer1.act(case, "start_enforcement")
     case = api.officer1.act(case, "record_payment", reference="缴款书 2026-0001")
     case = api.officer1.act(case, "draft_closing_report", ground="executed",
@@ -282,7 +282,9 @@ def test_bad_input_names_the_field_in_chinese(api, staff, clock):
 BODIES = {"reject_filing": {"reason": "理由"}, "finish_investigation": {"facts": "调查终结", "proposal": "not_established"},
           "complete_review": {"opinion": "agree"}, "approve_proposal": {"decision_kind": "penalty", "fine": "1000"},
           "close_statements": {"text": "放弃陈述"}, "record_hearing": {"record": "笔录", "host_opinion": "意见"},
-          "decide": {"decision_kind": "no_penalty"}, "serve": {"method": "direct"},
+          "decide": {"decision_kind": "no_penalty"}, "serve": {"method": "direct", "signed_by": "张三"},
+          "announce_service": {"reason": "下落不明", "where": "本局网站"},
+          "record_service_address": {"party": 1, "address": "某地"},
           **{a: {"reason": "理由"} for a in ("close", "suspend", "resume", "terminate")},
           "transfer": {"reason": "理由", "kind": "authority", "to_authority": "某局", "letter_number": "1"},
           "record_transfer_receipt": {},

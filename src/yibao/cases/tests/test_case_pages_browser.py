@@ -122,7 +122,7 @@ def test_a_case_goes_from_the_lead_to_closed_through_the_pages_each_step_by_its_
 
     # 送达岗 serves, 执行岗 executes and records the payment, the head approves the closing.
     sign_in_on_case(page, live_server, "officer2", case.pk)
-    act(page, "serve", select={"method": "direct"})
+    act(page, "serve", select={"method": "direct"}, fill={"signed_by": "张三"})
     expect(state).to_have_text(STATE_LABELS[CaseState.SERVED])
     sign_in_on_case(page, live_server, "officer1", case.pk)
     act(page, "start_enforcement")

@@ -85,7 +85,7 @@ def test_a_case_with_nothing_to_execute_is_closed_from_served(staff, file_input,
     case = investigated(staff, file_input)
     case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
     case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="not_established")
-    case = s.do_serve(case, actor=staff.officer1, expected_version=case.version, method="mail")
+    case = s.do_serve(case, actor=staff.officer1, expected_version=case.version, method="mail", tracking_number="EMS1001")
     assert refused(drafted, case, staff.officer1, "executed").code == GuardCode.CLOSING_GROUND_MISMATCH
     case = drafted(fresh(case), staff.officer1, "nothing_to_execute")
     assert case.state == CaseState.SERVED

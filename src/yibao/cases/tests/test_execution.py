@@ -37,7 +37,7 @@ def enforcing(staff, file_input, clock) -> Case:
     case = s.do_notify(case, actor=staff.officer1, expected_version=case.version)
     case = s.do_close_statements(case, actor=staff.officer1, expected_version=case.version, text="放弃陈述申辩")
     case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000")
-    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
+    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
     case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
     assert case.payment_due == PAYMENT_DUE
     return case

@@ -29,7 +29,7 @@ def three(staff, file_input, clock) -> Case:
     case = s.do_close_statements(case, actor=staff.officer1, expected_version=case.version, text="放弃陈述申辩")
     case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000",
                        refund="50000.25", confiscation="3000")
-    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
+    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
     return s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
 
 

@@ -74,7 +74,7 @@ def test_a_lead_becomes_a_closed_case_through_every_step_of_the_ordinary_procedu
                        fine="24000")
     assert case.state == CaseState.DECIDED and case.decided_fine == Decimal("24000.00")
     assert case.service_due == dt.date(2026, 3, 19)
-    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
+    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
     assert case.payment_due == dt.date(2026, 3, 25)
     case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
     assert refused(drafted, case, staff.officer1).code == GuardCode.NOT_EXECUTED
@@ -107,7 +107,7 @@ def test_a_no_penalty_decision_needs_no_notice_and_closes_without_execution(staf
     case = s.do_complete_review(case, actor=staff.reviewer, expected_version=case.version, opinion="agree")
     case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="no_penalty",
                        reason="违法行为轻微并及时改正，没有造成危害后果")
-    case = s.do_serve(case, actor=staff.officer1, expected_version=case.version, method="mail")
+    case = s.do_serve(case, actor=staff.officer1, expected_version=case.version, method="mail", tracking_number="EMS1001")
     assert case.payment_due is None
     code = refused(s.do_start_enforcement, case, actor=staff.officer1, expected_version=case.version).code
     assert code == GuardCode.NOTHING_TO_EXECUTE

@@ -41,6 +41,6 @@ def test_a_fine_alone_gives_no_refund_or_confiscation(staff, file_input, clock):
 
 def test_the_reminder_gives_the_refund_and_the_confiscation_beside_the_fine(staff, file_input, clock):
     case = decided(staff, file_input, refund="50000.25", confiscation="3000")
-    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
+    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
     ctx = context("reminder", case)
     assert ctx["has_refund"] and ctx["refund_symbol"] == "¥50,000.25" and ctx["confiscation_figures"] == "3,000.00元"

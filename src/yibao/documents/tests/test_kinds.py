@@ -214,7 +214,7 @@ def test_every_kind_at_every_stage_either_renders_completely_or_refuses_naming_w
     if stage == "closed":
         case = s.do_close_statements(case, actor=staff.officer1, expected_version=case.version, text="放弃")
         case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000")
-        case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
+        case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
         case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
         case = s.do_record_payment(case, actor=staff.officer1, expected_version=case.version, reference="缴款凭证")
         case = s.do_draft_closing_report(case, actor=staff.officer1, expected_version=case.version, ground="executed",

@@ -88,7 +88,7 @@ def chain_case(staff, file_input, clock):
     case = s.do_notify(case, actor=staff.officer1, expected_version=case.version)
     case = s.do_close_statements(case, actor=staff.officer1, expected_version=case.version, text="当事人放弃陈述申辩")
     case = s.do_decide(case, actor=staff.head, expected_version=case.version, decision_kind="penalty", fine="24000")
-    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct")
+    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
     case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
     case = do_arrange_payment(case, actor=staff.head, expected_version=case.version, kind="deferral",
                               until=dt.date(2026, 4, 17), reason="当事人经营困难，申请暂缓")
