@@ -60,10 +60,12 @@ def _parties(case: Case, user: Any) -> list[dict]:
         person = p.is_person
         seen += full and person
         rows.append({
-            "party_type": p.party_type, "party_type_label": p.get_party_type_display(),
+            "id": p.pk, "party_type": p.party_type, "party_type_label": p.get_party_type_display(),
             "name": p.name if full or not person else mask_name(p.name), "credit_code": p.credit_code,
             "id_number": p.id_number if full else mask_id_number(p.id_number), "address": p.address,
             "legal_representative": p.legal_representative, "contact": p.contact,
+            "service_address": p.service_address, "electronic_address": p.electronic_address if full or not person
+            else "", "service_confirmed_on": p.service_confirmed_on,
         })
     if seen:
         record_event("pii.view", actor=user, obj=case, summary=f"{user.get_username()} 查看 {case} 当事人的完整个人信息（API）",
@@ -141,7 +143,9 @@ def case_json(case: Case, user: Any) -> dict:
         "decided_fine": money(c.decided_fine), "decided_refund": money(c.decided_refund),
         "decided_confiscation": money(c.decided_confiscation),
         "decided_on": c.decided_on, "service_due": c.service_due, "service_method": c.service_method,
-        "served_on": c.served_on, "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
+        "served_on": c.served_on, "service_receipt": c.service_receipt, "announced_on": c.announced_on,
+        "announcement_where": c.announcement_where, "announcement_ends": c.announcement_ends,
+        "payment_due": c.payment_due, "paid_on": c.paid_on, "executed": c.executed,
         "closed_on": c.closed_on, "closing_report": _closing_report(c),
         "investigation_report_parts": _investigation_report(c),
         "surcharge": str(due.amount) if due else None, "surcharge_explanation": due.explanation if due else "",

@@ -44,6 +44,7 @@ class FilingIn(Schema):
 
 
 class PartyOut(Schema):
+    id: int = Field(..., description="当事人 id（记录送达地址确认书时用）")
     party_type: str
     party_type_label: str
     name: str | None
@@ -52,6 +53,9 @@ class PartyOut(Schema):
     address: str
     legal_representative: str
     contact: str
+    service_address: str = Field("", description="送达地址确认书中确认的送达地址")
+    electronic_address: str = Field("", description="当事人书面同意电子送达的地址；未同意为空")
+    service_confirmed_on: dt.date | None = Field(None, description="送达地址确认书签署日期")
 
 
 class CaseOfficerOut(Schema):
@@ -188,6 +192,11 @@ class CaseOut(CaseSummaryOut):
     service_due: dt.date | None
     service_method: str
     served_on: dt.date | None
+    service_receipt: dict[str, str] = Field(default_factory=dict,
+                                            description="送达回证：方式、送达日期及签收人、见证人、邮件单号或电子送达地址等")
+    announced_on: dt.date | None = Field(None, description="公告送达的公告日期")
+    announcement_where: str = Field("", description="公告刊登处")
+    announcement_ends: dt.date | None = Field(None, description="公告期满日（期满视为送达）")
     payment_due: dt.date | None
     paid_on: dt.date | None
     executed: bool

@@ -54,8 +54,12 @@ CASE_DEADLINES: tuple[CaseDeadlineSpec, ...] = (
     CaseDeadlineSpec("hearing_request", "要求听证期限", "hearing_request_due", frozenset({CaseState.NOTIFIED}),
                      _basis("request_hearing"), {"hearing_right": True, "hearing_requested": False},
                      "notified_on", "告知"),
+    # Publishing the announcement meets the seven days of 第六十一条; its own period then runs to the day of service.
     CaseDeadlineSpec("service", "送达期限", "service_due", frozenset({CaseState.DECIDED}), _basis("serve_decision"),
-                     start="decided_on", start_label="决定"),
+                     {"announced_on": None}, start="decided_on", start_label="决定"),
+    CaseDeadlineSpec("announcement", "公告送达期满（期满视为送达，届时记录送达）", "announcement_ends",
+                     frozenset({CaseState.DECIDED}), _basis("announce_service"), start="announced_on",
+                     start_label="公告"),
     CaseDeadlineSpec("payment", "缴款期限", "payment_due", frozenset({CaseState.SERVED, CaseState.ENFORCING}),
                      _basis("pay_fine"), {"executed": False}, "served_on", "送达"),
 )

@@ -162,6 +162,8 @@ def case_deadlines(case: Case) -> list[CountedDeadline]:
         out.append(count("request_hearing", case.notified_on, bureau=case.bureau, label="要求听证期限"))
     if case.decided_on:
         out.append(count("serve_decision", case.decided_on, bureau=case.bureau, label="送达处罚决定书期限"))
+    if case.announced_on:
+        out.append(count("announce_service", case.announced_on, bureau=case.bureau, label="公告送达期满（视为送达）"))
     if case.served_on and case.to_execute:
         out.append(count("pay_fine", case.served_on, bureau=case.bureau, label="缴纳罚款期限"))
     return out

@@ -100,7 +100,16 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
     case = api.officer1.act(case, "close_statements", text="当事人书面放弃陈述、申辩")
     case = api.head.act(case, "decide", decision_kind="penalty", fine="24000")
     assert case["state"] == "decided" and case["decided_fine"] == "24000.00"
-    case = api.officer2.act(case, "serve", method="direct", signed_by="张三")
+    # Electronic service only with the party's consent, recorded from its 送达地址确认书.
+    no_consent = api.officer2.post(f"/cases/{case['id']}/serve", {"expected_version": case["version"],
+                                                                   "method": "electronic"})
+    assert no_consent.status_code >= 400 and no_consent.json()["code"] == "no_electronic_consent"
+    case = api.officer1.act(case, "record_service_address", party=case["parties"][0]["id"],
+                            address="栾川县城关镇君山路1号", electronic_address="kangning@example.com")
+    assert case["parties"][0]["electronic_address"] == "kangning@example.com"
+    case = api.officer2.act(case, "serve", method="electronic")
+    assert case["service_receipt"] == {"method": "electronic", "served_on": "2026-03-02",
+                                       "electronic_address": "kangning@example.com"}
     case = api.officer1.act(case, "start_enforcement")
     case = api.officer1.act(case, "record_payment", reference="缴款书 2026-0001")
     case = api.officer1.act(case, "draft_closing_report", ground="executed",
@@ -113,8 +122,8 @@ def test_a_lead_becomes_a_closed_case_through_every_step_on_the_api(api, staff, 
 
     steps = [s["action"] for s in case["steps"]]
     assert steps == ["propose_filing", "approve_filing", "start_investigation", "add_evidence",
-                     "finish_investigation", "complete_review", "approve_proposal", "notify", "close_statements", "decide", "serve",
-                     "start_enforcement", "record_payment", "draft_closing_report", "close"]
+                     "finish_investigation", "complete_review", "approve_proposal", "notify", "close_statements", "decide",
+                     "record_service_address", "serve", "start_enforcement", "record_payment", "draft_closing_report", "close"]
     actors = dict(CaseStep.objects.filter(case_id=case["id"]).values_list("action", "actor__username"))
     assert actors["approve_filing"] == "head" and actors["complete_review"] == "reviewer"
     assert actors["finish_investigation"] == "officer2"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.cases.models import Case, ServiceMethod
+from yibao.deadlines.periods import STATUTORY_PERIODS
 from yibao.law.citations import Citation
 
 from .base import DocumentContextInput, MissingData, common, date_or_none, require, require_party
@@ -19,9 +20,9 @@ SERVICE_RECEIPT = "送达回证"
 SERVICE_ANNOUNCEMENT = "送达公告"
 
 # 公告送达: served when this many days have passed since the announcement (《中华人民共和国民事诉讼法》(2023)
-# 第九十五条第一款, which 行政处罚法 第六十一条第一款 applies). Not checked against a stored text of that law.
-ANNOUNCEMENT_DAYS = 30
-ANNOUNCEMENT_BASIS = Citation("中华人民共和国民事诉讼法", "law", 95, 1)
+# 第九十五条第一款, which 行政处罚法 第六十一条第一款 applies): the period the case services count.
+ANNOUNCEMENT_DAYS = STATUTORY_PERIODS["announce_service"].days
+ANNOUNCEMENT_BASIS: Citation = STATUTORY_PERIODS["announce_service"].citation
 
 
 def _served_document(case: Case, inp: DocumentContextInput, document: str) -> dict[str, str]:
@@ -35,12 +36,16 @@ def _served_document(case: Case, inp: DocumentContextInput, document: str) -> di
 
 def service_address_confirmation(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     party = require_party(case, SERVICE_ADDRESS_CONFIRMATION)
-    address = inp.params.get("address") or party["address"]
+    recorded = case.parties.exclude(service_confirmed_on=None).first()  # the confirmation recorded on the case
+    address = inp.params.get("address") or (recorded.service_address if recorded else "") or party["address"]
     require(SERVICE_ADDRESS_CONFIRMATION, 送达地址=address)
     ctx = common(case, inp, SERVICE_ADDRESS_CONFIRMATION)
     ctx.update({"address": address, "recipient": inp.params.get("recipient") or party["name"],
                 "phone": inp.params.get("phone") or party["contact"],
-                "electronic_address": inp.params.get("electronic_address", "")})
+                "electronic_address": inp.params.get("electronic_address")
+                or (recorded.electronic_address if recorded else ""),
+                "confirmed_service_address": recorded.service_address if recorded else "",
+                "confirmed_on": date_or_none(recorded.service_confirmed_on if recorded else None)})
     return ctx
 
 
@@ -52,6 +57,11 @@ def service_receipt(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     ctx.update({"recipient": party["name"], "address": party["address"],
                 "method": ServiceMethod(method).label if method in ServiceMethod.values else "",
                 "served_on": date_or_none(inp.params.get("served_on") or case.served_on)})
+    # What proves service, as do_serve recorded it (cases/services/service.py: RECEIPT_PARTS).
+    receipt = case.service_receipt or {}
+    ctx.update({key: receipt.get(key, "") for key in ("signed_by", "witnesses", "evidence_note", "tracking_number",
+                                                      "electronic_address", "where")})
+    ctx["announced_on"] = date_or_none(case.announced_on)
     return ctx
 
 
