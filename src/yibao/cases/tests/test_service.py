@@ -139,3 +139,24 @@ def test_an_announcement_published_after_the_seven_days_needs_the_reason_when_se
     assert refused(serve, case, staff, method="announcement").code == GuardCode.LATE_WITHOUT_REASON
     case = serve(Case.objects.get(pk=case.pk), staff, method="announcement", reason="多次寻找当事人未果")
     assert case.state == CaseState.SERVED
+
+
+def test_the_case_page_shows_the_consent_and_the_receipt_and_the_receipt_document_reads_it(decided, staff, client):
+    from django.urls import reverse
+
+    from yibao.documents.context.base import DocumentContextInput
+    from yibao.documents.kinds import KINDS
+    from yibao.documents.tests.test_templates import SETTINGS
+
+    def context(kind: str, **params) -> dict:
+        return KINDS[kind].build_context(case, DocumentContextInput(SETTINGS, "栾医保〔2026〕1号", dt.date(2026, 3, 20),
+                                                                    params))
+
+    case = serve(consent(decided, staff), staff, method="direct", signed_by="王某（法定代表人）")
+    client.force_login(staff.officer1)
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "同意电子送达" in page and "签收人 王某（法定代表人）" in page
+    ctx = context("service_receipt", served={"title": "行政处罚决定书", "number": "栾医保罚〔2026〕1号"})
+    assert ctx["signed_by"] == "王某（法定代表人）" and ctx["tracking_number"] == ""
+    confirmation = context("service_address_confirmation")
+    assert confirmation["electronic_address"] == "kangning@example.com" and confirmation["confirmed_on"]
