@@ -24,6 +24,32 @@ from .base import (
 )
 from .decision import ordered_amounts
 
+
+def owed_now(case: Case, on: Any) -> dict[str, Any]:
+    """What the party still owes on the day: each item of the decision not yet paid, the surcharge as the
+    execution services count it (on the unpaid fine only, 行政处罚法 第七十二条; from a missed instalment under a
+    plan), and the total; after part payments a 催告书 or an application to the court asks for the rest only."""
+    from decimal import Decimal
+
+    from yibao.cases.models import PaymentItem
+    from yibao.cases.services.execution import surcharge
+    from yibao.cases.services.payments import paid, remaining
+    from yibao.documents.formatting import amount_with_capitals
+
+    rests = {item: remaining(case, item) for item in PaymentItem}
+    late = surcharge(case, on)
+    extra = late.amount if late is not None else Decimal("0.00")
+    ctx: dict[str, Any] = {
+        "owed_items": "、".join(f"{item.label}{amount_with_capitals(rest)}" for item, rest in rests.items() if rest > 0),
+        "partly_paid": paid(case) > 0,
+        "overdue_days": late.days if late is not None else 0,
+        "surcharge_explanation": late.explanation if late is not None else "",
+    }
+    ctx.update(amount_parts("unpaid_fine", rests[PaymentItem.FINE]))
+    ctx.update(amount_parts("surcharge", extra))
+    ctx.update(amount_parts("total", sum(rests.values(), Decimal("0.00")) + extra))
+    return ctx
+
 PAYMENT_DEFERRAL_APPROVAL = "延期（分期）缴纳罚款审批表"
 REMINDER = "催告书"
 COURT_ENFORCEMENT_APPLICATION = "强制执行申请书"
@@ -63,20 +89,18 @@ def reminder(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
     from yibao.cases.parameters import defaults
     from yibao.cases.services.parameters import value
     from yibao.documents.formatting import cn_count, cn_rate
-    from yibao.law.money import SURCHARGE_RATE_PER_DAY, penalty_surcharge
+    from yibao.law.money import SURCHARGE_RATE_PER_DAY
 
     require_party(case, REMINDER)
     require(REMINDER, 缴款期限=case.payment_due)
     ctx = common(case, inp, REMINDER)
     ctx.update(_fine(case, REMINDER))
     ctx.update(ordered_amounts(case))  # also owed, without surcharge (第七十二条 is on the fine)
-    s = penalty_surcharge(case.decided_fine, case.payment_due, inp.issued_on)
-    ctx.update(amount_parts("surcharge", s.amount))
-    ctx.update(amount_parts("total", s.total))
+    ctx.update(owed_now(case, inp.issued_on))
     ctx.update({"decided_on": date_or_none(case.decided_on), "served_on": date_or_none(case.served_on),
-                "payment_due": date_or_none(case.payment_due), "overdue_days": s.days,
+                "payment_due": date_or_none(case.payment_due),
                 "surcharge_rate": cn_rate(SURCHARGE_RATE_PER_DAY.value), "surcharge_basis": SURCHARGE_RATE_PER_DAY.label,
-                "surcharge_explanation": s.explanation, "statement_basis": STATEMENT_RIGHT_BASIS,
+                "statement_basis": STATEMENT_RIGHT_BASIS,
                 # 行政强制法 第五十四条: the bureau applies to the court only after this many days from service.
                 "pay_within_days": cn_count(int(value(case.bureau, "enforcement_reminder", inp.issued_on))),
                 "pay_within_basis": defaults()["enforcement_reminder"].basis})
@@ -84,8 +108,6 @@ def reminder(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
 
 
 def court_enforcement_application(case: Case, inp: DocumentContextInput) -> dict[str, Any]:
-    from yibao.law.money import penalty_surcharge
-
     from .base import region_of
 
     require_party(case, COURT_ENFORCEMENT_APPLICATION)
@@ -93,9 +115,7 @@ def court_enforcement_application(case: Case, inp: DocumentContextInput) -> dict
     ctx = common(case, inp, COURT_ENFORCEMENT_APPLICATION)
     ctx.update(_fine(case, COURT_ENFORCEMENT_APPLICATION))
     ctx.update(ordered_amounts(case))
-    s = penalty_surcharge(case.decided_fine, case.payment_due, inp.issued_on)
-    ctx.update(amount_parts("surcharge", s.amount))
-    ctx.update(amount_parts("total", s.total))
+    ctx.update(owed_now(case, inp.issued_on))
     ctx.update({"court": inp.params.get("court") or f"{region_of(inp.settings)}人民法院",
                 "decided_on": date_or_none(case.decided_on), "served_on": date_or_none(case.served_on),
                 "payment_due": date_or_none(case.payment_due),

@@ -404,14 +404,19 @@ def payment_deferral_approval(doc) -> None:
     verify(doc)
 
 
+# What a decision ordered, as the documents after it repeat it: the refund and the confiscation where set.
+DECIDED = ("{% if has_refund %}责令退回医疗保障基金{{ refund_text }}，{% endif %}处以罚款{{ fine_text }}"
+           "{% if has_confiscation %}，没收违法所得{{ confiscation_text }}{% endif %}")
+
+
 def reminder(doc) -> None:
     title(doc)
     number(doc)
     addressee(doc)
-    p(doc, "本机关于{{ decided_on }}对你（单位）作出行政处罚决定，处以罚款{{ fine_text }}，该决定书已于{{ served_on }}送达，"
-           "缴款期限至{{ payment_due }}届满。你（单位）至今未履行。")
+    p(doc, "本机关于{{ decided_on }}对你（单位）作出行政处罚决定，" + DECIDED + "，该决定书已于{{ served_on }}送达，"
+           "缴款期限至{{ payment_due }}届满。你（单位）至今未{% if partly_paid %}全部{% endif %}履行。")
     p(doc, "依据{{ surcharge_basis }}的规定，到期不缴纳罚款的，每日按罚款数额的{{ surcharge_rate }}加处罚款。"
-           "截至本催告书作出之日，加处罚款{{ surcharge_text }}，合计{{ total_text }}。")
+           "截至本催告书作出之日，尚未履行{{ owed_items }}，加处罚款{{ surcharge_text }}，合计{{ total_text }}。")
     p(doc, "依据《中华人民共和国行政强制法》第三十五条的规定，现催告你（单位）自收到本催告书之日起{{ pay_within_days }}日内"
            "履行上述义务（{{ pay_within_basis }}）。你（单位）有权进行陈述和申辩（{{ statement_basis }}）。"
            "逾期仍不履行的，本机关将依法申请人民法院强制执行。")
@@ -426,10 +431,10 @@ def court_enforcement_application(doc) -> None:
     p(doc, "{{ court }}：", "Normal")
     p(doc, "申请人：{{ bureau_name }}，地址：{{ bureau_address }}，负责人：{{ signer_name }}。", "Normal")
     party_block(doc)
-    p(doc, "本机关于{{ decided_on }}对被申请人作出行政处罚决定，处以罚款{{ fine_text }}，决定书于{{ served_on }}送达，"
+    p(doc, "本机关于{{ decided_on }}对被申请人作出行政处罚决定，" + DECIDED + "，决定书于{{ served_on }}送达，"
            "缴款期限至{{ payment_due }}届满。被申请人在法定期限内未申请行政复议、未提起行政诉讼，又不履行。本机关于"
-           "{{ reminder_served_on }}送达催告书，被申请人逾期仍未履行。截至申请之日，加处罚款{{ surcharge_text }}，"
-           "合计{{ total_text }}。")
+           "{{ reminder_served_on }}送达催告书，被申请人逾期仍未履行。截至申请之日，尚未履行{{ owed_items }}，"
+           "加处罚款{{ surcharge_text }}，合计{{ total_text }}。")
     p(doc, "依据《中华人民共和国行政处罚法》第七十二条、《中华人民共和国行政强制法》第五十三条、第五十四条、第五十五条的规定，"
            "特申请贵院强制执行。")
     sign(doc)

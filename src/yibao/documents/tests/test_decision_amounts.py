@@ -44,3 +44,29 @@ def test_the_reminder_gives_the_refund_and_the_confiscation_beside_the_fine(staf
     case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
     ctx = context("reminder", case)
     assert ctx["has_refund"] and ctx["refund_symbol"] == "¥50,000.25" and ctx["confiscation_figures"] == "3,000.00元"
+
+
+def test_a_reminder_after_part_payments_asks_for_the_rest_with_the_surcharge_on_the_unpaid_fine_only(
+        staff, file_input, clock):
+    import datetime as dt
+
+    from yibao.documents.context.base import DocumentContextInput
+    from yibao.documents.kinds import KINDS
+
+    from .test_templates import SETTINGS
+
+    case = decided(staff, file_input, refund="50000.25", confiscation="3000")
+    case = s.do_serve(case, actor=staff.officer2, expected_version=case.version, method="direct", signed_by="张三")
+    case = s.do_start_enforcement(case, actor=staff.officer1, expected_version=case.version)
+    case = s.do_record_payment(case, actor=staff.officer1, expected_version=case.version, amount="10000")
+    case = s.do_record_payment(case, actor=staff.officer1, expected_version=case.version, item="refund")
+    ten_days_late = case.payment_due + dt.timedelta(days=10)
+    ctx = KINDS["reminder"].build_context(case, DocumentContextInput(SETTINGS, "栾医保催〔2026〕1号", ten_days_late, {}))
+    # 14,000 of the fine unpaid for 10 days at 3% a day: 4,200; the refund paid, the confiscation not.
+    assert ctx["unpaid_fine_symbol"] == "¥14,000.00" and ctx["surcharge_symbol"] == "¥4,200.00"
+    assert ctx["total_symbol"] == "¥21,200.00"  # 14,000 + 3,000 + 4,200
+    assert "罚款人民币壹万肆仟元整" in ctx["owed_items"] and "没收违法所得人民币叁仟元整" in ctx["owed_items"]
+    assert "退回基金" not in ctx["owed_items"] and ctx["partly_paid"]
+    text = render("reminder", ctx)
+    assert "至今未全部履行" in text and "责令退回医疗保障基金" in text
+    assert f"尚未履行{ctx['owed_items']}，加处罚款{ctx['surcharge_text']}，合计{ctx['total_text']}。" in text
