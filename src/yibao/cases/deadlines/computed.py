@@ -116,13 +116,14 @@ def _unpaid(prefix: str = "") -> Q:
 def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
     """The next unpaid instalment of an approved plan (第六十六条第二款): the earliest not covered by the payments
     recorded (services.payments), past or to come; paid ones vanish. A missed one shows its surcharge (第七十二条)."""
-    from ..services.payments import instalments  # noqa: PLC0415 - services import this module's callers
+    from ..services.payments import first_unpaid, instalments  # noqa: PLC0415 - services import this module's callers
 
     if q.state and q.state not in (CaseState.SERVED, CaseState.ENFORCING):
         return Picked([], 0)
     # Read from the plans (few), not from the cases.
-    plans = PaymentArrangement.objects.filter(kind=ArrangementKind.INSTALMENTS)
-    plans = plans.filter(_unpaid("case__"), case_id__in=list(plans.values_list("case_id", flat=True)))
+    plans = PaymentArrangement.objects.filter(_unpaid("case__"), kind=ArrangementKind.INSTALMENTS)
+    if q.case_id is not None:
+        plans = plans.filter(case_id=q.case_id)
     if bureau_ids is not None:
         plans = plans.filter(case__bureau_id__in=bureau_ids)
     if q.state:
@@ -131,7 +132,7 @@ def instalment_deadlines(bureau_ids: list[int] | None, q: BoardQuery) -> Picked:
     for plan in plans.select_related("case", "case__bureau"):
         c = plan.case
         plan_rows = instalments(c, q.today)
-        following = next((i for i in plan_rows if i.unpaid > 0), None)
+        following = first_unpaid(plan_rows)
         if following is None or following.due > q.horizon:
             continue
         row = {"pk": c.pk, "number": c.number, "title": c.title, "state": c.state, "bureau_id": c.bureau_id,

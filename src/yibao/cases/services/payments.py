@@ -120,9 +120,14 @@ def instalments(case: Case, on: dt.date | None = None) -> list[Instalment]:
     return rows
 
 
+def first_unpaid(rows: list[Instalment]) -> Instalment | None:
+    """The earliest of a plan's instalments not yet covered by the payments."""
+    return next((i for i in rows if i.unpaid > 0), None)
+
+
 def next_instalment(case: Case, on: dt.date | None = None) -> Instalment | None:
     """The earliest instalment not yet covered by the payments."""
-    return next((i for i in instalments(case, on) if i.unpaid > 0), None)
+    return first_unpaid(instalments(case, on))
 
 
 def instalment_surcharge(case: Case, on: dt.date | None = None) -> Surcharge | None:
