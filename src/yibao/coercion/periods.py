@@ -7,6 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from yibao.cases.case_clock import ExcludedSpan
+from yibao.cases.case_clock import excluded_days as union_days
+
 from .procedure import EXCLUSION_BASIS
 
 
@@ -22,11 +25,10 @@ class Excluded:
 
 
 def excluded_days(periods: Iterable[Excluded]) -> int:
-    """The days of the union of the periods, so that two overlapping examinations do not count a day twice."""
-    days: set[dt.date] = set()
-    for p in periods:
-        days.update(p.starts_on + dt.timedelta(days=n) for n in range((p.ends_on - p.starts_on).days + 1))
-    return len(days)
+    """The days of the union of the periods, so that two overlapping examinations do not count a day twice (as the
+    case clock counts its own excluded periods)."""
+    spans = (ExcludedSpan(p.label, p.starts_on, p.ends_on) for p in periods)
+    return union_days(spans, dt.date.min, closed_only=True)  # every period here has its end
 
 
 def excluded_text(periods: list[Excluded]) -> str:
