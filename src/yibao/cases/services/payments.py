@@ -210,4 +210,4 @@ def payment_summary(case: Case, on: dt.date | None = None) -> dict[str, Any] | N
                       "refund": max(paid_item - due, ZERO)})
     return {"owed": owed(case), "paid": sum((p.amount for p in rows), ZERO),
             "remaining": sum((i["remaining"] for i in items), ZERO), "refund": sum((i["refund"] for i in items), ZERO),
-            "items": items, "apart": any(i["item"] != PaymentItem.FINE for i in items), "payments": rows, "instalments": plan, "next": next((i for i in plan if i.unpaid > 0), None)}
+            "items": items, "apart": any(i["item"] != PaymentItem.FINE for i in items), "payments": rows, "instalments": plan, "next": first_unpaid(plan)}
